@@ -1,0 +1,137 @@
+package org.modstamp.security;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * Reads a security profile list from JSON or YAML: a list of entries
+ * {@code {encryption, permission, id?, hosts?}}. Every mistake is reported with the entry's number
+ * (1-based) and the field, and nothing is half-loaded.
+ */
+public final class SecurityProfileLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts");
+
+    public enum Format { JSON, YAML }
+
+    private SecurityProfileLoader() {
+    }
+
+    /** Loads a file; {@code .json} is read as JSON, anything else as YAML (of which JSON is a subset). */
+    public static SecurityProfiles load(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Format format = name.endsWith(".json") ? Format.JSON : Format.YAML;
+        try {
+            return parse(Files.readString(file), format);
+        } catch (InvalidProfileException e) {
+            throw new InvalidProfileException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static SecurityProfiles parse(String text, Format format) {
+        JsonNode root;
+        try {
+            root = (format == Format.JSON ? JSON : YAML).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidProfileException("not valid " + format + ": " + e.getOriginalMessage()
+                    + locationOf(e), e);
+        }
+        if (root == null || !root.isArray()) {
+            throw new InvalidProfileException("a security profile list must be a " + format
+                    + " list of entries {encryption, permission, id?, hosts?}");
+        }
+        if (root.isEmpty()) {
+            throw new InvalidProfileException("the security profile list is empty: it would refuse every datagram");
+        }
+        List<SecurityProfile> profiles = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            profiles.add(entry(root.get(i), i + 1));
+        }
+        return new SecurityProfiles(profiles);
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static SecurityProfile entry(JsonNode node, int number) {
+        String where = "security profile entry " + number;
+        if (!node.isObject()) {
+            throw new InvalidProfileException(where + ": must be an object {encryption, permission, id?, hosts?}");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!FIELDS.contains(field)) {
+                throw new InvalidProfileException(where + ": unknown field '" + field
+                        + "' (allowed: encryption, permission, id, hosts)");
+            }
+        }
+        String encryption = text(node, "encryption", where, true);
+        ProfileType type = ProfileType.ofConfigName(encryption).orElseThrow(() -> new InvalidProfileException(
+                where + ", field 'encryption': '" + encryption + "' is not one of " + ProfileType.allowedNames()));
+        String permissionName = text(node, "permission", where, false);
+        Permission permission = permissionName == null ? Permission.DEFAULT
+                : Permission.ofConfigName(permissionName).orElseThrow(() -> new InvalidProfileException(
+                        where + ", field 'permission': '" + permissionName + "' is not one of "
+                                + Permission.allowedNames()));
+        String id = text(node, "id", where, false);
+        if (id != null && (id.isEmpty() || id.length() > 254)) {
+            throw new InvalidProfileException(where + ", field 'id': a profile id is 1..254 characters");
+        }
+        return new SecurityProfile(type, permission, id, hosts(node.get("hosts"), where));
+    }
+
+    private static String text(JsonNode node, String field, String where, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new InvalidProfileException(where + ": field '" + field + "' is required");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidProfileException(where + ", field '" + field + "': must be a string, not " + value);
+        }
+        return value.asText();
+    }
+
+    private static List<HostPattern> hosts(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new InvalidProfileException(where + ", field 'hosts': must be a list of addresses or CIDR ranges");
+        }
+        List<HostPattern> hosts = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode host = node.get(i);
+            if (!host.isTextual()) {
+                throw new InvalidProfileException(where + ", field 'hosts', item " + (i + 1)
+                        + ": must be a string, not " + host);
+            }
+            try {
+                hosts.add(HostPattern.parse(host.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidProfileException(where + ", field 'hosts', item " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        if (hosts.isEmpty()) {
+            throw new InvalidProfileException(where + ", field 'hosts': an empty list matches no sender; "
+                    + "leave the field out to match every sender");
+        }
+        return hosts;
+    }
+}

@@ -1,0 +1,67 @@
+package org.modstamp.wire;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Packs messages, in order, into as few datagrams of at most {@code maxPacketSize} bytes (header
+ * included) as they fit in; a message never spans two datagrams.
+ */
+public final class DatagramPacker {
+    /** The largest message: descriptor, argc, a 255-byte id and a 255-byte value with their lengths. */
+    public static final int MAX_MESSAGE_LENGTH = 2 + 1 + Ids.MAX_LENGTH + 1 + Message.MAX_VALUE_LENGTH;
+    public static final int DEFAULT_MAX_PACKET_SIZE = 1300;
+    public static final int MAX_UDP_PAYLOAD = 65_507;
+
+    private final DatagramHeader header;
+    private final int maxPacketSize;
+    private final List<byte[]> datagrams = new ArrayList<>(1);
+    private ByteBuffer current;
+
+    public DatagramPacker(DatagramHeader header, int maxPacketSize) {
+        checkMaxPacketSize(header, maxPacketSize);
+        this.header = header;
+        this.maxPacketSize = maxPacketSize;
+    }
+
+    /** Throws {@link IllegalArgumentException} unless every message fits into one datagram of this size. */
+    public static void checkMaxPacketSize(DatagramHeader header, int maxPacketSize) {
+        int min = header.encodedLength() + MAX_MESSAGE_LENGTH;
+        if (maxPacketSize < min || maxPacketSize > MAX_UDP_PAYLOAD) {
+            throw new IllegalArgumentException("maxPacketSize " + maxPacketSize + " is out of range: it must be "
+                    + min + ".." + MAX_UDP_PAYLOAD + " so that the largest message fits in one datagram");
+        }
+    }
+
+    public DatagramPacker add(Message message) {
+        int length = message.encodedLength();
+        if (current == null || current.remaining() < length) {
+            flush();
+            current = ByteBuffer.allocate(maxPacketSize);
+            header.write(current);
+        }
+        MessageEncoder.write(message, current);
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return current == null && datagrams.isEmpty();
+    }
+
+    /** The datagrams packed so far, in order; the packer is empty afterwards. */
+    public List<byte[]> drain() {
+        flush();
+        List<byte[]> result = List.copyOf(datagrams);
+        datagrams.clear();
+        return result;
+    }
+
+    private void flush() {
+        if (current != null) {
+            datagrams.add(Arrays.copyOf(current.array(), current.position()));
+            current = null;
+        }
+    }
+}

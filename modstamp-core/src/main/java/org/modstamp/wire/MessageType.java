@@ -1,0 +1,55 @@
+package org.modstamp.wire;
+
+import java.util.Optional;
+
+/** The five messages of the protocol, with their one-byte descriptor and their argument count. */
+public enum MessageType {
+    /** client to server: "tell me the value of id, and tell me when it changes" (id). */
+    QUERY('Q', 1),
+    /** server to client: the current value (id, value). */
+    REPLY('R', 2),
+    /** client to server: "set id to value"; an empty value deletes (id, value). */
+    CHANGE('C', 2),
+    /** server to client: the change was stored, an echo of the C (id, value). */
+    MODIFIED('M', 2),
+    /** server to listener: id changed to value (id, value). */
+    SIGNAL('S', 2);
+
+    private static final MessageType[] BY_DESCRIPTOR = new MessageType[256];
+
+    static {
+        for (MessageType type : values()) {
+            BY_DESCRIPTOR[type.descriptor] = type;
+        }
+    }
+
+    private final byte descriptor;
+    private final int argc;
+
+    MessageType(char descriptor, int argc) {
+        this.descriptor = (byte) descriptor;
+        this.argc = argc;
+    }
+
+    public byte descriptor() {
+        return descriptor;
+    }
+
+    /** Number of arguments on the wire: 1 for a Query, 2 (id, value) for the others. */
+    public int argc() {
+        return argc;
+    }
+
+    public boolean hasValue() {
+        return argc == 2;
+    }
+
+    /** The type whose descriptor is {@code b} (case-sensitive), if any. */
+    public static Optional<MessageType> ofDescriptor(int b) {
+        return Optional.ofNullable(lookup(b));
+    }
+
+    static MessageType lookup(int b) {
+        return BY_DESCRIPTOR[b & 0xFF];
+    }
+}

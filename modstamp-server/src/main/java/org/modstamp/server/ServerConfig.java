@@ -1,0 +1,67 @@
+package org.modstamp.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import org.modstamp.security.SecurityProfiles;
+import org.modstamp.wire.DatagramHeader;
+import org.modstamp.wire.DatagramPacker;
+
+/**
+ * How a server behaves on the wire. Defaults are the reference's: port 1415 on the dual-stack
+ * wildcard address, replies of at most 1300 bytes, each Signal sent once, listeners kept 300 s,
+ * rw for loopback senders and ro for everyone else.
+ *
+ * @param listen          address and port to bind; port 0 picks a free port
+ * @param maxPacketSize   largest datagram the server sends, header included
+ * @param broadcastRepeat how many times each Signal datagram is sent, back to back
+ * @param listenerTtl     how long a Query keeps its sender registered as a listener
+ * @param profiles        security profiles deciding what each sender may do
+ */
+public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
+                           Duration listenerTtl, SecurityProfiles profiles) {
+    public static final int DEFAULT_PORT = 1415;
+    /** Largest request read; a longer datagram is dropped as truncated. */
+    public static final int MAX_REQUEST_SIZE = 8191;
+
+    public ServerConfig {
+        if (listen == null) {
+            throw new IllegalArgumentException("listen address is required");
+        }
+        DatagramPacker.checkMaxPacketSize(DatagramHeader.PLAIN, maxPacketSize);
+        if (broadcastRepeat < 1 || broadcastRepeat > 10) {
+            throw new IllegalArgumentException("broadcastRepeat must be 1..10, not " + broadcastRepeat);
+        }
+        if (listenerTtl == null || listenerTtl.toSeconds() < 1) {
+            throw new IllegalArgumentException("listenerTtl must be at least 1 second, not " + listenerTtl);
+        }
+        if (profiles == null || profiles.entries().isEmpty()) {
+            throw new IllegalArgumentException("at least one security profile is required");
+        }
+    }
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(new InetSocketAddress("::", DEFAULT_PORT), DatagramPacker.DEFAULT_MAX_PACKET_SIZE,
+                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault());
+    }
+
+    public ServerConfig withListen(InetSocketAddress address) {
+        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles);
+    }
+
+    public ServerConfig withMaxPacketSize(int size) {
+        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles);
+    }
+
+    public ServerConfig withBroadcastRepeat(int repeat) {
+        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles);
+    }
+
+    public ServerConfig withListenerTtl(Duration ttl) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles);
+    }
+
+    public ServerConfig withProfiles(SecurityProfiles newProfiles) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles);
+    }
+}

@@ -1,0 +1,71 @@
+package org.modstamp.server.registry;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Who listens to which id, for how long. Each Query registers (or renews) its sender for
+ * {@code ttlSeconds}; a registration is alive while {@code now <= renewed + ttl} in whole seconds, as
+ * in the reference. Registering costs O(1) whatever the number of listeners of the id. Expired
+ * registrations are dropped when a change is fanned out and by {@link #sweep}. Not thread-safe: the
+ * engine's thread owns it.
+ */
+public final class ListenerRegistry {
+    private final Map<String, ListenerSet> byId = new HashMap<>();
+    private final Endpoints endpoints = new Endpoints();
+    private final int ttlSeconds;
+    private long registrations;
+
+    public ListenerRegistry(int ttlSeconds) {
+        if (ttlSeconds < 1) {
+            throw new IllegalArgumentException("listener TTL must be at least 1 second, not " + ttlSeconds);
+        }
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    /** Registers or renews {@code listener} as a listener of {@code id} at second {@code nowSeconds}. */
+    public void register(String id, InetSocketAddress listener, int nowSeconds) {
+        ListenerSet set = byId.computeIfAbsent(id, k -> new ListenerSet());
+        if (set.renew(endpoints.encode(listener), nowSeconds)) {
+            registrations++;
+        }
+    }
+
+    /** Calls {@code action} with every live listener of {@code id}; drops the expired ones. */
+    public void forEachListener(String id, int nowSeconds, Consumer<InetSocketAddress> action) {
+        ListenerSet set = byId.get(id);
+        if (set == null) {
+            return;
+        }
+        registrations -= set.forEachAlive(nowSeconds - ttlSeconds, key -> action.accept(endpoints.decode(key)));
+        if (set.size() == 0) {
+            byId.remove(id);
+        }
+    }
+
+    /** Drops every expired registration; returns how many. */
+    public long sweep(int nowSeconds) {
+        long removed = 0;
+        for (Iterator<ListenerSet> it = byId.values().iterator(); it.hasNext(); ) {
+            ListenerSet set = it.next();
+            removed += set.expire(nowSeconds - ttlSeconds);
+            if (set.size() == 0) {
+                it.remove();
+            }
+        }
+        registrations -= removed;
+        return removed;
+    }
+
+    /** Live and not yet swept registrations, (listener, id) pairs. */
+    public long registrations() {
+        return registrations;
+    }
+
+    public int ttlSeconds() {
+        return ttlSeconds;
+    }
+}
