@@ -1,0 +1,102 @@
+package org.modstamp.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class ListenerRegistryTest {
+
+    @Test
+    void registrationLivesWhileNowIsAtMostRenewedPlusTtl() {
+        ListenerRegistry registry = new ListenerRegistry(300);
+        InetSocketAddress l = new InetSocketAddress("127.0.0.1", 4000);
+        registry.register("a", l, 0);
+        assertEquals(List.of(l), listeners(registry, "a", 300));
+        assertEquals(List.of(), listeners(registry, "a", 301));
+        assertEquals(0, registry.registrations());
+    }
+
+    @Test
+    void renewingExtendsAndDoesNotDuplicate() {
+        ListenerRegistry registry = new ListenerRegistry(300);
+        InetSocketAddress l = new InetSocketAddress("127.0.0.1", 4000);
+        registry.register("a", l, 0);
+        registry.register("a", l, 200);
+        assertEquals(List.of(l), listeners(registry, "a", 450));
+        assertEquals(1, registry.registrations());
+    }
+
+    @Test
+    void ipv6AndIpv4MappedListenersRoundTrip() throws Exception {
+        ListenerRegistry registry = new ListenerRegistry(300);
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("fe80::1%1"), 4000);
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
+        InetSocketAddress v4mapped = new InetSocketAddress(java.net.Inet6Address.getByAddress(null, mapped, -1), 5);
+        registry.register("a", v6, 0);
+        registry.register("a", v4mapped, 0);
+        Set<InetSocketAddress> got = new HashSet<>(listeners(registry, "a", 0));
+        assertEquals(Set.of(v6, new InetSocketAddress("10.1.2.3", 5)), got);
+    }
+
+    /** Random registrations, renewals, fan-outs and sweeps against a plain map of the same rules. */
+    @Test
+    void behavesLikeASimpleModelUnderRandomOperations() {
+        Random random = new Random(42);
+        int ttl = 20;
+        ListenerRegistry registry = new ListenerRegistry(ttl);
+        Map<String, Map<InetSocketAddress, Integer>> model = new HashMap<>();
+        int now = 0;
+        for (int step = 0; step < 200_000; step++) {
+            String id = "id" + random.nextInt(5);
+            int op = random.nextInt(100);
+            if (op < 70) {
+                InetSocketAddress l = new InetSocketAddress("127.0." + random.nextInt(3) + "." + random.nextInt(250),
+                        1 + random.nextInt(60));
+                registry.register(id, l, now);
+                model.computeIfAbsent(id, k -> new HashMap<>()).put(l, now);
+            } else if (op < 95) {
+                int t = now;
+                Set<InetSocketAddress> expected = new HashSet<>();
+                model.getOrDefault(id, Map.of()).forEach((l, renewed) -> {
+                    if (t <= renewed + ttl) {
+                        expected.add(l);
+                    }
+                });
+                List<InetSocketAddress> got = listeners(registry, id, now);
+                assertEquals(expected.size(), got.size(), "no listener twice, step " + step);
+                assertEquals(expected, new HashSet<>(got), "step " + step);
+                model.getOrDefault(id, new HashMap<>()).values().removeIf(renewed -> t > renewed + ttl);
+            } else if (op < 97) {
+                int t = now;
+                registry.sweep(now);
+                model.values().forEach(m -> m.values().removeIf(renewed -> t > renewed + ttl));
+            } else {
+                now += random.nextInt(8);
+            }
+            if (step % 1000 == 0) {
+                long size = model.values().stream().mapToLong(Map::size).sum();
+                registry.sweep(now);
+                int t = now;
+                model.values().forEach(m -> m.values().removeIf(renewed -> t > renewed + ttl));
+                size = model.values().stream().mapToLong(Map::size).sum();
+                assertEquals(size, registry.registrations(), "step " + step);
+            }
+        }
+    }
+
+    private static List<InetSocketAddress> listeners(ListenerRegistry registry, String id, int now) {
+        List<InetSocketAddress> got = new ArrayList<>();
+        registry.forEachListener(id, now, got::add);
+        return got;
+    }
+}
