@@ -25,6 +25,7 @@ public final class ModstampServer implements AutoCloseable {
 
     private final ValueStore store;
     private final UdpTransport transport;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ModstampServer(ValueStore store, UdpTransport transport) {
         this.store = store;
@@ -67,9 +68,12 @@ public final class ModstampServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
+    /** Stops serving, closes the socket and the store; later calls do nothing. */
     @Override
     public void close() {
-        transport.close();
-        store.close();
+        if (closed.compareAndSet(false, true)) {
+            transport.close();
+            store.close();
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import org.modstamp.security.SecurityProfiles;
+import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 
@@ -32,8 +33,10 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
         if (broadcastRepeat < 1 || broadcastRepeat > 10) {
             throw new IllegalArgumentException("broadcastRepeat must be 1..10, not " + broadcastRepeat);
         }
-        if (listenerTtl == null || listenerTtl.toSeconds() < 1) {
-            throw new IllegalArgumentException("listenerTtl must be at least 1 second, not " + listenerTtl);
+        if (listenerTtl == null || listenerTtl.toSeconds() < 1
+                || listenerTtl.toSeconds() > ListenerRegistry.MAX_TTL_SECONDS) {
+            throw new IllegalArgumentException("listenerTtl must be 1.." + ListenerRegistry.MAX_TTL_SECONDS
+                    + " seconds, not " + (listenerTtl == null ? null : listenerTtl.toSeconds()));
         }
         if (profiles == null || profiles.entries().isEmpty()) {
             throw new IllegalArgumentException("at least one security profile is required");

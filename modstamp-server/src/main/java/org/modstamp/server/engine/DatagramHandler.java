@@ -120,7 +120,9 @@ public final class DatagramHandler {
      */
     public List<OutgoingDatagram> complete(Batch batch) {
         try {
-            store.putAll(batch.changes);
+            if (!batch.changes.isEmpty()) {
+                store.putAll(batch.changes);
+            }
             return List.copyOf(batch.outgoing);
         } catch (StoreException e) {
             LOG.log(System.Logger.Level.ERROR, "dropped the replies to " + batch.outgoing.size()

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Encodes a listener's address and port into one {@code long}, so that a registration costs a few
+ * Encodes a listener's address and port into 49 bits of a {@code long}, so that a registration costs a few
  * bytes instead of an object graph. IPv4 addresses (and IPv4-mapped IPv6 addresses) are encoded in
  * place; IPv6 addresses are numbered in a table of their own, kept for the life of the server.
  * Key 0 is never produced (it would be 0.0.0.0:0, not a sender).
  */
 public final class Endpoints {
-    private static final long IPV6_FLAG = 1L << 62;
+    private static final long IPV6_FLAG = 1L << 48;
 
     private final Map<InetAddress, Integer> ipv6Numbers = new HashMap<>();
     private final List<Inet6Address> ipv6Addresses = new ArrayList<>();

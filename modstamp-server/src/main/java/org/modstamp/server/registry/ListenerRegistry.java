@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * {@code ttlSeconds}; a registration is alive while {@code now <= renewed + ttl} in whole seconds, as
  * in the reference. Registering costs O(1) whatever the number of listeners of the id. Expired
  * registrations are dropped when a change is fanned out and by {@link #sweep}. Not thread-safe: the
- * engine's thread owns it.
+ * engine's thread owns it, and calls {@link #sweep} at least every few minutes.
  */
 public final class ListenerRegistry {
     private final Map<String, ListenerSet> byId = new HashMap<>();
@@ -19,15 +19,25 @@ public final class ListenerRegistry {
     private final int ttlSeconds;
     private long registrations;
 
+    /** Longest TTL: ages are kept modulo 2^15 seconds, with room for the sweep period. */
+    public static final int MAX_TTL_SECONDS = 3 * 3600;
+
     public ListenerRegistry(int ttlSeconds) {
-        if (ttlSeconds < 1) {
-            throw new IllegalArgumentException("listener TTL must be at least 1 second, not " + ttlSeconds);
+        if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
+            throw new IllegalArgumentException("listener TTL must be 1.." + MAX_TTL_SECONDS + " seconds, not "
+                    + ttlSeconds);
         }
         this.ttlSeconds = ttlSeconds;
     }
 
-    /** Registers or renews {@code listener} as a listener of {@code id} at second {@code nowSeconds}. */
+    /**
+     * Registers or renews {@code listener} as a listener of {@code id} at second {@code nowSeconds}.
+     * A sender with port 0 cannot be answered and is not registered.
+     */
     public void register(String id, InetSocketAddress listener, int nowSeconds) {
+        if (listener.getPort() == 0) {
+            return;
+        }
         ListenerSet set = byId.computeIfAbsent(id, k -> new ListenerSet());
         if (set.renew(endpoints.encode(listener), nowSeconds)) {
             registrations++;
@@ -40,7 +50,7 @@ public final class ListenerRegistry {
         if (set == null) {
             return;
         }
-        registrations -= set.forEachAlive(nowSeconds - ttlSeconds, key -> action.accept(endpoints.decode(key)));
+        registrations -= set.forEachAlive(nowSeconds, ttlSeconds, key -> action.accept(endpoints.decode(key)));
         if (set.size() == 0) {
             byId.remove(id);
         }
@@ -51,7 +61,7 @@ public final class ListenerRegistry {
         long removed = 0;
         for (Iterator<ListenerSet> it = byId.values().iterator(); it.hasNext(); ) {
             ListenerSet set = it.next();
-            removed += set.expire(nowSeconds - ttlSeconds);
+            removed += set.forEachAlive(nowSeconds, ttlSeconds, key -> { });
             if (set.size() == 0) {
                 it.remove();
             }

@@ -3,64 +3,104 @@ package org.modstamp.server.registry;
 import java.util.function.LongConsumer;
 
 /**
- * The listeners of one id: an open-addressing hash table (linear probing, backward-shift deletion) of
- * endpoint keys and the second at which each registration was last renewed. Adding, renewing and
- * removing are O(1); a registration costs 12 bytes a slot. Not thread-safe: owned by the engine thread.
+ * The listeners of one id. Each registration is one {@code long}: the endpoint key (49 bits, see
+ * {@link Endpoints}) and the second of its last renewal modulo 2^15. A single listener is held in a
+ * field; more go to an open-addressing hash table (linear probing, backward-shift deletion), so adding,
+ * renewing and removing are O(1) and a registration costs 8 bytes a slot. Ages are computed modulo
+ * 2^15 seconds, which is exact as long as expired entries are dropped within 2^15 seconds of their
+ * renewal ({@link ListenerRegistry} sweeps every minute and caps the TTL). Not thread-safe.
  */
 final class ListenerSet {
-    private static final int MIN_CAPACITY = 2;
+    static final int TIME_BITS = 15;
+    static final int TIME_MASK = (1 << TIME_BITS) - 1;
+    private static final int MIN_CAPACITY = 4;
 
-    private long[] keys = new long[MIN_CAPACITY];
-    private int[] renewedAt = new int[MIN_CAPACITY];
+    private long single;
+    private long[] table;
     private int size;
 
     int size() {
         return size;
     }
 
-    /** Adds or renews {@code key} at second {@code now}; true when it was not there before. */
+    static long entry(long key, int second) {
+        return (key << TIME_BITS) | (second & TIME_MASK);
+    }
+
+    static long keyOf(long entry) {
+        return entry >>> TIME_BITS;
+    }
+
+    private static boolean isAlive(long entry, int now, int ttl) {
+        return ((now - (int) entry) & TIME_MASK) <= ttl;
+    }
+
+    /** Adds or renews {@code key} (never 0) at second {@code now}; true when it was not there before. */
     boolean renew(long key, int now) {
-        int mask = keys.length - 1;
+        long entry = entry(key, now);
+        if (table == null) {
+            if (size == 0 || keyOf(single) == key) {
+                boolean added = size == 0;
+                single = entry;
+                size = 1;
+                return added;
+            }
+            table = new long[MIN_CAPACITY];
+            insert(table, single);
+            single = 0;
+        }
+        int mask = table.length - 1;
         int i = slot(key, mask);
-        while (keys[i] != 0) {
-            if (keys[i] == key) {
-                renewedAt[i] = now;
+        while (table[i] != 0) {
+            if (keyOf(table[i]) == key) {
+                table[i] = entry;
                 return false;
             }
             i = (i + 1) & mask;
         }
-        keys[i] = key;
-        renewedAt[i] = now;
-        if (++size * 4 > keys.length * 3) {
-            resize(keys.length * 2);
+        table[i] = entry;
+        if (++size * 4 > table.length * 3) {
+            resize(table.length * 2);
         }
         return true;
     }
 
     /**
-     * Calls {@code action} for every listener renewed at or after {@code oldestAlive}, and removes
-     * the others. Returns the number removed.
+     * Calls {@code action} with the key of every listener alive at second {@code now} (renewed at most
+     * {@code ttl} seconds before), and removes the others. Returns the number removed.
      */
-    int forEachAlive(int oldestAlive, LongConsumer action) {
-        // Start the scan at an empty slot: no cluster wraps past it, so the backward shifts of a
-        // removal only move entries that the scan has not reached yet, and each entry is seen once.
-        int mask = keys.length - 1;
+    int forEachAlive(int now, int ttl, LongConsumer action) {
+        if (table == null) {
+            if (size == 0) {
+                return 0;
+            }
+            if (isAlive(single, now, ttl)) {
+                action.accept(keyOf(single));
+                return 0;
+            }
+            single = 0;
+            size = 0;
+            return 1;
+        }
+        // Start at an empty slot: no cluster wraps past it, so the backward shifts of a removal only
+        // move entries the scan has not reached yet, and each entry is seen once.
+        int mask = table.length - 1;
         int start = 0;
-        while (keys[start] != 0) {
+        while (table[start] != 0) {
             start++;
         }
         int removed = 0;
         int step = 1;
-        while (step < keys.length) {
+        while (step < table.length) {
             int i = (start + step) & mask;
-            long key = keys[i];
-            if (key != 0 && renewedAt[i] < oldestAlive) {
+            long entry = table[i];
+            if (entry != 0 && !isAlive(entry, now, ttl)) {
                 removeAt(i);
                 removed++;
                 continue; // another entry may have shifted into slot i
             }
-            if (key != 0) {
-                action.accept(key);
+            if (entry != 0) {
+                action.accept(keyOf(entry));
             }
             step++;
         }
@@ -68,23 +108,17 @@ final class ListenerSet {
         return removed;
     }
 
-    /** Removes every registration renewed before {@code oldestAlive}; returns how many. */
-    int expire(int oldestAlive) {
-        return forEachAlive(oldestAlive, key -> { });
-    }
-
     private void removeAt(int hole) {
-        int mask = keys.length - 1;
-        keys[hole] = 0;
+        int mask = table.length - 1;
+        table[hole] = 0;
         size--;
         int i = (hole + 1) & mask;
-        while (keys[i] != 0) {
-            int home = slot(keys[i], mask);
-            // move entry i into the hole if its home is not in the cyclic range (hole, i]
+        while (table[i] != 0) {
+            int home = slot(keyOf(table[i]), mask);
+            // move entry i into the hole unless its home lies in the cyclic range (hole, i]
             if (((i - home) & mask) >= ((i - hole) & mask)) {
-                keys[hole] = keys[i];
-                renewedAt[hole] = renewedAt[i];
-                keys[i] = 0;
+                table[hole] = table[i];
+                table[i] = 0;
                 hole = i;
             }
             i = (i + 1) & mask;
@@ -92,31 +126,41 @@ final class ListenerSet {
     }
 
     private void shrinkIfSparse() {
-        if (keys.length > MIN_CAPACITY && size * 8 < keys.length) {
+        if (size <= 1) {
+            long last = 0;
+            for (long entry : table) {
+                if (entry != 0) {
+                    last = entry;
+                }
+            }
+            single = last;
+            table = null;
+        } else if (table.length > MIN_CAPACITY && size * 8 < table.length) {
             int capacity = MIN_CAPACITY;
-            while (size * 4 > capacity * 3 - 3 || capacity < size * 2) {
+            while (size * 4 > capacity * 3) {
                 capacity *= 2;
             }
-            resize(Math.max(MIN_CAPACITY, capacity));
+            resize(capacity * 2);
         }
     }
 
     private void resize(int capacity) {
-        long[] oldKeys = keys;
-        int[] oldRenewed = renewedAt;
-        keys = new long[capacity];
-        renewedAt = new int[capacity];
-        int mask = capacity - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            if (oldKeys[j] != 0) {
-                int i = slot(oldKeys[j], mask);
-                while (keys[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                keys[i] = oldKeys[j];
-                renewedAt[i] = oldRenewed[j];
+        long[] old = table;
+        table = new long[capacity];
+        for (long entry : old) {
+            if (entry != 0) {
+                insert(table, entry);
             }
         }
+    }
+
+    private static void insert(long[] table, long entry) {
+        int mask = table.length - 1;
+        int i = slot(keyOf(entry), mask);
+        while (table[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        table[i] = entry;
     }
 
     private static int slot(long key, int mask) {

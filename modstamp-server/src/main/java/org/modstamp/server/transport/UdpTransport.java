@@ -91,11 +91,6 @@ public final class UdpTransport implements AutoCloseable {
         channel.eventLoop().scheduleAtFixedRate(task, periodSeconds, periodSeconds, TimeUnit.SECONDS);
     }
 
-    /** Runs {@code task} on the event-loop thread and waits (at most 10 s) for it. */
-    public <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
-        return channel.eventLoop().submit(task).get(10, TimeUnit.SECONDS);
-    }
-
     /** Closes the socket and stops the thread, waiting at most 5 seconds. */
     @Override
     public void close() {

@@ -1,0 +1,88 @@
+package org.modstamp.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.modstamp.net.HostPort;
+import org.modstamp.security.SecurityProfileLoader;
+import org.modstamp.security.SecurityProfiles;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.store.SqliteValueStore;
+import org.modstamp.server.store.StoreException;
+import org.modstamp.server.store.ValueStore;
+import org.modstamp.wire.DatagramPacker;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code modstamp serve}: runs a server until it is stopped (Ctrl-C or SIGTERM). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run a modstamp server: values in SQLite, listeners in memory.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "[::]:1415",
+            description = "UDP address to bind; [::] is dual-stack (IPv4 and IPv6); port 0 picks a free port "
+                    + "(default: ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--db", paramLabel = "FILE", defaultValue = "modstamp.db",
+            description = "SQLite file holding the values, created if missing (default: ${DEFAULT-VALUE})")
+    Path db;
+
+    @Option(names = "--memory", description = "Keep values in memory only (lost at exit) instead of --db")
+    boolean memory;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Security profile list (JSON or YAML); default: rw for 127.0.0.1 and ::1, ro for others")
+    Path profile;
+
+    @Option(names = "--max-packet-size", paramLabel = "BYTES", defaultValue = "1300",
+            description = "Largest datagram sent, header included (default: ${DEFAULT-VALUE})")
+    int maxPacketSize = DatagramPacker.DEFAULT_MAX_PACKET_SIZE;
+
+    @Option(names = "--broadcast-repeat", paramLabel = "N", defaultValue = "1",
+            description = "Send each Signal datagram N times, back to back (default: ${DEFAULT-VALUE})")
+    int broadcastRepeat;
+
+    @Option(names = "--listener-ttl", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long a Query keeps its sender registered as a listener (default: ${DEFAULT-VALUE})")
+    long listenerTtlSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            SecurityProfiles profiles = profile == null ? SecurityProfiles.serverDefault()
+                    : SecurityProfileLoader.load(profile);
+            config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
+                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("modstamp serve: " + e.getMessage());
+            return 2;
+        }
+        ModstampServer server;
+        try {
+            ValueStore store = memory ? new MemoryValueStore() : SqliteValueStore.open(db);
+            server = ModstampServer.start(config, store);
+        } catch (StoreException | java.io.IOException e) {
+            System.err.println("modstamp serve: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "modstamp-shutdown"));
+        InetSocketAddress bound = server.localAddress();
+        System.out.println("modstamp server listening on udp "
+                + new HostPort(bound.getAddress().getHostAddress(), bound.getPort())
+                + (memory ? " (values in memory)" : " (values in " + db.toAbsolutePath() + ")"));
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,117 @@
+package org.modstamp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modstamp.server.store.SqliteValueStore;
+import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageEncoder;
+
+/** {@code modstamp serve} as a separate process, as users run it. */
+class ServeCommandTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on udp (\\S+):(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyConfirmedChangeSurvivesSigkill() throws Exception {
+        Path db = dir.resolve("values.db");
+        Process server = startServer("--listen", "127.0.0.1:0", "--db", db.toString());
+        int count = 200;
+        try (DatagramChannel producer = DatagramChannel.open()) {
+            producer.bind(new InetSocketAddress("127.0.0.1", 0));
+            producer.socket().setSoTimeout(5000);
+            InetSocketAddress target = new InetSocketAddress("127.0.0.1", port(server));
+            for (int i = 0; i < count; i++) {
+                byte[] c = MessageEncoder.plainDatagram(Message.change("k" + i, ("v" + i).getBytes()));
+                producer.send(ByteBuffer.wrap(c), target);
+                byte[] m = MessageEncoder.plainDatagram(Message.modified("k" + i, ("v" + i).getBytes()));
+                assertArrayEquals(m, receive(producer), "M for k" + i);
+            }
+        } finally {
+            server.destroyForcibly(); // SIGKILL right after the last M
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertEquals(137, server.exitValue(), "killed by SIGKILL");
+        try (SqliteValueStore store = SqliteValueStore.open(db)) {
+            assertEquals(count, store.size());
+            for (int i = 0; i < count; i++) {
+                assertEquals("v" + i, new String(store.get("k" + i), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void badConfigurationExitsWithAClearMessage() throws Exception {
+        Path profile = dir.resolve("profiles.yaml");
+        Files.writeString(profile, "- encryption: plain\n  permission: rwx\n");
+        Process bad = startProcess(List.of("serve", "--listen", "127.0.0.1:0", "--memory", "--profile", profile.toString()));
+        assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
+        String err = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, bad.exitValue(), err);
+        assertTrue(err.contains("entry 1, field 'permission': 'rwx' is not one of none, ro, rw, default"), err);
+        assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:99999"));
+    }
+
+    @Test
+    void aPortInUseFailsTheStart() throws Exception {
+        try (DatagramChannel taken = DatagramChannel.open()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+            assertEquals(1, ModstampCommand.run("serve", "--memory", "--listen", "127.0.0.1:" + port));
+        }
+    }
+
+    private static byte[] receive(DatagramChannel channel) throws Exception {
+        java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[2048], 2048);
+        try {
+            channel.socket().receive(p);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no answer within 5 s", e);
+        }
+        return java.util.Arrays.copyOf(p.getData(), p.getLength());
+    }
+
+    private Process startServer(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("serve"));
+        command.addAll(List.of(args));
+        return startProcess(command);
+    }
+
+    private static Process startProcess(List<String> args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), ModstampCommand.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command).start();
+    }
+
+    private static int port(Process server) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null) {
+            throw new AssertionError("server exited: " + new String(server.getErrorStream().readAllBytes()));
+        }
+        Matcher m = LISTENING.matcher(line);
+        assertTrue(m.find(), line);
+        return Integer.parseInt(m.group(2));
+    }
+}
