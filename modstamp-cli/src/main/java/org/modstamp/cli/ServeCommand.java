@@ -15,6 +15,7 @@ import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
+import org.modstamp.server.transport.IoKind;
 import org.modstamp.wire.DatagramPacker;
 
 import picocli.CommandLine.Command;
@@ -52,6 +53,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a Query keeps its sender registered as a listener (default: ${DEFAULT-VALUE})")
     long listenerTtlSeconds;
 
+    @Option(names = "--io", paramLabel = "KIND", defaultValue = "AUTO",
+            description = "Socket I/O: AUTO (native epoll on Linux, else NIO), EPOLL or NIO (default: ${DEFAULT-VALUE})")
+    IoKind io;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -59,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             SecurityProfiles profiles = profile == null ? SecurityProfiles.serverDefault()
                     : SecurityProfileLoader.load(profile);
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
-                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles);
+                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io);
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;

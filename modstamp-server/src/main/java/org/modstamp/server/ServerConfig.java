@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.registry.ListenerRegistry;
+import org.modstamp.server.transport.IoKind;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 
@@ -18,9 +19,10 @@ import org.modstamp.wire.DatagramPacker;
  * @param broadcastRepeat how many times each Signal datagram is sent, back to back
  * @param listenerTtl     how long a Query keeps its sender registered as a listener
  * @param profiles        security profiles deciding what each sender may do
+ * @param io              socket I/O: native epoll (batched system calls) where available, or NIO
  */
 public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
-                           Duration listenerTtl, SecurityProfiles profiles) {
+                           Duration listenerTtl, SecurityProfiles profiles, IoKind io) {
     public static final int DEFAULT_PORT = 1415;
     /** Largest request read; a longer datagram is dropped as truncated. */
     public static final int MAX_REQUEST_SIZE = 8191;
@@ -41,30 +43,35 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
         if (profiles == null || profiles.entries().isEmpty()) {
             throw new IllegalArgumentException("at least one security profile is required");
         }
+        io = io == null ? IoKind.AUTO : io;
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(new InetSocketAddress("::", DEFAULT_PORT), DatagramPacker.DEFAULT_MAX_PACKET_SIZE,
-                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault());
+                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), IoKind.AUTO);
     }
 
     public ServerConfig withListen(InetSocketAddress address) {
-        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles);
+        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io);
     }
 
     public ServerConfig withMaxPacketSize(int size) {
-        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles);
+        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, io);
     }
 
     public ServerConfig withBroadcastRepeat(int repeat) {
-        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles);
+        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, io);
     }
 
     public ServerConfig withListenerTtl(Duration ttl) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, io);
     }
 
     public ServerConfig withProfiles(SecurityProfiles newProfiles) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, io);
+    }
+
+    public ServerConfig withIo(IoKind kind) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, kind);
     }
 }

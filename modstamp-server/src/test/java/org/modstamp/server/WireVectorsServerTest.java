@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.transport.IoKind;
 import org.modstamp.wire.WireVectors;
 
 /**
@@ -22,10 +24,11 @@ import org.modstamp.wire.WireVectors;
 class WireVectorsServerTest {
     private static final Pattern AT_SECOND = Pattern.compile("t=(\\d+) ?s");
 
-    @Test
-    void serverAnswersEveryRecordedExchangeByteForByte() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = IoKind.class, names = {"EPOLL", "NIO"})
+    void serverAnswersEveryRecordedExchangeByteForByte(IoKind io) throws Exception {
         MutableClock clock = new MutableClock();
-        ServerConfig base = ServerConfig.defaults().withListen(new InetSocketAddress("::", 0));
+        ServerConfig base = ServerConfig.defaults().withListen(new InetSocketAddress("::", 0)).withIo(io);
         try (ModstampServer main = ModstampServer.start(base, new MemoryValueStore());
              ModstampServer repeat = ModstampServer.start(base.withBroadcastRepeat(2), new MemoryValueStore());
              ModstampServer expiry = ModstampServer.start(base, new MemoryValueStore(), clock);

@@ -16,7 +16,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -29,8 +28,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.modstamp.server.engine.OutgoingDatagram;
 
 /**
- * One UDP socket served by one event-loop thread (Netty; native epoll on Linux, with recvmmsg and
- * sendmmsg, NIO elsewhere). Datagrams read together are handed to the {@link DatagramSink} one by one,
+ * One UDP socket served by one event-loop thread (Netty: native epoll with recvmmsg and sendmmsg on
+ * Linux, NIO elsewhere or when asked). Datagrams read together are handed to the {@link DatagramSink} one by one,
  * then {@link DatagramSink#flush()} returns everything to send, which goes out in one flush. Datagrams
  * of the same bytes sent in a row (a fan-out) share one native buffer.
  */
@@ -55,11 +54,11 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /** Binds {@code address} (port 0 picks a free port) and starts serving; fails clearly if it can't. */
-    public static UdpTransport bind(InetSocketAddress address, int maxDatagramSize, DatagramSink sink)
+    public static UdpTransport bind(InetSocketAddress address, IoKind io, int maxDatagramSize, DatagramSink sink)
             throws IOException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("modstamp-udp"), io);
+        boolean epoll = io.resolve() == IoKind.EPOLL;
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("modstamp-udp"), handlers);
         ChannelFactory<DatagramChannel> channels = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
