@@ -57,14 +57,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Socket I/O: AUTO (native epoll on Linux, else NIO), EPOLL or NIO (default: ${DEFAULT-VALUE})")
     IoKind io;
 
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+            description = "Sockets and threads serving the port (SO_REUSEPORT, epoll only); more than one spreads "
+                    + "large fan-outs over the cores; 0: one per core (default: ${DEFAULT-VALUE})")
+    int ioThreads;
+
+    @Option(names = "--debug", description = "Log every dropped datagram and the time of large fan-outs")
+    boolean debug;
+
     @Override
     public Integer call() throws Exception {
+        if (debug) {
+            try (var in = ServeCommand.class.getResourceAsStream("/modstamp-logging.properties")) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        }
         ServerConfig config;
         try {
             SecurityProfiles profiles = profile == null ? SecurityProfiles.serverDefault()
                     : SecurityProfileLoader.load(profile);
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
-                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io);
+                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads);
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;

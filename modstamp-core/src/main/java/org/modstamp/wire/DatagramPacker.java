@@ -2,7 +2,6 @@ package org.modstamp.wire;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,7 +17,8 @@ public final class DatagramPacker {
     private final DatagramHeader header;
     private final int maxPacketSize;
     private final List<byte[]> datagrams = new ArrayList<>(1);
-    private ByteBuffer current;
+    private final List<Message> current = new ArrayList<>();
+    private int currentSize;
 
     public DatagramPacker(DatagramHeader header, int maxPacketSize) {
         checkMaxPacketSize(header, maxPacketSize);
@@ -37,17 +37,19 @@ public final class DatagramPacker {
 
     public DatagramPacker add(Message message) {
         int length = message.encodedLength();
-        if (current == null || current.remaining() < length) {
+        if (!current.isEmpty() && currentSize + length > maxPacketSize) {
             flush();
-            current = ByteBuffer.allocate(maxPacketSize);
-            header.write(current);
         }
-        MessageEncoder.write(message, current);
+        if (current.isEmpty()) {
+            currentSize = header.encodedLength();
+        }
+        current.add(message);
+        currentSize += length;
         return this;
     }
 
     public boolean isEmpty() {
-        return current == null && datagrams.isEmpty();
+        return current.isEmpty() && datagrams.isEmpty();
     }
 
     /** The datagrams packed so far, in order; the packer is empty afterwards. */
@@ -58,10 +60,17 @@ public final class DatagramPacker {
         return result;
     }
 
+    /** Encodes the messages of the current datagram into an array of exactly its size. */
     private void flush() {
-        if (current != null) {
-            datagrams.add(Arrays.copyOf(current.array(), current.position()));
-            current = null;
+        if (current.isEmpty()) {
+            return;
         }
+        ByteBuffer out = ByteBuffer.allocate(currentSize);
+        header.write(out);
+        for (Message m : current) {
+            MessageEncoder.write(m, out);
+        }
+        datagrams.add(out.array());
+        current.clear();
     }
 }

@@ -42,7 +42,8 @@ public final class ModstampServer implements AutoCloseable {
         ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds());
         DatagramHandler handler = new DatagramHandler(config, store, registry, clock);
         Batch batch = new Batch();
-        UdpTransport transport = UdpTransport.bind(config.listen(), config.io(), ServerConfig.MAX_REQUEST_SIZE,
+        UdpTransport transport = UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
+                ServerConfig.MAX_REQUEST_SIZE,
                 new UdpTransport.DatagramSink() {
                     @Override
                     public void receive(InetSocketAddress sender, ByteBuffer datagram) {

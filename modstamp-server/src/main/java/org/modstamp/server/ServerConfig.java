@@ -20,9 +20,11 @@ import org.modstamp.wire.DatagramPacker;
  * @param listenerTtl     how long a Query keeps its sender registered as a listener
  * @param profiles        security profiles deciding what each sender may do
  * @param io              socket I/O: native epoll (batched system calls) where available, or NIO
+ * @param ioThreads       sockets (SO_REUSEPORT) and threads serving the port; more than one spreads large
+ *                        fan-outs over the cores; epoll only. 0 means one per core (one with NIO)
  */
 public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
-                           Duration listenerTtl, SecurityProfiles profiles, IoKind io) {
+                           Duration listenerTtl, SecurityProfiles profiles, IoKind io, int ioThreads) {
     public static final int DEFAULT_PORT = 1415;
     /** Largest request read; a longer datagram is dropped as truncated. */
     public static final int MAX_REQUEST_SIZE = 8191;
@@ -44,34 +46,49 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
             throw new IllegalArgumentException("at least one security profile is required");
         }
         io = io == null ? IoKind.AUTO : io;
+        if (ioThreads < 0 || ioThreads > 64) {
+            throw new IllegalArgumentException("ioThreads must be 0 (one per core) .. 64, not " + ioThreads);
+        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(new InetSocketAddress("::", DEFAULT_PORT), DatagramPacker.DEFAULT_MAX_PACKET_SIZE,
-                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), IoKind.AUTO);
+                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), IoKind.AUTO, 1);
     }
 
     public ServerConfig withListen(InetSocketAddress address) {
-        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io);
+        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, ioThreads);
     }
 
     public ServerConfig withMaxPacketSize(int size) {
-        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, io);
+        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, io, ioThreads);
     }
 
     public ServerConfig withBroadcastRepeat(int repeat) {
-        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, io);
+        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, io, ioThreads);
     }
 
     public ServerConfig withListenerTtl(Duration ttl) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, io);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, io, ioThreads);
     }
 
     public ServerConfig withProfiles(SecurityProfiles newProfiles) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, io);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, io, ioThreads);
+    }
+
+    public ServerConfig withIoThreads(int threads) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, threads);
+    }
+
+    /** The number of I/O threads to run here: {@code ioThreads}, or one per core (one with NIO) for 0. */
+    public int effectiveIoThreads() {
+        if (ioThreads > 0) {
+            return ioThreads;
+        }
+        return io.resolve() == IoKind.EPOLL ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
     public ServerConfig withIo(IoKind kind) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, kind);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, kind, ioThreads);
     }
 }

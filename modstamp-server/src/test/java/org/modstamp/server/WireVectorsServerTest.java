@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.transport.IoKind;
 import org.modstamp.wire.WireVectors;
@@ -24,11 +24,12 @@ import org.modstamp.wire.WireVectors;
 class WireVectorsServerTest {
     private static final Pattern AT_SECOND = Pattern.compile("t=(\\d+) ?s");
 
-    @ParameterizedTest
-    @EnumSource(value = IoKind.class, names = {"EPOLL", "NIO"})
-    void serverAnswersEveryRecordedExchangeByteForByte(IoKind io) throws Exception {
+    @ParameterizedTest(name = "{0} with {1} socket(s)")
+    @CsvSource({"EPOLL, 1", "NIO, 1", "EPOLL, 2"})
+    void serverAnswersEveryRecordedExchangeByteForByte(IoKind io, int sockets) throws Exception {
         MutableClock clock = new MutableClock();
-        ServerConfig base = ServerConfig.defaults().withListen(new InetSocketAddress("::", 0)).withIo(io);
+        ServerConfig base = ServerConfig.defaults().withListen(new InetSocketAddress("::", 0)).withIo(io)
+                .withIoThreads(sockets);
         try (ModstampServer main = ModstampServer.start(base, new MemoryValueStore());
              ModstampServer repeat = ModstampServer.start(base.withBroadcastRepeat(2), new MemoryValueStore());
              ModstampServer expiry = ModstampServer.start(base, new MemoryValueStore(), clock);

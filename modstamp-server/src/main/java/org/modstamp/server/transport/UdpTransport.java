@@ -2,16 +2,21 @@ package org.modstamp.server.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -28,95 +33,134 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.modstamp.server.engine.OutgoingDatagram;
 
 /**
- * One UDP socket served by one event-loop thread (Netty: native epoll with recvmmsg and sendmmsg on
- * Linux, NIO elsewhere or when asked). Datagrams read together are handed to the {@link DatagramSink} one by one,
- * then {@link DatagramSink#flush()} returns everything to send, which goes out in one flush. Datagrams
- * of the same bytes sent in a row (a fan-out) share one native buffer.
+ * The server's UDP port, served by Netty (native epoll with recvmmsg and sendmmsg on Linux, NIO
+ * elsewhere or when asked).
+ *
+ * <p>One socket and its event-loop thread are the <em>engine</em>: every datagram is handed to the
+ * {@link DatagramSink} on that thread, so the sink needs no locking. Datagrams read together are handed
+ * over one by one, then {@link DatagramSink#flush()} returns everything to send, which goes out in one
+ * flush. With {@code threads > 1} (epoll only) more sockets are bound to the same port with
+ * SO_REUSEPORT, each on its own thread: the kernel spreads incoming datagrams over them and they pass
+ * theirs to the engine thread, and a large fan-out (many datagrams of the same bytes in a row) is split
+ * between all sockets, sent in parallel from the same port, and waited for before anything after it
+ * is sent, so that Signals still leave before the M that follows them.
  */
 public final class UdpTransport implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
     private static final int DATAGRAMS_PER_READ = 32;
+    /** A run of identical datagrams at least this long is sent from all sockets in parallel. */
+    private static final int PARALLEL_RUN = 1024;
+    private static final long PARALLEL_SEND_TIMEOUT_SECONDS = 10;
 
-    /** What the transport feeds: the engine. Called on the event-loop thread only. */
+    /** What the transport feeds: the engine. Called on the engine thread only. */
     public interface DatagramSink {
-        void receive(InetSocketAddress sender, java.nio.ByteBuffer datagram);
+        void receive(InetSocketAddress sender, ByteBuffer datagram);
 
         List<OutgoingDatagram> flush();
     }
 
     private final EventLoopGroup group;
-    private final Channel channel;
+    private final List<Channel> channels;
 
-    private UdpTransport(EventLoopGroup group, Channel channel) {
+    private UdpTransport(EventLoopGroup group, List<Channel> channels) {
         this.group = group;
-        this.channel = channel;
+        this.channels = channels;
     }
 
-    /** Binds {@code address} (port 0 picks a free port) and starts serving; fails clearly if it can't. */
-    public static UdpTransport bind(InetSocketAddress address, IoKind io, int maxDatagramSize, DatagramSink sink)
-            throws IOException {
+    /**
+     * Binds {@code address} (port 0 picks a free port) with {@code threads} sockets and starts serving;
+     * fails clearly if it can't.
+     */
+    public static UdpTransport bind(InetSocketAddress address, IoKind io, int threads, int maxDatagramSize,
+                                    DatagramSink sink) throws IOException {
         boolean epoll = io.resolve() == IoKind.EPOLL;
-        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("modstamp-udp"), handlers);
-        ChannelFactory<DatagramChannel> channels = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channelFactory(channels)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
-                        epoll ? (maxDatagramSize + 1) * DATAGRAMS_PER_READ : maxDatagramSize + 1))
-                .handler(new SinkHandler(sink, maxDatagramSize));
-        if (epoll) {
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagramSize + 1);
+        if (threads < 1 || (threads > 1 && !epoll)) {
+            throw new IllegalArgumentException("threads must be 1, or more with epoll, not " + threads);
         }
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("modstamp-udp"), handlers);
+        List<Channel> channels = new ArrayList<>();
         try {
-            Channel channel = bootstrap.bind(address).sync().channel();
-            LOG.log(System.Logger.Level.DEBUG, () -> "bound " + channel.localAddress() + (epoll ? " (epoll)" : " (nio)"));
-            return new UdpTransport(group, channel);
+            Engine engine = new Engine(sink, maxDatagramSize, channels);
+            Bootstrap bootstrap = bootstrap(group, epoll, threads > 1, maxDatagramSize);
+            Channel first = bootstrap.clone().handler(engine).bind(address).sync().channel();
+            channels.add(first);
+            InetSocketAddress bound = (InetSocketAddress) first.localAddress();
+            for (int i = 1; i < threads; i++) {
+                channels.add(bootstrap.clone().handler(new Forwarder(engine, first.eventLoop(), maxDatagramSize))
+                        .bind(bound).sync().channel());
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "bound " + bound + " with " + threads + " socket(s), "
+                    + (epoll ? "epoll" : "nio"));
+            return new UdpTransport(group, List.copyOf(channels));
         } catch (Exception e) {
+            channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot bind UDP " + address + ": " + e.getMessage(), e);
         }
     }
 
+    private static Bootstrap bootstrap(EventLoopGroup group, boolean epoll, boolean reusePort, int maxDatagramSize) {
+        ChannelFactory<DatagramChannel> factory = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory(factory)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                        epoll ? (maxDatagramSize + 1) * DATAGRAMS_PER_READ : maxDatagramSize + 1));
+        if (epoll) {
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagramSize + 1);
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, reusePort);
+        }
+        return bootstrap;
+    }
+
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        return (InetSocketAddress) channels.get(0).localAddress();
     }
 
-    /** Runs {@code task} on the event-loop thread every {@code periodSeconds}. */
+    /** Runs {@code task} on the engine thread every {@code periodSeconds}. */
     public void every(long periodSeconds, Runnable task) {
-        channel.eventLoop().scheduleAtFixedRate(task, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+        channels.get(0).eventLoop().scheduleAtFixedRate(task, periodSeconds, periodSeconds, TimeUnit.SECONDS);
     }
 
-    /** Closes the socket and stops the thread, waiting at most 5 seconds. */
+    /** Closes the sockets and stops the threads, waiting at most a few seconds. */
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        channels.forEach(c -> c.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private static final class SinkHandler extends ChannelInboundHandlerAdapter {
+    private static boolean tooLong(DatagramPacket packet, int maxDatagramSize) {
+        if (packet.content().readableBytes() > maxDatagramSize) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + packet.sender()
+                    + " longer than " + maxDatagramSize + " bytes");
+            return true;
+        }
+        return false;
+    }
+
+    /** The engine socket's handler: feeds the sink and sends what it returns. */
+    private static final class Engine extends ChannelInboundHandlerAdapter {
         private final DatagramSink sink;
         private final int maxDatagramSize;
+        private final List<Channel> channels;
 
-        SinkHandler(DatagramSink sink, int maxDatagramSize) {
+        Engine(DatagramSink sink, int maxDatagramSize, List<Channel> channels) {
             this.sink = sink;
             this.maxDatagramSize = maxDatagramSize;
+            this.channels = channels;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             DatagramPacket packet = (DatagramPacket) msg;
             try {
-                ByteBuf content = packet.content();
-                if (content.readableBytes() > maxDatagramSize) {
-                    LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + packet.sender()
-                            + " longer than " + maxDatagramSize + " bytes");
-                    return;
+                if (!tooLong(packet, maxDatagramSize)) {
+                    sink.receive(packet.sender(), packet.content().nioBuffer());
                 }
-                sink.receive(packet.sender(), content.nioBuffer());
             } finally {
                 packet.release();
             }
@@ -124,27 +168,135 @@ public final class UdpTransport implements AutoCloseable {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
-            send(ctx, sink.flush());
+            flush();
         }
 
-        private static void send(ChannelHandlerContext ctx, List<OutgoingDatagram> datagrams) {
+        /** Handles datagrams another socket read (engine thread). */
+        void receiveForwarded(List<DatagramPacket> packets) {
+            for (DatagramPacket packet : packets) {
+                try {
+                    sink.receive(packet.sender(), packet.content().nioBuffer());
+                } finally {
+                    packet.release();
+                }
+            }
+            flush();
+        }
+
+        private void flush() {
+            List<OutgoingDatagram> datagrams = sink.flush();
             if (datagrams.isEmpty()) {
                 return;
             }
-            byte[] sharedBytes = null;
-            ByteBuf shared = null;
-            for (OutgoingDatagram datagram : datagrams) {
-                if (datagram.bytes() != sharedBytes) {
-                    if (shared != null) {
-                        shared.release();
-                    }
-                    sharedBytes = datagram.bytes();
-                    shared = ctx.alloc().directBuffer(sharedBytes.length).writeBytes(sharedBytes);
+            Channel engine = channels.get(0);
+            long start = System.nanoTime();
+            int i = 0;
+            while (i < datagrams.size()) {
+                int end = endOfRun(datagrams, i);
+                if (end - i >= PARALLEL_RUN && channels.size() > 1) {
+                    engine.flush();
+                    sendInParallel(datagrams.subList(i, end));
+                } else {
+                    write(engine, datagrams.subList(i, end));
                 }
-                ctx.write(new DatagramPacket(shared.retainedDuplicate(), datagram.recipient()), ctx.voidPromise());
+                i = end;
             }
-            shared.release();
-            ctx.flush();
+            engine.flush();
+            if (datagrams.size() >= PARALLEL_RUN) {
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format("sent %d datagrams in %.1f ms from %d socket(s)",
+                        datagrams.size(), (System.nanoTime() - start) / 1e6, channels.size()));
+            }
+        }
+
+        /** Sends a fan-out from every socket at once, and returns when all of it has been sent. */
+        private void sendInParallel(List<OutgoingDatagram> run) {
+            int parts = channels.size();
+            CountDownLatch sent = new CountDownLatch(parts - 1);
+            for (int p = 1; p < parts; p++) {
+                Channel channel = channels.get(p);
+                List<OutgoingDatagram> share = run.subList(run.size() * p / parts, run.size() * (p + 1) / parts);
+                channel.eventLoop().execute(() -> {
+                    write(channel, share).addListener(done -> sent.countDown());
+                    channel.flush();
+                });
+            }
+            Channel engine = channels.get(0);
+            write(engine, run.subList(0, run.size() / parts));
+            engine.flush();
+            try {
+                if (!sent.await(PARALLEL_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.log(System.Logger.Level.WARNING, "a parallel fan-out took more than "
+                            + PARALLEL_SEND_TIMEOUT_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static int endOfRun(List<OutgoingDatagram> datagrams, int from) {
+            byte[] bytes = datagrams.get(from).bytes();
+            int end = from + 1;
+            while (end < datagrams.size() && datagrams.get(end).bytes() == bytes) {
+                end++;
+            }
+            return end;
+        }
+
+        /**
+         * Writes datagrams of the same bytes from one native buffer, not flushed; the future completes
+         * when the last one has been sent (or has failed, which is logged).
+         */
+        private static ChannelFuture write(Channel channel, List<OutgoingDatagram> run) {
+            byte[] bytes = run.get(0).bytes();
+            ByteBuf shared = channel.alloc().directBuffer(bytes.length).writeBytes(bytes);
+            try {
+                int last = run.size() - 1;
+                for (int i = 0; i < last; i++) {
+                    channel.write(new DatagramPacket(shared.retainedDuplicate(), run.get(i).recipient()),
+                            channel.voidPromise());
+                }
+                return channel.write(new DatagramPacket(shared.retainedDuplicate(), run.get(last).recipient()));
+            } finally {
+                shared.release();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.WARNING, "UDP socket error (the server keeps serving)", cause);
+        }
+    }
+
+    /** Another socket's handler: passes what it reads to the engine thread, a read's worth at a time. */
+    private static final class Forwarder extends ChannelInboundHandlerAdapter {
+        private final Engine engine;
+        private final EventLoop engineLoop;
+        private final int maxDatagramSize;
+        private List<DatagramPacket> pending = new ArrayList<>();
+
+        Forwarder(Engine engine, EventLoop engineLoop, int maxDatagramSize) {
+            this.engine = engine;
+            this.engineLoop = engineLoop;
+            this.maxDatagramSize = maxDatagramSize;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramPacket packet = (DatagramPacket) msg;
+            if (tooLong(packet, maxDatagramSize)) {
+                packet.release();
+            } else {
+                pending.add(packet);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!pending.isEmpty()) {
+                List<DatagramPacket> batch = pending;
+                pending = new ArrayList<>();
+                engineLoop.execute(() -> engine.receiveForwarded(batch));
+            }
         }
 
         @Override

@@ -1,0 +1,10 @@
+package org.modstamp.cli.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code modstamp bench}: load generators that print figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure a modstamp server over loopback UDP (see BENCHMARKS.md for the recorded runs).",
+        subcommands = {QueryReplyBench.class, FanoutBench.class, PushBench.class, EchoServer.class})
+public final class BenchCommand {
+}

@@ -1,0 +1,141 @@
+package org.modstamp.cli.bench;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+
+import org.modstamp.net.HostPort;
+import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageEncoder;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Query/Reply round trips per second from many client ports, each keeping a window of Queries in flight. */
+@Command(name = "qr", mixinStandardHelpOptions = true,
+        description = "Query/Reply round trips per second from many client ports.")
+final class QueryReplyBench implements Callable<Integer> {
+    @Option(names = "--server", defaultValue = "127.0.0.1:1415", description = "Server (default: ${DEFAULT-VALUE})")
+    String server;
+
+    @Option(names = "--ports", defaultValue = "1000", description = "Client sockets (default: ${DEFAULT-VALUE})")
+    int ports;
+
+    @Option(names = "--window", defaultValue = "4", description = "Queries in flight per socket (default: ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--ids", defaultValue = "1000", description = "Distinct ids queried (default: ${DEFAULT-VALUE})")
+    int ids;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured time (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Seconds before measuring (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    private final Latencies latencies = new Latencies();
+    private long replies;
+    private long resends;
+
+    @Override
+    public Integer call() throws Exception {
+        InetSocketAddress target = HostPort.parse(server, 1415).resolve();
+        try (LoadChannels channels = new LoadChannels()) {
+            List<Client> clients = new ArrayList<>();
+            for (int i = 0; i < ports; i++) {
+                ByteBuf query = Unpooled.directBuffer().writeBytes(
+                        MessageEncoder.plainDatagram(Message.query("bench.qr." + (i % ids))));
+                Client client = new Client(target, query);
+                clients.add(client);
+                channels.open(new InetSocketAddress("127.0.0.1", 0), client, false);
+            }
+            channels.group().next().scheduleAtFixedRate(() -> clients.forEach(Client::resendIfStalled),
+                    200, 200, TimeUnit.MILLISECONDS);
+            Thread.sleep(warmup * 1000L);
+            long[] start = channels.group().next().submit(() -> {
+                replies = 0;
+                latencies.reset();
+                return new long[] {System.nanoTime()};
+            }).get();
+            Thread.sleep(seconds * 1000L);
+            String result = channels.group().next().submit(() -> {
+                double elapsed = (System.nanoTime() - start[0]) / 1e9;
+                return String.format("qr: %,d round trips in %.1f s = %,.0f/s  (%d ports, window %d, %s; %d resends)%n"
+                                + "qr: latency %s",
+                        replies, elapsed, replies / elapsed, ports, window, channels.kind(), resends, latencies.summary());
+            }).get();
+            System.out.println(result);
+        }
+        return 0;
+    }
+
+    /** One client socket: keeps {@code window} Queries in flight, FIFO send times for latency. */
+    private final class Client extends ChannelInboundHandlerAdapter {
+        private final InetSocketAddress target;
+        private final ByteBuf query;
+        private final long[] sentAt = new long[window];
+        private int head;
+        private int inFlight;
+        private long seen;
+        private long seenAtLastCheck;
+        private Channel channel;
+
+        Client(InetSocketAddress target, ByteBuf query) {
+            this.target = target;
+            this.query = query;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            fill();
+            ctx.flush();
+        }
+
+        private void fill() {
+            while (inFlight < window) {
+                sentAt[(head + inFlight) % window] = System.nanoTime();
+                inFlight++;
+                channel.write(new DatagramPacket(query.retainedDuplicate(), target), channel.voidPromise());
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ((DatagramPacket) msg).release();
+            seen++;
+            if (inFlight > 0) {
+                latencies.record(System.nanoTime() - sentAt[head]);
+                head = (head + 1) % window;
+                inFlight--;
+                replies++;
+            }
+            fill();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        /** A lost datagram would shrink the window for good: start it again when nothing came for a tick. */
+        void resendIfStalled() {
+            if (channel != null && seen == seenAtLastCheck && inFlight > 0) {
+                resends += inFlight;
+                inFlight = 0;
+                fill();
+                channel.flush();
+            }
+            seenAtLastCheck = seen;
+        }
+    }
+}
