@@ -91,8 +91,8 @@ final class FanoutBench implements Callable<Integer> {
                 producer.receive(ByteBuffer.allocate(2048)); // the M
                 Thread.sleep(50);
             }
-            System.out.printf("fanout: %,d listeners (%s), time until the last Signal over %d rounds: median %.1f ms, worst %.1f ms%n",
-                    listeners, channels.kind(), rounds, lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6);
+            System.out.printf("fanout: %,d listeners, time until the last Signal over %d rounds: median %.1f ms, worst %.1f ms (generator: %s)%n",
+                    listeners, rounds, lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6, channels.kind());
         }
         return 0;
     }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every benchmark recorded in BENCHMARKS.md: server pinned to core 0, load generator to core 1,
+# loopback only. Takes about 5 minutes. Usage: modstamp-benchmarks/run-benchmarks.sh [quick]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mvn -B -q -DskipTests -pl modstamp-cli,modstamp-benchmarks -am package
+jar=modstamp-cli/target/modstamp.jar
+port=14150
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+serve() { # serve ARGS...: start a server on core 0 and wait until it listens
+  taskset -c 0 java -jar "$jar" serve --listen 127.0.0.1:$port "$@" > "$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 50); do grep -q "listening on udp" "$work/server.log" && return; sleep 0.1; done
+  cat "$work/server.log"; exit 1
+}
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
+bench() { taskset -c 1 java -jar "$jar" bench "$@" --server 127.0.0.1:$port 2>&1 | grep -E '^(qr|fanout|push):'; }
+
+echo "== machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "== raw UDP limit: bare echo loop on one DatagramChannel"
+taskset -c 0 java -jar "$jar" bench echo --listen 127.0.0.1:$port > "$work/echo.log" 2>&1 & server=$!; sleep 1
+bench qr --ports 1000 --window 4 --seconds 10; stop
+
+echo "== Query/Reply, 1000 client ports"
+serve --memory
+bench qr --ports 1000 --window 4 --seconds 10
+bench qr --ports 1000 --window 1 --seconds 10
+stop
+
+for io in EPOLL NIO; do
+  echo "== fan-out to 10,000 listeners, --io $io"
+  serve --memory --io $io --debug
+  bench fanout --listeners 10000 --rounds 10
+  grep -o 'sent [0-9]* datagrams in [0-9.]* ms' "$work/server.log" | tail -10 | awk '{s+=$5; n++} END {printf "server side: mean %.1f ms to send the last Signal (%d rounds)\n", s/n, n}'
+  stop
+done
+
+echo "== fan-out to 100,000 listeners, --io EPOLL"
+serve --memory --debug
+bench fanout --listeners 100000 --per-socket 250 --rounds 5 --warmup 2
+grep -o 'sent [0-9]* datagrams in [0-9.]* ms' "$work/server.log" | tail -5 | awk '{s+=$5; n++} END {printf "server side: mean %.1f ms to send the last Signal (%d rounds)\n", s/n, n}'
+stop
+
+echo "== durable changes (SQLite, synchronous=FULL)"
+serve --db "$work/bench.db"
+bench push --producers 200 --seconds 10
+bench push --producers 1 --seconds 5
+stop
+
+echo "== heap per (listener, id) registration"
+for shape in "100000 10" "10000 1" "1 200000"; do
+  java -cp modstamp-benchmarks/target/benchmarks.jar org.modstamp.bench.RegistryFootprint $shape
+done | grep registrations
+
+if command -v gcc >/dev/null; then
+  echo "== kernel floor: C, one thread on core 0, 10,000 and 100,000 listeners"
+  gcc -O2 -o "$work/fanout-floor" modstamp-benchmarks/src/main/c/fanout-floor.c
+  taskset -c 0 "$work/fanout-floor" 10000 0 | tail -1
+  taskset -c 0 "$work/fanout-floor" 10000 1 | tail -1
+  taskset -c 0 "$work/fanout-floor" 100000 1 | tail -1
+fi
