@@ -96,8 +96,10 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "modstamp-shutdown"));
         InetSocketAddress bound = server.localAddress();
-        System.out.println("modstamp server listening on udp "
-                + new HostPort(bound.getAddress().getHostAddress(), bound.getPort())
+        String host = bound.getAddress().isAnyLocalAddress()
+                ? (bound.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0")
+                : bound.getAddress().getHostAddress();
+        System.out.println("modstamp server listening on udp " + new HostPort(host, bound.getPort())
                 + (memory ? " (values in memory)" : " (values in " + db.toAbsolutePath() + ")"));
         System.out.flush();
         stopped.await();
