@@ -1,0 +1,78 @@
+package org.modstamp.client;
+
+import java.time.Duration;
+
+import org.modstamp.wire.DatagramHeader;
+import org.modstamp.wire.DatagramPacker;
+
+/**
+ * How a client talks to its server. Defaults: datagrams of at most 1300 bytes sent once, resends every
+ * 100 ms within a 5 s request timeout, a keep-alive Query every 25 s plus 0..2 s of jitter (shorter than
+ * the 30 s that Linux conntrack keeps a UDP mapping), and a listener told after 300 s without an answer.
+ *
+ * @param maxPacketSize     largest datagram sent, header included
+ * @param sendRepeat        how many times each datagram is sent (for lossy links)
+ * @param resendTimeout     resend what is unanswered this often
+ * @param requestTimeout    give up on a push or get after this long
+ * @param queryInterval     a listener queries all its ids this often (keep-alive)
+ * @param queryJitter       plus a random 0..queryJitter, so that many listeners don't query in step
+ * @param noResponseTimeout a listener reports silence after this long without any datagram from the server
+ */
+public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTimeout, Duration requestTimeout,
+                           Duration queryInterval, Duration queryJitter, Duration noResponseTimeout) {
+
+    public ClientConfig {
+        DatagramPacker.checkMaxPacketSize(DatagramHeader.PLAIN, maxPacketSize);
+        if (sendRepeat < 1 || sendRepeat > 10) {
+            throw new IllegalArgumentException("sendRepeat must be 1..10, not " + sendRepeat);
+        }
+        positive("resendTimeout", resendTimeout);
+        positive("requestTimeout", requestTimeout);
+        positive("queryInterval", queryInterval);
+        positive("noResponseTimeout", noResponseTimeout);
+        if (queryJitter == null || queryJitter.isNegative()) {
+            throw new IllegalArgumentException("queryJitter must be zero or positive, not " + queryJitter);
+        }
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isZero() || d.isNegative() || d.toMillis() < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 ms, not " + d);
+        }
+    }
+
+    public static ClientConfig defaults() {
+        return new ClientConfig(DatagramPacker.DEFAULT_MAX_PACKET_SIZE, 1, Duration.ofMillis(100),
+                Duration.ofSeconds(5), Duration.ofSeconds(25), Duration.ofSeconds(2), Duration.ofSeconds(300));
+    }
+
+    public ClientConfig withSendRepeat(int n) {
+        return new ClientConfig(maxPacketSize, n, resendTimeout, requestTimeout, queryInterval, queryJitter,
+                noResponseTimeout);
+    }
+
+    public ClientConfig withRequestTimeout(Duration d) {
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, d, queryInterval, queryJitter,
+                noResponseTimeout);
+    }
+
+    public ClientConfig withResendTimeout(Duration d) {
+        return new ClientConfig(maxPacketSize, sendRepeat, d, requestTimeout, queryInterval, queryJitter,
+                noResponseTimeout);
+    }
+
+    /** The keep-alive interval and its jitter. */
+    public ClientConfig withQueryInterval(Duration interval, Duration jitter) {
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, interval, jitter,
+                noResponseTimeout);
+    }
+
+    public ClientConfig withNoResponseTimeout(Duration d) {
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d);
+    }
+
+    public ClientConfig withMaxPacketSize(int size) {
+        return new ClientConfig(size, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter,
+                noResponseTimeout);
+    }
+}

@@ -1,0 +1,485 @@
+package org.modstamp.client;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.modstamp.wire.DatagramHeader;
+import org.modstamp.wire.DatagramPacker;
+import org.modstamp.wire.Ids;
+import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageDecoder;
+
+/**
+ * The client's one socket and the one loop that owns it: sends, resends on millisecond timers, reads
+ * and dispatches. Every operation runs on the loop; other threads hand theirs over with {@link #submit}.
+ */
+final class ClientLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(ClientLoop.class.getName());
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final InetSocketAddress server;
+    private final ClientConfig config;
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final List<PushOp> pushes = new ArrayList<>();
+    private final List<GetOp> gets = new ArrayList<>();
+    private final List<Session> sessions = new ArrayList<>();
+    private final ByteBuffer buffer = ByteBuffer.allocate(65_536);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closing;
+
+    ClientLoop(InetSocketAddress server, ClientConfig config) throws IOException {
+        this.server = server;
+        this.config = config;
+        this.channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            channel.bind(null);
+            channel.configureBlocking(false);
+            this.selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** Runs {@code command} on the loop. */
+    void submit(Runnable command) {
+        if (closing) {
+            throw new IllegalStateException("the client for " + server + " is closed");
+        }
+        commands.add(command);
+        selector.wakeup();
+    }
+
+    /** Asks the loop to stop and waits for it (at most {@code timeout}); the socket is closed after. */
+    void close(Duration timeout) {
+        closing = true;
+        selector.wakeup();
+        try {
+            if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "client loop for " + server + " did not stop within " + timeout);
+                closeSocket();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        Throwable failure = null;
+        try {
+            while (!closing) {
+                for (Runnable command; (command = commands.poll()) != null; ) {
+                    command.run();
+                }
+                long now = System.nanoTime();
+                long next = tick(now);
+                long waitMillis = next == NONE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
+                selector.select(waitMillis);
+                selector.selectedKeys().clear();
+                readAll();
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "client loop for " + server + " failed", e);
+        } finally {
+            closing = true;
+            IllegalStateException closed = new IllegalStateException("the client for " + server + " is closed",
+                    failure);
+            pushes.forEach(p -> p.result.completeExceptionally(closed));
+            gets.forEach(g -> g.result.completeExceptionally(closed));
+            closeSocket();
+            stopped.countDown();
+        }
+    }
+
+    private void closeSocket() {
+        try {
+            selector.close();
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the client socket failed", e);
+        }
+    }
+
+    /** Runs every due timer; returns when the next one is due. */
+    private long tick(long now) {
+        long next = NONE;
+        for (Iterator<PushOp> it = pushes.iterator(); it.hasNext(); ) {
+            long due = it.next().tick(now);
+            if (due < 0) {
+                it.remove();
+            } else {
+                next = Math.min(next, due);
+            }
+        }
+        for (Iterator<GetOp> it = gets.iterator(); it.hasNext(); ) {
+            long due = it.next().tick(now);
+            if (due < 0) {
+                it.remove();
+            } else {
+                next = Math.min(next, due);
+            }
+        }
+        for (Iterator<Session> it = sessions.iterator(); it.hasNext(); ) {
+            long due = it.next().tick(now);
+            if (due < 0) {
+                it.remove();
+            } else {
+                next = Math.min(next, due);
+            }
+        }
+        return next;
+    }
+
+    private void readAll() throws IOException {
+        while (true) {
+            buffer.clear();
+            SocketAddress from = channel.receive(buffer);
+            if (from == null) {
+                return;
+            }
+            buffer.flip();
+            if (!isServer(from)) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "ignored a datagram from " + from + ", not from " + server);
+                continue;
+            }
+            Optional<DatagramHeader> header = DatagramHeader.read(buffer);
+            Optional<List<Message>> messages = header.isPresent() ? MessageDecoder.decode(buffer) : Optional.empty();
+            if (messages.isEmpty()) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "ignored a malformed datagram from " + from);
+                continue;
+            }
+            long now = System.nanoTime();
+            sessions.forEach(s -> s.heard(now));
+            for (Message m : messages.get()) {
+                dispatch(m);
+            }
+        }
+    }
+
+    private boolean isServer(SocketAddress from) {
+        if (!(from instanceof InetSocketAddress sender) || sender.getPort() != server.getPort()) {
+            return false;
+        }
+        return Arrays.equals(normalize(sender.getAddress()), normalize(server.getAddress()));
+    }
+
+    private static byte[] normalize(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length == 16 && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF
+                && Arrays.equals(b, 0, 10, new byte[10], 0, 10)) {
+            return Arrays.copyOfRange(b, 12, 16);
+        }
+        return b;
+    }
+
+    private void dispatch(Message m) {
+        switch (m.type()) {
+            case MODIFIED -> pushes.forEach(p -> p.modified(m.id(), m.value()));
+            case REPLY -> {
+                gets.forEach(g -> g.replied(m.id(), m.value()));
+                sessions.forEach(s -> s.value(m.id(), m.value(), true));
+            }
+            case SIGNAL -> sessions.forEach(s -> s.value(m.id(), m.value(), false));
+            default -> LOG.log(System.Logger.Level.DEBUG, () -> "ignored " + m + " from the server");
+        }
+    }
+
+    private void send(Collection<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        DatagramPacker packer = new DatagramPacker(DatagramHeader.PLAIN, config.maxPacketSize());
+        messages.forEach(packer::add);
+        for (byte[] datagram : packer.drain()) {
+            for (int i = 0; i < config.sendRepeat(); i++) {
+                try {
+                    channel.send(ByteBuffer.wrap(datagram), server);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "sending to " + server + " failed (will resend)", e);
+                }
+            }
+        }
+    }
+
+    private static List<Message> queries(Collection<String> ids) {
+        List<Message> queries = new ArrayList<>(ids.size());
+        ids.forEach(id -> queries.add(Message.query(id)));
+        return queries;
+    }
+
+    // ---- operations, all called on the loop ----
+
+    void startPush(Map<String, byte[]> changes, CompletableFuture<Map<String, String>> result) {
+        PushOp op = new PushOp(changes, result, System.nanoTime());
+        pushes.add(op);
+        op.send();
+    }
+
+    void startGet(Set<String> ids, CompletableFuture<Map<String, String>> result) {
+        GetOp op = new GetOp(ids, result, System.nanoTime());
+        gets.add(op);
+        send(queries(ids));
+    }
+
+    Session startListen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial) {
+        Session session = new Session(handler, deliverInitial);
+        lastKnown.forEach(session::put);
+        submit(() -> sessions.add(session.started(System.nanoTime())));
+        return session;
+    }
+
+    /** A push: Changes resent until each has its M with the same value, or the request times out. */
+    private final class PushOp {
+        final Map<String, byte[]> pending;
+        final Map<String, String> confirmed = new LinkedHashMap<>();
+        final CompletableFuture<Map<String, String>> result;
+        final long deadline;
+        long nextResend;
+
+        PushOp(Map<String, byte[]> changes, CompletableFuture<Map<String, String>> result, long now) {
+            this.pending = new LinkedHashMap<>(changes);
+            this.result = result;
+            this.deadline = now + config.requestTimeout().toNanos();
+            this.nextResend = now + config.resendTimeout().toNanos();
+        }
+
+        void send() {
+            List<Message> changes = new ArrayList<>(pending.size());
+            pending.forEach((id, value) -> changes.add(Message.change(id, value)));
+            ClientLoop.this.send(changes);
+        }
+
+        void modified(String id, byte[] value) {
+            byte[] wanted = pending.get(id);
+            if (wanted != null && Arrays.equals(wanted, value)) {
+                pending.remove(id);
+                confirmed.put(id, Values.decode(value));
+                if (pending.isEmpty()) {
+                    result.complete(Collections.unmodifiableMap(confirmed));
+                }
+            }
+        }
+
+        long tick(long now) {
+            if (result.isDone()) {
+                return -1;
+            }
+            if (now - deadline >= 0) {
+                result.complete(Collections.unmodifiableMap(new LinkedHashMap<>(confirmed)));
+                return -1;
+            }
+            if (now - nextResend >= 0) {
+                send();
+                nextResend = now + config.resendTimeout().toNanos();
+            }
+            return Math.min(nextResend, deadline);
+        }
+    }
+
+    /** One query round: Queries resent until every id has its Reply, or the request times out. */
+    private final class GetOp {
+        final Set<String> pending;
+        final int asked;
+        final Map<String, String> values = new LinkedHashMap<>();
+        final CompletableFuture<Map<String, String>> result;
+        final long deadline;
+        long nextResend;
+
+        GetOp(Set<String> ids, CompletableFuture<Map<String, String>> result, long now) {
+            this.pending = new LinkedHashSet<>(ids);
+            this.asked = ids.size();
+            this.result = result;
+            this.deadline = now + config.requestTimeout().toNanos();
+            this.nextResend = now + config.resendTimeout().toNanos();
+        }
+
+        void replied(String id, byte[] value) {
+            if (pending.remove(id)) {
+                values.put(id, Values.decode(value));
+                if (pending.isEmpty()) {
+                    result.complete(Collections.unmodifiableMap(values));
+                }
+            }
+        }
+
+        long tick(long now) {
+            if (result.isDone()) {
+                return -1;
+            }
+            if (now - deadline >= 0) {
+                List<String> missing = pending.stream().limit(5).toList();
+                result.completeExceptionally(new ModstampTimeoutException("no Reply from " + server + " within "
+                        + config.requestTimeout().toMillis() + " ms for " + pending.size() + " of " + asked
+                        + " id(s), such as " + missing));
+                return -1;
+            }
+            if (now - nextResend >= 0) {
+                send(queries(pending));
+                nextResend = now + config.resendTimeout().toNanos();
+            }
+            return Math.min(nextResend, deadline);
+        }
+    }
+
+    /** A listen: keep-alive query rounds, resends within a round, change detection on R and S. */
+    final class Session implements Listening {
+        private final ChangeHandler handler;
+        private final boolean deliverInitial;
+        private final Map<String, byte[]> known = new HashMap<>();
+        private final Set<String> unanswered = new LinkedHashSet<>();
+        private long nextQuery;
+        private long nextResend;
+        private long roundDeadline;
+        private long lastHeard;
+        private boolean silent;
+        private volatile boolean closed;
+
+        Session(ChangeHandler handler, boolean deliverInitial) {
+            this.handler = handler;
+            this.deliverInitial = deliverInitial;
+        }
+
+        private void put(String id, String lastKnown) {
+            Ids.require(id);
+            known.put(id, lastKnown == null ? null : Values.encode(id, lastKnown));
+        }
+
+        Session started(long now) {
+            lastHeard = now;
+            nextQuery = now;
+            return this;
+        }
+
+        @Override
+        public void add(String id, String lastKnown) {
+            Ids.require(id);
+            byte[] value = lastKnown == null ? null : Values.encode(id, lastKnown);
+            submit(() -> {
+                known.put(id, value);
+                unanswered.add(id);
+                long now = System.nanoTime();
+                roundDeadline = Math.max(roundDeadline, now + config.requestTimeout().toNanos());
+                nextResend = now + config.resendTimeout().toNanos();
+                send(List.of(Message.query(id)));
+            });
+        }
+
+        @Override
+        public void remove(String id) {
+            submit(() -> {
+                known.remove(id);
+                unanswered.remove(id);
+            });
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (!closing) {
+                selector.wakeup();
+            }
+        }
+
+        long tick(long now) {
+            if (closed) {
+                return -1;
+            }
+            if (now - nextQuery >= 0) {
+                unanswered.addAll(known.keySet());
+                send(queries(unanswered));
+                roundDeadline = now + config.requestTimeout().toNanos();
+                nextResend = now + config.resendTimeout().toNanos();
+                long jitter = config.queryJitter().toNanos();
+                nextQuery = now + config.queryInterval().toNanos()
+                        + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
+            } else if (!unanswered.isEmpty() && now - nextResend >= 0 && now - roundDeadline < 0) {
+                send(queries(unanswered));
+                nextResend = now + config.resendTimeout().toNanos();
+            }
+            long silence = now - lastHeard;
+            if (!silent && silence >= config.noResponseTimeout().toNanos()) {
+                silent = true;
+                call(() -> handler.onNoResponse(Duration.ofNanos(silence)));
+            }
+            long next = nextQuery;
+            if (!unanswered.isEmpty() && nextResend - roundDeadline < 0) {
+                next = Math.min(next, nextResend);
+            }
+            if (!silent) {
+                next = Math.min(next, lastHeard + config.noResponseTimeout().toNanos());
+            }
+            return next;
+        }
+
+        void heard(long now) {
+            lastHeard = now;
+            if (silent) {
+                silent = false;
+                call(handler::onResponseResumed);
+            }
+        }
+
+        void value(String id, byte[] value, boolean isReply) {
+            if (closed || !known.containsKey(id)) {
+                return;
+            }
+            if (isReply) {
+                unanswered.remove(id);
+            }
+            byte[] old = known.get(id);
+            if (old != null && Arrays.equals(old, value)) {
+                return; // no change, or a duplicate Signal
+            }
+            known.put(id, value);
+            if (old != null || deliverInitial) {
+                String text = Values.decode(value);
+                call(() -> handler.onChange(id, text));
+            }
+        }
+
+        private void call(Runnable callback) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a change handler threw (listening goes on)", e);
+            }
+        }
+    }
+}

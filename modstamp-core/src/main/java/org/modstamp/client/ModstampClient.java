@@ -1,0 +1,148 @@
+package org.modstamp.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import org.modstamp.net.HostPort;
+import org.modstamp.wire.Ids;
+
+/**
+ * A client of one modstamp server: pushes changes, gets values, and listens. One UDP socket, one loop;
+ * the loop runs on a thread of its own, or on an {@link Executor} the caller gives (an application
+ * server's WorkManager, say). Thread-safe; {@link #close} stops the loop and closes the socket.
+ *
+ * <pre>{@code
+ * try (ModstampClient client = ModstampClient.open("localhost:1415")) {
+ *     client.push(Map.of("orders", "42"));
+ *     Listening l = client.listen(Map.of("orders", "42"), (id, value) -> reload(id));
+ * }
+ * }</pre>
+ */
+public final class ModstampClient implements AutoCloseable {
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final InetSocketAddress server;
+    private final ClientLoop loop;
+
+    private ModstampClient(InetSocketAddress server, ClientLoop loop) {
+        this.server = server;
+        this.loop = loop;
+    }
+
+    /** A client of {@code host:port} (1415 when no port is given) with the default configuration. */
+    public static ModstampClient open(String hostPort) throws IOException {
+        return open(HostPort.parse(hostPort, 1415).resolve(), ClientConfig.defaults());
+    }
+
+    /** A client whose loop runs on a daemon thread of its own. */
+    public static ModstampClient open(InetSocketAddress server, ClientConfig config) throws IOException {
+        return open(server, config, loop -> {
+            Thread thread = new Thread(loop, "modstamp-client-" + server);
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** A client whose loop (one long-running task, until {@link #close}) runs on {@code loopRunner}. */
+    public static ModstampClient open(InetSocketAddress server, ClientConfig config, Executor loopRunner)
+            throws IOException {
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve host '" + server.getHostString() + "'");
+        }
+        ClientLoop loop = new ClientLoop(server, config);
+        loopRunner.execute(loop);
+        return new ModstampClient(server, loop);
+    }
+
+    public InetSocketAddress server() {
+        return server;
+    }
+
+    /** The client's own address (its socket's port is what the server answers to). */
+    public InetSocketAddress localAddress() throws IOException {
+        return loop.localAddress();
+    }
+
+    /**
+     * Sets each id to its value (null or "" deletes) and waits until the server confirmed each (its M with
+     * the same value) or the request timeout passed. Returns the confirmed ids with their values; an id
+     * missing from it was not confirmed. Ids and values are checked before anything is sent.
+     */
+    public Map<String, String> push(Map<String, String> changes) {
+        return join(pushAsync(changes));
+    }
+
+    /** As {@link #push}, without waiting. */
+    public CompletableFuture<Map<String, String>> pushAsync(Map<String, String> changes) {
+        var encoded = Values.encodeAll(changes);
+        CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
+        if (encoded.isEmpty()) {
+            result.complete(Map.of());
+            return result;
+        }
+        loop.submit(() -> loop.startPush(encoded, result));
+        return result;
+    }
+
+    /** One query round: the current value of each id (null when it has none). */
+    public Map<String, String> get(Collection<String> ids) {
+        return join(getAsync(ids));
+    }
+
+    /** As {@link #get}, without waiting; fails with {@link ModstampTimeoutException} if a Reply is missing. */
+    public CompletableFuture<Map<String, String>> getAsync(Collection<String> ids) {
+        Set<String> checked = new LinkedHashSet<>();
+        ids.forEach(id -> checked.add(Ids.require(id)));
+        CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
+        if (checked.isEmpty()) {
+            result.complete(Map.of());
+            return result;
+        }
+        loop.submit(() -> loop.startGet(checked, result));
+        return result;
+    }
+
+    /**
+     * Listens to the ids of {@code lastKnown} (id to the value the caller knows, null for unknown):
+     * queries them at once and then every query interval, and calls {@code handler} for every change,
+     * from a Signal or a Reply. An id whose last known value is null learns its first value silently.
+     */
+    public Listening listen(Map<String, String> lastKnown, ChangeHandler handler) {
+        return listen(lastKnown, handler, false);
+    }
+
+    /** As {@link #listen(Map, ChangeHandler)}; with {@code deliverInitialValues} the first values are delivered too. */
+    public Listening listen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitialValues) {
+        return loop.startListen(lastKnown, handler, deliverInitialValues);
+    }
+
+    /** Stops the loop (pending pushes and gets fail) and closes the socket, within about 2 seconds. */
+    @Override
+    public void close() {
+        loop.close(CLOSE_TIMEOUT);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ModstampClient[" + server + "]";
+    }
+}

@@ -1,0 +1,198 @@
+package org.modstamp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+
+/** The client against this project's real server on loopback. */
+class ModstampClientTest {
+    private static final ClientConfig FAST = ClientConfig.defaults()
+            .withRequestTimeout(Duration.ofMillis(500))
+            .withQueryInterval(Duration.ofMillis(200), Duration.ofMillis(20));
+
+    private ModstampServer server;
+    private InetSocketAddress address;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+                new MemoryValueStore());
+        address = new InetSocketAddress("127.0.0.1", server.port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        server.close();
+    }
+
+    private ModstampClient client(InetSocketAddress to, ClientConfig config) throws Exception {
+        ModstampClient client = ModstampClient.open(to, config);
+        toClose.add(client);
+        return client;
+    }
+
+    /** A handler that queues "id=value" lines. */
+    private static final class Changes implements ChangeHandler {
+        final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        final CountDownLatch silence = new CountDownLatch(1);
+
+        @Override
+        public void onChange(String id, String value) {
+            seen.add(id + "=" + value);
+        }
+
+        @Override
+        public void onNoResponse(Duration silent) {
+            silence.countDown();
+        }
+
+        String next() throws InterruptedException {
+            return seen.poll(3, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void pushGetAndListen() throws Exception {
+        ModstampClient producer = client(address, FAST);
+        ModstampClient listener = client(address, FAST);
+        Map<String, String> changes = new LinkedHashMap<>();
+        changes.put("a", "1");
+        changes.put("b", "zwei \u00fc");
+        assertEquals(changes, producer.push(changes));
+        Map<String, String> expected = new HashMap<>(changes);
+        expected.put("c", null);
+        assertEquals(expected, listener.get(List.of("a", "b", "c")));
+
+        Changes handler = new Changes();
+        listener.listen(Map.of("a", "1"), handler);
+        Thread.sleep(50);
+        for (int i = 2; i <= 20; i++) {
+            producer.push(Map.of("a", String.valueOf(i)));
+            assertEquals("a=" + i, handler.next(), "every change made while listening is seen");
+        }
+        producer.push(Collections.singletonMap("a", null));
+        assertEquals("a=null", handler.next(), "a deletion arrives as null");
+    }
+
+    @Test
+    void unknownStartValueIsLearnedSilentlyThenChangesAreDelivered() throws Exception {
+        ModstampClient producer = client(address, FAST);
+        producer.push(Map.of("x", "first"));
+        Changes handler = new Changes();
+        Listening listening = client(address, FAST).listen(Collections.singletonMap("x", null), handler);
+        assertEquals(null, handler.seen.poll(300, TimeUnit.MILLISECONDS), "the first value is learned silently");
+        producer.push(Map.of("x", "second"));
+        assertEquals("x=second", handler.next());
+        listening.add("y", "old");
+        producer.push(Map.of("y", "new"));
+        assertEquals("y=new", handler.next());
+        listening.remove("x");
+        producer.push(Map.of("x", "third"));
+        assertEquals(null, handler.seen.poll(400, TimeUnit.MILLISECONDS), "a removed id is not delivered");
+    }
+
+    @Test
+    void listenerConvergesWhenEverySignalIsDropped() throws Exception {
+        try (LossyProxy proxy = new LossyProxy(address, bytes -> bytes.length > 1 && bytes[1] == 'S')) {
+            ModstampClient producer = client(address, FAST);
+            producer.push(Map.of("lossy", "0"));
+            Changes handler = new Changes();
+            client(proxy.address(), FAST).listen(Map.of("lossy", "0"), handler);
+            Thread.sleep(100);
+            for (int i = 1; i <= 5; i++) {
+                producer.push(Map.of("lossy", String.valueOf(i)));
+            }
+            List<String> seen = new ArrayList<>();
+            for (String change; (change = handler.next()) != null; ) {
+                seen.add(change);
+                if (change.equals("lossy=5")) {
+                    break;
+                }
+            }
+            assertTrue(proxy.dropped() > 0, "Signals were dropped");
+            assertEquals("lossy=5", seen.isEmpty() ? null : seen.get(seen.size() - 1),
+                    "converged on the latest value by the next query round: " + seen);
+        }
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnythingIsSent() throws Exception {
+        ModstampClient client = client(address, FAST);
+        var e = assertThrows(IllegalArgumentException.class, () -> client.push(Map.of("bad id", "1")));
+        assertTrue(e.getMessage().contains("[0-9A-Za-z_.:-]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> client.push(Map.of("ok", "v".repeat(256))));
+        assertTrue(e.getMessage().contains("at most 255 bytes"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> client.get(List.of("")));
+        assertEquals(Map.of(), client.get(List.of()), "nothing asked, nothing sent");
+    }
+
+    @Test
+    void unreachableServerGivesAClearTimeout() throws Exception {
+        try (DatagramChannel silent = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            InetSocketAddress nowhere = (InetSocketAddress) silent.getLocalAddress();
+            ModstampClient client = client(nowhere, FAST.withNoResponseTimeout(Duration.ofMillis(300)));
+            var e = assertThrows(ModstampTimeoutException.class, () -> client.get(List.of("a")));
+            assertTrue(e.getMessage().contains("no Reply from") && e.getMessage().contains("500 ms"), e.getMessage());
+            assertEquals(Map.of(), client.push(Map.of("a", "1")), "nothing confirmed");
+            Changes handler = new Changes();
+            client.listen(Map.of("a", "1"), handler);
+            assertTrue(handler.silence.await(3, TimeUnit.SECONDS), "silence is reported to the handler");
+        }
+    }
+
+    @Test
+    void clientSetConfirmsOnlyWhatEveryServerConfirmed() throws Exception {
+        try (DatagramChannel down = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             ModstampClientSet set = ModstampClientSet.open(
+                     List.of(address, (InetSocketAddress) down.getLocalAddress()), FAST)) {
+            ModstampClientSet.Result result = set.push(Map.of("s", "1"));
+            assertEquals(Map.of(), result.confirmedByAll());
+            assertEquals(Map.of("s", "1"), result.perServer().get(address));
+            assertEquals(Map.of(), result.perServer().get((InetSocketAddress) down.getLocalAddress()));
+            assertFalse(result.allConfirmed(Map.of("s", "1")));
+        }
+        try (ModstampClientSet both = ModstampClientSet.open(List.of(address, address), FAST)) {
+            assertTrue(both.push(Map.of("s", "2")).allConfirmed(Map.of("s", "2")));
+        }
+    }
+
+    @Test
+    void closeStopsTheLoopAndFreesTheSocket() throws Exception {
+        ModstampClient client = ModstampClient.open(address, FAST);
+        client.listen(Map.of("a", "1"), (id, value) -> { });
+        InetSocketAddress local = client.localAddress();
+        client.close();
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("modstamp-client-") && t.isAlive()), "no client thread left");
+        try (DatagramChannel again = DatagramChannel.open().bind(local)) {
+            assertEquals(local.getPort(), ((InetSocketAddress) again.getLocalAddress()).getPort());
+        }
+        assertThrows(IllegalStateException.class, () -> client.push(Map.of("a", "2")));
+    }
+}
