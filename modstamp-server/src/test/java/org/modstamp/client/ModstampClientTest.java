@@ -109,7 +109,9 @@ class ModstampClientTest {
         assertEquals(null, handler.seen.poll(300, TimeUnit.MILLISECONDS), "the first value is learned silently");
         producer.push(Map.of("x", "second"));
         assertEquals("x=second", handler.next());
+        producer.push(Map.of("y", "old"));
         listening.add("y", "old");
+        Thread.sleep(50);
         producer.push(Map.of("y", "new"));
         assertEquals("y=new", handler.next());
         listening.remove("x");
