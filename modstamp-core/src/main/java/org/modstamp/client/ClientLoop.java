@@ -104,9 +104,7 @@ final class ClientLoop implements Runnable {
         Throwable failure = null;
         try {
             while (!closing) {
-                for (Runnable command; (command = commands.poll()) != null; ) {
-                    command.run();
-                }
+                runCommands();
                 long now = System.nanoTime();
                 long next = tick(now);
                 long waitMillis = next == NONE ? 0 : Math.max(1, (next - now + 999_999) / 1_000_000);
@@ -125,6 +123,12 @@ final class ClientLoop implements Runnable {
             gets.forEach(g -> g.result.completeExceptionally(closed));
             closeSocket();
             stopped.countDown();
+        }
+    }
+
+    private void runCommands() {
+        for (Runnable command; (command = commands.poll()) != null; ) {
+            command.run();
         }
     }
 
@@ -169,6 +173,7 @@ final class ClientLoop implements Runnable {
 
     private void readAll() throws IOException {
         while (true) {
+            runCommands(); // what a caller asked before a datagram arrived takes effect before it
             buffer.clear();
             SocketAddress from = channel.receive(buffer);
             if (from == null) {

@@ -31,10 +31,12 @@ public final class ModstampClient implements AutoCloseable {
 
     private final InetSocketAddress server;
     private final ClientLoop loop;
+    private final Thread ownThread;
 
-    private ModstampClient(InetSocketAddress server, ClientLoop loop) {
+    private ModstampClient(InetSocketAddress server, ClientLoop loop, Thread ownThread) {
         this.server = server;
         this.loop = loop;
+        this.ownThread = ownThread;
     }
 
     /** A client of {@code host:port} (1415 when no port is given) with the default configuration. */
@@ -44,22 +46,26 @@ public final class ModstampClient implements AutoCloseable {
 
     /** A client whose loop runs on a daemon thread of its own. */
     public static ModstampClient open(InetSocketAddress server, ClientConfig config) throws IOException {
-        return open(server, config, loop -> {
-            Thread thread = new Thread(loop, "modstamp-client-" + server);
-            thread.setDaemon(true);
-            thread.start();
-        });
+        ClientLoop loop = newLoop(server, config);
+        Thread thread = new Thread(loop, "modstamp-client-" + server);
+        thread.setDaemon(true);
+        thread.start();
+        return new ModstampClient(server, loop, thread);
     }
 
     /** A client whose loop (one long-running task, until {@link #close}) runs on {@code loopRunner}. */
     public static ModstampClient open(InetSocketAddress server, ClientConfig config, Executor loopRunner)
             throws IOException {
+        ClientLoop loop = newLoop(server, config);
+        loopRunner.execute(loop);
+        return new ModstampClient(server, loop, null);
+    }
+
+    private static ClientLoop newLoop(InetSocketAddress server, ClientConfig config) throws IOException {
         if (server.isUnresolved()) {
             throw new IllegalArgumentException("cannot resolve host '" + server.getHostString() + "'");
         }
-        ClientLoop loop = new ClientLoop(server, config);
-        loopRunner.execute(loop);
-        return new ModstampClient(server, loop);
+        return new ClientLoop(server, config);
     }
 
     public InetSocketAddress server() {
@@ -128,6 +134,13 @@ public final class ModstampClient implements AutoCloseable {
     @Override
     public void close() {
         loop.close(CLOSE_TIMEOUT);
+        if (ownThread != null && ownThread != Thread.currentThread()) {
+            try {
+                ownThread.join(CLOSE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static <T> T join(CompletableFuture<T> future) {
