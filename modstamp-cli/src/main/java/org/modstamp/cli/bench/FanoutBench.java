@@ -75,6 +75,8 @@ final class FanoutBench implements Callable<Integer> {
             producer.socket().setSoTimeout(5000);
             Thread.sleep(300);
             Latencies lastArrival = new Latencies();
+            Latencies allSignals = new Latencies();
+            long lost = 0;
             for (int round = -warmup; round < rounds; round++) {
                 channels.group().next().submit(latencies::reset).get();
                 arrivals = new CountDownLatch(listeners);
@@ -86,13 +88,16 @@ final class FanoutBench implements Callable<Integer> {
                         "%d/%d Signals, %s", latencies.count(), listeners, latencies.summary())).get();
                 if (round >= 0) {
                     lastArrival.record(channels.group().next().submit(latencies::maxNanos).get());
+                    channels.group().next().submit(() -> allSignals.add(latencies)).get();
+                    lost += arrivals.getCount();
                 }
                 System.out.println((round < 0 ? "warmup " : "round ") + round + ": " + line + (all ? "" : "  INCOMPLETE"));
                 producer.receive(ByteBuffer.allocate(2048)); // the M
                 Thread.sleep(50);
             }
-            System.out.printf("fanout: %,d listeners, time until the last Signal over %d rounds: median %.1f ms, worst %.1f ms (generator: %s)%n",
-                    listeners, rounds, lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6, channels.kind());
+            System.out.printf("fanout: listeners=%d rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d signal_%s io=%s%n",
+                    listeners, rounds, lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6, lost,
+                    allSignals.fields().replace(" ", " signal_"), channels.kind());
         }
         return 0;
     }

@@ -18,12 +18,23 @@ final class Latencies {
         return histogram.getMaxValue();
     }
 
+    void add(Latencies other) {
+        histogram.add(other.histogram);
+    }
+
     long percentileNanos(double percentile) {
         return histogram.getValueAtPercentile(percentile);
     }
 
     void reset() {
         histogram.reset();
+    }
+
+    /** The percentiles as key=value fields (microseconds), for one-line summaries that scripts parse. */
+    String fields() {
+        return String.format("p50_us=%d p99_us=%d p999_us=%d max_us=%d", histogram.getValueAtPercentile(50) / 1000,
+                histogram.getValueAtPercentile(99) / 1000, histogram.getValueAtPercentile(99.9) / 1000,
+                histogram.getMaxValue() / 1000);
     }
 
     String summary() {

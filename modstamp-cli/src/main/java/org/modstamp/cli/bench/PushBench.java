@@ -67,9 +67,8 @@ final class PushBench implements Callable<Integer> {
             Thread.sleep(seconds * 1000L);
             System.out.println(channels.group().next().submit(() -> {
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                return String.format("push: %,d confirmed changes in %.1f s = %,.0f/s  (%d producers, %s; %d resends)%n"
-                                + "push: C-to-M latency %s",
-                        confirmed, elapsed, confirmed / elapsed, producers, channels.kind(), resends, latencies.summary());
+                return String.format("push: confirmed_per_s=%.0f confirmed=%d seconds=%.1f producers=%d resends=%d %s io=%s",
+                        confirmed / elapsed, confirmed, elapsed, producers, resends, latencies.fields(), channels.kind());
             }).get());
         }
         return 0;

@@ -69,9 +69,8 @@ final class QueryReplyBench implements Callable<Integer> {
             Thread.sleep(seconds * 1000L);
             String result = channels.group().next().submit(() -> {
                 double elapsed = (System.nanoTime() - start[0]) / 1e9;
-                return String.format("qr: %,d round trips in %.1f s = %,.0f/s  (%d ports, window %d, %s; %d resends)%n"
-                                + "qr: latency %s",
-                        replies, elapsed, replies / elapsed, ports, window, channels.kind(), resends, latencies.summary());
+                return String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d resends=%d %s io=%s",
+                        replies / elapsed, replies, elapsed, ports, window, resends, latencies.fields(), channels.kind());
             }).get();
             System.out.println(result);
         }

@@ -1,0 +1,61 @@
+package org.modstamp.cli.bench;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.modstamp.client.ClientConfig;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.net.HostPort;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Push-to-listener latency through the client library: from {@code push} to the listener's handler. */
+@Command(name = "latency", mixinStandardHelpOptions = true,
+        description = "Push-to-listener latency: a producer client pushes, a listener client's handler is called.")
+final class LatencyBench implements Callable<Integer> {
+    private static final String ID = "bench.latency";
+
+    @Option(names = "--server", defaultValue = "127.0.0.1:1415", description = "Server (default: ${DEFAULT-VALUE})")
+    String server;
+
+    @Option(names = "--rounds", defaultValue = "2000", description = "Measured pushes (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "500", description = "Pushes before measuring (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    private volatile long pushedAt;
+
+    @Override
+    public Integer call() throws Exception {
+        var address = HostPort.parse(server, 1415).resolve();
+        Latencies latencies = new Latencies();
+        Semaphore delivered = new Semaphore(0);
+        int missed = 0;
+        try (ModstampClient producer = ModstampClient.open(address, ClientConfig.defaults());
+             ModstampClient listener = ModstampClient.open(address, ClientConfig.defaults())) {
+            producer.push(Map.of(ID, "start"));
+            listener.listen(Map.of(ID, "start"), (id, value) -> {
+                latencies.record(System.nanoTime() - pushedAt);
+                delivered.release();
+            });
+            Thread.sleep(200);
+            for (int i = -warmup; i < rounds; i++) {
+                if (i == 0) {
+                    latencies.reset();
+                }
+                pushedAt = System.nanoTime();
+                var confirmed = producer.pushAsync(Map.of(ID, "v" + i));
+                if (!delivered.tryAcquire(2, TimeUnit.SECONDS)) {
+                    missed++;
+                }
+                confirmed.join();
+            }
+        }
+        System.out.printf("latency: rounds=%d missed=%d %s%n", rounds, missed, latencies.fields());
+        return 0;
+    }
+}

@@ -1,0 +1,92 @@
+package org.modstamp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+
+/** {@code modstamp push|get|listen} against a real server on loopback. */
+class ClientCommandsTest {
+    private ModstampServer server;
+    private String target;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+                new MemoryValueStore());
+        target = "127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = ModstampCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void pushThenGet() {
+        assertEquals(0, run("push", "--server", target, "a=1", "b=two words").exit());
+        Run get = run("get", "--server", target, "a", "b", "none");
+        assertEquals(0, get.exit(), get.err());
+        assertEquals("a\t1\nb\ttwo words\nnone\t\n", get.out());
+        Run json = run("get", "--server", target, "--json", "b", "none");
+        assertEquals("{\"id\":\"b\",\"value\":\"two words\"}\n{\"id\":\"none\",\"value\":null}\n", json.out());
+        assertEquals(0, run("push", "--server", target, "a=").exit(), "ID= deletes");
+        assertEquals("a\t\n", run("get", "--server", target, "a").out());
+    }
+
+    @Test
+    void badInputAndUnconfirmedPushesSetTheExitCode() {
+        Run bad = run("push", "--server", target, "bad id=1");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("[0-9A-Za-z_.:-]"), bad.err());
+        assertEquals(2, run("push", "--server", target, "novalue").exit());
+        Run tooLong = run("push", "--server", target, "x=" + "v".repeat(256));
+        assertTrue(tooLong.exit() == 2 && tooLong.err().contains("at most 255 bytes"), tooLong.err());
+        server.close();
+        Run unconfirmed = run("push", "--server", target, "--timeout", "300", "a=1");
+        assertEquals(1, unconfirmed.exit());
+        assertTrue(unconfirmed.err().contains("not confirmed") && unconfirmed.err().contains("a"), unconfirmed.err());
+        Run timeout = run("get", "--server", target, "--timeout", "300", "a");
+        assertEquals(1, timeout.exit());
+        assertTrue(timeout.err().contains("no Reply from"), timeout.err());
+    }
+
+    @Test
+    void listenOnceReturnsAtTheFirstChangeNotAtTheNextQuery() throws Exception {
+        try (ModstampClient producer = ModstampClient.open(target)) {
+            producer.push(Map.of("job", "1"));
+            CompletableFuture<Run> listen = CompletableFuture.supplyAsync(
+                    () -> run("listen", "--server", target, "--once", "--interval", "60", "job"));
+            Thread.sleep(500); // the listener has queried and learned "1"
+            long pushed = System.nanoTime();
+            producer.push(Map.of("job", "2"));
+            Run result = listen.get(10, TimeUnit.SECONDS); // far below the 60 s query interval: the Signal did it
+            System.out.printf("listen --once returned %.1f ms after the push began%n", (System.nanoTime() - pushed) / 1e6);
+            assertEquals(0, result.exit(), result.err());
+            assertEquals("job\t2\n", result.out());
+        }
+    }
+}
