@@ -16,7 +16,7 @@ serve() { # serve ARGS...: start a server on core 0 and wait until it listens
   cat "$work/server.log"; exit 1
 }
 stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
-bench() { taskset -c 1 java -jar "$jar" bench "$@" --server 127.0.0.1:$port 2>&1 | grep -E '^(qr|fanout|push):'; }
+bench() { taskset -c 1 java -jar "$jar" bench "$@" --server 127.0.0.1:$port 2>&1 | grep -E '^(qr|fanout|push|latency|listen-ids):'; }
 
 echo "== machine: $(nproc) cores, $(uname -r), $(java -version 2>&1 | head -1)"
 echo "== raw UDP limit: bare echo loop on one DatagramChannel"
@@ -47,6 +47,9 @@ echo "== durable changes (SQLite, synchronous=FULL)"
 serve --db "$work/bench.db"
 bench push --producers 200 --seconds 10
 bench push --producers 1 --seconds 5
+echo "== client library: push-to-listener latency, and one client listening to 10,000 ids (SQLite server)"
+bench latency --rounds 5000
+bench listen-ids --ids 10000
 stop
 
 echo "== heap per (listener, id) registration"
