@@ -10,6 +10,14 @@ public interface ChangeHandler {
     /** {@code id} changed to {@code value} (null when the id was deleted). */
     void onChange(String id, String value);
 
+    /**
+     * As {@link #onChange(String, String)}, with the value known before ({@code null} when it was unknown or
+     * deleted). The client calls this one; override it to see the previous value.
+     */
+    default void onChange(String id, String previousValue, String value) {
+        onChange(id, value);
+    }
+
     /** Nothing has come from the server for {@code silence}; listening goes on and queries keep going. */
     default void onNoResponse(Duration silence) {
     }

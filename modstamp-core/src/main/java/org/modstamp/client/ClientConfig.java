@@ -1,5 +1,6 @@
 package org.modstamp.client;
 
+import java.net.InetAddress;
 import java.time.Duration;
 
 import org.modstamp.wire.DatagramHeader;
@@ -17,9 +18,13 @@ import org.modstamp.wire.DatagramPacker;
  * @param queryInterval     a listener queries all its ids this often (keep-alive)
  * @param queryJitter       plus a random 0..queryJitter, so that many listeners don't query in step
  * @param noResponseTimeout a listener reports silence after this long without any datagram from the server
+ * @param bindAddress       local address of the client's socket, null for the wildcard address
+ * @param bindPortMin       local ports to try, from bindPortMin to bindPortMax; 0..0 lets the system choose
+ * @param bindPortMax       see bindPortMin
  */
 public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTimeout, Duration requestTimeout,
-                           Duration queryInterval, Duration queryJitter, Duration noResponseTimeout) {
+                           Duration queryInterval, Duration queryJitter, Duration noResponseTimeout,
+                           InetAddress bindAddress, int bindPortMin, int bindPortMax) {
 
     public ClientConfig {
         DatagramPacker.checkMaxPacketSize(DatagramHeader.PLAIN, maxPacketSize);
@@ -33,6 +38,10 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
         if (queryJitter == null || queryJitter.isNegative()) {
             throw new IllegalArgumentException("queryJitter must be zero or positive, not " + queryJitter);
         }
+        if (bindPortMin < 0 || bindPortMax > 65535 || bindPortMin > bindPortMax || (bindPortMin == 0 && bindPortMax != 0)) {
+            throw new IllegalArgumentException("local port range " + bindPortMin + ".." + bindPortMax
+                    + " is not valid: use 0..0 for any port, or MIN..MAX within 1..65535");
+        }
     }
 
     private static void positive(String name, Duration d) {
@@ -43,36 +52,42 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
 
     public static ClientConfig defaults() {
         return new ClientConfig(DatagramPacker.DEFAULT_MAX_PACKET_SIZE, 1, Duration.ofMillis(100),
-                Duration.ofSeconds(5), Duration.ofSeconds(25), Duration.ofSeconds(2), Duration.ofSeconds(300));
+                Duration.ofSeconds(5), Duration.ofSeconds(25), Duration.ofSeconds(2), Duration.ofSeconds(300), null, 0, 0);
     }
 
     public ClientConfig withSendRepeat(int n) {
         return new ClientConfig(maxPacketSize, n, resendTimeout, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
     }
 
     public ClientConfig withRequestTimeout(Duration d) {
         return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, d, queryInterval, queryJitter,
-                noResponseTimeout);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
     }
 
     public ClientConfig withResendTimeout(Duration d) {
         return new ClientConfig(maxPacketSize, sendRepeat, d, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
     }
 
     /** The keep-alive interval and its jitter. */
     public ClientConfig withQueryInterval(Duration interval, Duration jitter) {
         return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, interval, jitter,
-                noResponseTimeout);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
     }
 
     public ClientConfig withNoResponseTimeout(Duration d) {
-        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d);
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d, bindAddress, bindPortMin, bindPortMax);
+    }
+
+    /** The local address and port range of the client's socket (null and 0, 0 for any). */
+    public ClientConfig withBind(InetAddress address, int portMin, int portMax) {
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter,
+                noResponseTimeout, address, portMin, portMax);
     }
 
     public ClientConfig withMaxPacketSize(int size) {
         return new ClientConfig(size, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
     }
 }

@@ -62,7 +62,7 @@ final class ClientLoop implements Runnable {
         this.channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
-            channel.bind(null);
+            bind(channel, config);
             channel.configureBlocking(false);
             this.selector = Selector.open();
             channel.register(selector, SelectionKey.OP_READ);
@@ -70,6 +70,26 @@ final class ClientLoop implements Runnable {
             channel.close();
             throw e;
         }
+    }
+
+    /** Binds the first free port of the configured range (any port when the range is 0..0). */
+    private static void bind(DatagramChannel channel, ClientConfig config) throws IOException {
+        InetAddress address = config.bindAddress();
+        if (config.bindPortMin() == 0) {
+            channel.bind(address == null ? null : new InetSocketAddress(address, 0));
+            return;
+        }
+        IOException last = null;
+        for (int port = config.bindPortMin(); port <= config.bindPortMax(); port++) {
+            try {
+                channel.bind(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port));
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw new IOException("no free UDP port in " + config.bindPortMin() + ".." + config.bindPortMax()
+                + (address == null ? "" : " on " + address.getHostAddress()), last);
     }
 
     InetSocketAddress localAddress() throws IOException {
@@ -124,6 +144,12 @@ final class ClientLoop implements Runnable {
             closeSocket();
             stopped.countDown();
         }
+    }
+
+    /** Closes the socket of a loop that never ran. */
+    void abandon() {
+        closing = true;
+        closeSocket();
     }
 
     private void runCommands() {
@@ -263,8 +289,13 @@ final class ClientLoop implements Runnable {
         send(queries(ids));
     }
 
-    Session startListen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial) {
-        Session session = new Session(handler, deliverInitial);
+    ClientConfig config() {
+        return config;
+    }
+
+    Session startListen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial,
+                        Duration queryInterval) {
+        Session session = new Session(handler, deliverInitial, queryInterval.toNanos());
         lastKnown.forEach(session::put);
         submit(() -> sessions.add(session.started(System.nanoTime())));
         return session;
@@ -367,6 +398,7 @@ final class ClientLoop implements Runnable {
     final class Session implements Listening {
         private final ChangeHandler handler;
         private final boolean deliverInitial;
+        private final long queryIntervalNanos;
         private final Map<String, byte[]> known = new HashMap<>();
         private final Set<String> unanswered = new LinkedHashSet<>();
         private long nextQuery;
@@ -376,9 +408,10 @@ final class ClientLoop implements Runnable {
         private boolean silent;
         private volatile boolean closed;
 
-        Session(ChangeHandler handler, boolean deliverInitial) {
+        Session(ChangeHandler handler, boolean deliverInitial, long queryIntervalNanos) {
             this.handler = handler;
             this.deliverInitial = deliverInitial;
+            this.queryIntervalNanos = queryIntervalNanos;
         }
 
         private void put(String id, String lastKnown) {
@@ -432,7 +465,7 @@ final class ClientLoop implements Runnable {
                 roundDeadline = now + config.requestTimeout().toNanos();
                 nextResend = now + config.resendTimeout().toNanos();
                 long jitter = config.queryJitter().toNanos();
-                nextQuery = now + config.queryInterval().toNanos()
+                nextQuery = now + queryIntervalNanos
                         + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
             } else if (!unanswered.isEmpty() && now - nextResend >= 0 && now - roundDeadline < 0) {
                 send(queries(unanswered));
@@ -474,8 +507,9 @@ final class ClientLoop implements Runnable {
             }
             known.put(id, value);
             if (old != null || deliverInitial) {
+                String previous = old == null ? null : Values.decode(old);
                 String text = Values.decode(value);
-                call(() -> handler.onChange(id, text));
+                call(() -> handler.onChange(id, previous, text));
             }
         }
 

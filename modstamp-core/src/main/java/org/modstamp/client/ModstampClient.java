@@ -57,7 +57,12 @@ public final class ModstampClient implements AutoCloseable {
     public static ModstampClient open(InetSocketAddress server, ClientConfig config, Executor loopRunner)
             throws IOException {
         ClientLoop loop = newLoop(server, config);
-        loopRunner.execute(loop);
+        try {
+            loopRunner.execute(loop);
+        } catch (RuntimeException e) {
+            loop.abandon();
+            throw e;
+        }
         return new ModstampClient(server, loop, null);
     }
 
@@ -127,7 +132,16 @@ public final class ModstampClient implements AutoCloseable {
 
     /** As {@link #listen(Map, ChangeHandler)}; with {@code deliverInitialValues} the first values are delivered too. */
     public Listening listen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitialValues) {
-        return loop.startListen(lastKnown, handler, deliverInitialValues);
+        return listen(lastKnown, handler, deliverInitialValues, loop.config().queryInterval());
+    }
+
+    /** As {@link #listen(Map, ChangeHandler, boolean)}, with this listen's own keep-alive interval. */
+    public Listening listen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitialValues,
+                            Duration queryInterval) {
+        if (queryInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("queryInterval must be at least 1 ms, not " + queryInterval);
+        }
+        return loop.startListen(lastKnown, handler, deliverInitialValues, queryInterval);
     }
 
     /** Stops the loop (pending pushes and gets fail) and closes the socket, within about 2 seconds. */

@@ -1,0 +1,85 @@
+package org.modstamp.ra;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+
+import org.modstamp.client.ClientConfig;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.net.HostPort;
+
+/**
+ * One {@link ModstampClient} per server, shared by every activation and connection to it, each client's
+ * loop running as a long-lived Work. Clients live until the adapter stops.
+ */
+public final class ClientPool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClientPool.class.getName());
+
+    private final ClientConfig config;
+    private final WorkManager workManager;
+    private final Map<String, ModstampClient> byServer = new ConcurrentHashMap<>();
+
+    public ClientPool(ClientConfig config, WorkManager workManager) {
+        this.config = config;
+        this.workManager = workManager;
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** The client for {@code server} ("host:port", port 1415 by default), opened on first use. */
+    public ModstampClient client(String server) throws IOException {
+        HostPort hostPort = HostPort.parse(server, 1415);
+        String key = hostPort.toString();
+        try {
+            return byServer.computeIfAbsent(key, k -> open(hostPort.resolve()));
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        }
+    }
+
+    private ModstampClient open(InetSocketAddress server) {
+        try {
+            return ModstampClient.open(server, config, loop -> {
+                try {
+                    workManager.scheduleWork(new LoopWork(loop, server));
+                } catch (WorkException e) {
+                    throw new IllegalStateException("the WorkManager refused the client loop for " + server, e);
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a UDP socket for " + server + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        byServer.values().forEach(ModstampClient::close);
+        byServer.clear();
+    }
+
+    /** A client's loop: runs until the client is closed. */
+    private record LoopWork(Runnable loop, InetSocketAddress server) implements Work {
+        @Override
+        public void run() {
+            try {
+                loop.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "modstamp client loop for " + server + " failed", e);
+            }
+        }
+
+        @Override
+        public void release() {
+            // the loop ends when its client is closed
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.modstamp.ra;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+import javax.transaction.xa.XAResource;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.Connector;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.WorkManager;
+
+import org.modstamp.client.ClientConfig;
+import org.modstamp.ra.inbound.ModstampActivation;
+import org.modstamp.ra.inbound.ModstampActivationSpec;
+
+/**
+ * The modstamp resource adapter. It owns the UDP sockets (one client per server, shared by every MDB
+ * and every outbound connection to that server) and runs their loops and all deliveries as Work from
+ * the application server's WorkManager.
+ */
+@Connector(displayName = "modstamp resource adapter", vendorName = "modstamp", eisType = "modstamp",
+        version = "0.1.0", transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction)
+public class ModstampResourceAdapter implements ResourceAdapter {
+    private static final Logger LOG = Logger.getLogger(ModstampResourceAdapter.class.getName());
+
+    @ConfigProperty(defaultValue = "", description = "Local address of the adapter's UDP sockets; empty for all")
+    private String bindAddress = "";
+
+    @ConfigProperty(defaultValue = "0", description = "Lowest local UDP port to use; 0 lets the system choose")
+    private Integer portMin = 0;
+
+    @ConfigProperty(defaultValue = "0", description = "Highest local UDP port to use (with portMin); 0 for any")
+    private Integer portMax = 0;
+
+    @ConfigProperty(defaultValue = "1300", description = "Largest datagram sent, header included")
+    private Integer maxPacketSize = 1300;
+
+    @ConfigProperty(defaultValue = "5000", description = "Milliseconds to wait for a server's confirmation or answer")
+    private Integer requestTimeoutMillis = 5000;
+
+    private volatile ClientPool clients;
+    private volatile WorkManager workManager;
+    private final Map<ModstampActivationSpec, ModstampActivation> activations = new ConcurrentHashMap<>();
+
+    @Override
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        try {
+            ClientConfig config = clientConfig();
+            workManager = context.getWorkManager();
+            clients = new ClientPool(config, workManager);
+            LOG.info(() -> "modstamp resource adapter started (" + describe() + ")");
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            throw new ResourceAdapterInternalException("modstamp resource adapter: bad configuration: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The client configuration from this adapter's properties; the message names a bad one. */
+    ClientConfig clientConfig() throws UnknownHostException {
+        InetAddress address = bindAddress == null || bindAddress.isBlank() ? null : InetAddress.getByName(bindAddress);
+        return ClientConfig.defaults()
+                .withMaxPacketSize(maxPacketSize)
+                .withRequestTimeout(java.time.Duration.ofMillis(requestTimeoutMillis))
+                .withBind(address, portMin, portMax);
+    }
+
+    @Override
+    public void stop() {
+        activations.values().forEach(ModstampActivation::stop);
+        activations.clear();
+        if (clients != null) {
+            clients.close();
+        }
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (!(spec instanceof ModstampActivationSpec modstampSpec)) {
+            throw new ResourceException("modstamp resource adapter: not a ModstampActivationSpec: " + spec);
+        }
+        modstampSpec.validate();
+        ModstampActivation activation;
+        try {
+            activation = ModstampActivation.start(factory, modstampSpec, clients, workManager);
+        } catch (IOException e) {
+            throw new ResourceException("modstamp resource adapter: cannot listen to " + modstampSpec.getServer()
+                    + ": " + e.getMessage(), e);
+        }
+        ModstampActivation previous = activations.put(modstampSpec, activation);
+        if (previous != null) {
+            previous.stop();
+        }
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        ModstampActivation activation = activations.remove(spec);
+        if (activation != null) {
+            activation.stop();
+        }
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return new XAResource[0];
+    }
+
+    /** The shared clients, for the outbound connections. */
+    public ClientPool clients() throws ResourceException {
+        ClientPool pool = clients;
+        if (pool == null) {
+            throw new ResourceException("modstamp resource adapter is not started");
+        }
+        return pool;
+    }
+
+    private String describe() {
+        return "bindAddress=" + (bindAddress == null || bindAddress.isBlank() ? "*" : bindAddress)
+                + " ports=" + portMin + ".." + portMax + " maxPacketSize=" + maxPacketSize
+                + " requestTimeoutMillis=" + requestTimeoutMillis;
+    }
+
+    public String getBindAddress() {
+        return bindAddress;
+    }
+
+    public void setBindAddress(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    public Integer getPortMin() {
+        return portMin;
+    }
+
+    public void setPortMin(Integer portMin) {
+        this.portMin = portMin;
+    }
+
+    public Integer getPortMax() {
+        return portMax;
+    }
+
+    public void setPortMax(Integer portMax) {
+        this.portMax = portMax;
+    }
+
+    public Integer getMaxPacketSize() {
+        return maxPacketSize;
+    }
+
+    public void setMaxPacketSize(Integer maxPacketSize) {
+        this.maxPacketSize = maxPacketSize;
+    }
+
+    public Integer getRequestTimeoutMillis() {
+        return requestTimeoutMillis;
+    }
+
+    public void setRequestTimeoutMillis(Integer requestTimeoutMillis) {
+        this.requestTimeoutMillis = requestTimeoutMillis;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModstampResourceAdapter other && Objects.equals(bindAddress, other.bindAddress)
+                && Objects.equals(portMin, other.portMin) && Objects.equals(portMax, other.portMax)
+                && Objects.equals(maxPacketSize, other.maxPacketSize)
+                && Objects.equals(requestTimeoutMillis, other.requestTimeoutMillis);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(bindAddress, portMin, portMax, maxPacketSize, requestTimeoutMillis);
+    }
+}

@@ -1,0 +1,189 @@
+package org.modstamp.ra.inbound;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+
+import org.modstamp.client.ChangeHandler;
+import org.modstamp.client.Listening;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.ra.ClientPool;
+import org.modstamp.ra.api.ModstampChange;
+import org.modstamp.ra.api.ModstampListener;
+
+/**
+ * One message-driven bean's listen: a listen on the shared client of its server, and a queue of changes
+ * that a Work delivers to the bean one at a time, in order. The client's loop only queues, so a slow bean
+ * never stalls the socket or another bean; while the bean is busy, a newer change of an id replaces the
+ * queued one (the protocol's rule: intermediate values may be skipped, the latest always arrives), so the
+ * queue never holds more than one change per id.
+ */
+public final class ModstampActivation {
+    private static final Logger LOG = Logger.getLogger(ModstampActivation.class.getName());
+    static final Method ON_CHANGE;
+
+    static {
+        try {
+            ON_CHANGE = ModstampListener.class.getMethod("onModstampChange", ModstampChange.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MessageEndpointFactory factory;
+    private final ModstampActivationSpec spec;
+    private final WorkManager workManager;
+    private final String server;
+    private final Map<String, ModstampChange> queue = new LinkedHashMap<>();
+    private boolean deliveryScheduled;
+    private volatile boolean stopped;
+    private Listening listening;
+
+    private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, WorkManager workManager,
+                               String server) {
+        this.factory = factory;
+        this.spec = spec;
+        this.workManager = workManager;
+        this.server = server;
+    }
+
+    /** Starts listening for the bean; never waits for the network. */
+    public static ModstampActivation start(MessageEndpointFactory factory, ModstampActivationSpec spec,
+                                           ClientPool clients, WorkManager workManager) throws IOException {
+        ModstampClient client = clients.client(spec.getServer());
+        ModstampActivation activation = new ModstampActivation(factory, spec, workManager,
+                client.server().getHostString() + ":" + client.server().getPort());
+        Map<String, String> unknown = new LinkedHashMap<>();
+        spec.ids().forEach(id -> unknown.put(id, null));
+        activation.listening = client.listen(unknown, activation.new Handler(), spec.deliversInitialValues(),
+                Duration.ofSeconds(spec.getQueryInterval()));
+        LOG.info(() -> "modstamp: " + factory.getActivationName() + " listens to " + spec.ids() + " on " + activation.server);
+        return activation;
+    }
+
+    /** Stops listening; queued changes are dropped. */
+    public void stop() {
+        stopped = true;
+        if (listening != null) {
+            listening.close();
+        }
+        synchronized (queue) {
+            queue.clear();
+        }
+        LOG.info(() -> "modstamp: " + factory.getActivationName() + " stopped listening to " + spec.ids());
+    }
+
+    /** Called on the client's loop: queue, and make sure a delivery Work runs. */
+    void enqueue(ModstampChange change) {
+        if (stopped) {
+            return;
+        }
+        synchronized (queue) {
+            ModstampChange older = queue.remove(change.id());
+            queue.put(change.id(), older == null ? change
+                    : new ModstampChange(change.id(), change.value(), older.previousValue(), change.server(),
+                    change.receivedAt()));
+            if (deliveryScheduled) {
+                return;
+            }
+            deliveryScheduled = true;
+        }
+        try {
+            workManager.scheduleWork(new DeliveryWork());
+        } catch (WorkException e) {
+            synchronized (queue) {
+                deliveryScheduled = false;
+            }
+            LOG.log(Level.SEVERE, "modstamp: the WorkManager refused a delivery to " + factory.getActivationName()
+                    + "; it is retried with the next change", e);
+        }
+    }
+
+    /** The next queued change, or null, in which case the delivery Work ends. */
+    private ModstampChange next() {
+        synchronized (queue) {
+            Iterator<ModstampChange> it = queue.values().iterator();
+            if (stopped || !it.hasNext()) {
+                deliveryScheduled = false;
+                return null;
+            }
+            ModstampChange change = it.next();
+            it.remove();
+            return change;
+        }
+    }
+
+    private final class Handler implements ChangeHandler {
+        @Override
+        public void onChange(String id, String value) {
+            onChange(id, null, value);
+        }
+
+        @Override
+        public void onChange(String id, String previousValue, String value) {
+            enqueue(new ModstampChange(id, value, previousValue, server, Instant.now()));
+        }
+
+        @Override
+        public void onNoResponse(Duration silence) {
+            LOG.warning(() -> "modstamp: no answer from " + server + " for " + silence.toSeconds() + " s ("
+                    + factory.getActivationName() + " keeps querying)");
+        }
+
+        @Override
+        public void onResponseResumed() {
+            LOG.info(() -> "modstamp: " + server + " answers again");
+        }
+    }
+
+    /** Delivers queued changes to the bean, one at a time, until the queue is empty. */
+    private final class DeliveryWork implements Work {
+        @Override
+        public void run() {
+            for (ModstampChange change = next(); change != null; change = next()) {
+                deliver(change);
+            }
+        }
+
+        private void deliver(ModstampChange change) {
+            MessageEndpoint endpoint;
+            try {
+                endpoint = factory.createEndpoint(null);
+            } catch (Exception e) {
+                LOG.log(Level.SEVERE, "modstamp: no endpoint for " + factory.getActivationName()
+                        + "; change of " + change.id() + " not delivered", e);
+                return;
+            }
+            try {
+                endpoint.beforeDelivery(ON_CHANGE);
+                try {
+                    ((ModstampListener) endpoint).onModstampChange(change);
+                } finally {
+                    endpoint.afterDelivery();
+                }
+            } catch (Throwable e) {
+                LOG.log(Level.SEVERE, "modstamp: " + factory.getActivationName() + " threw on the change of "
+                        + change.id() + " (delivery goes on)", e);
+            } finally {
+                endpoint.release();
+            }
+        }
+
+        @Override
+        public void release() {
+            // next() returns null once the activation stops
+        }
+    }
+}

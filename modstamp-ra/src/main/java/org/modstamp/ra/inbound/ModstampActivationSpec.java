@@ -1,0 +1,128 @@
+package org.modstamp.ra.inbound;
+
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.Activation;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+
+import org.modstamp.net.HostPort;
+import org.modstamp.ra.api.ModstampListener;
+import org.modstamp.wire.Ids;
+
+/**
+ * What one message-driven bean listens to: a server and a list of ids. Properties are set through
+ * {@code @ActivationConfigProperty}; {@link #validate} names a bad one and what is allowed.
+ */
+@Activation(messageListeners = ModstampListener.class)
+public class ModstampActivationSpec implements ActivationSpec {
+    public static final String ALL = "all";
+    public static final String CHANGES_ONLY = "changes-only";
+
+    @ConfigProperty(description = "The modstamp server, host:port (port 1415 by default). Required.")
+    private String server;
+
+    @ConfigProperty(description = "The ids to listen to, separated by commas. Required.")
+    private String modstamps;
+
+    @ConfigProperty(defaultValue = "25", description = "Seconds between keep-alive query rounds (plus up to 2 s of jitter)")
+    private Integer queryInterval = 25;
+
+    @ConfigProperty(defaultValue = CHANGES_ONLY,
+            description = "'changes-only': the first value of each id is learned silently; 'all': it is delivered too")
+    private String initialValues = CHANGES_ONLY;
+
+    private ResourceAdapter resourceAdapter;
+
+    @Override
+    public void validate() throws InvalidPropertyException {
+        if (server == null || server.isBlank()) {
+            throw new InvalidPropertyException("modstamp activation: property 'server' is required (host:port)");
+        }
+        try {
+            HostPort.parse(server, 1415);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("modstamp activation: property 'server': " + e.getMessage());
+        }
+        if (modstamps == null || ids().isEmpty()) {
+            throw new InvalidPropertyException("modstamp activation: property 'modstamps' is required: "
+                    + "ids separated by commas");
+        }
+        for (String id : ids()) {
+            if (!Ids.isValid(id)) {
+                throw new InvalidPropertyException("modstamp activation: property 'modstamps': '" + id
+                        + "' is not a valid id (1..255 characters of [0-9A-Za-z_.:-])");
+            }
+        }
+        if (queryInterval == null || queryInterval < 1 || queryInterval > 3600) {
+            throw new InvalidPropertyException("modstamp activation: property 'queryInterval' must be 1..3600 "
+                    + "seconds, not " + queryInterval);
+        }
+        if (!ALL.equals(initialValues) && !CHANGES_ONLY.equals(initialValues)) {
+            throw new InvalidPropertyException("modstamp activation: property 'initialValues' must be '"
+                    + CHANGES_ONLY + "' or '" + ALL + "', not '" + initialValues + "'");
+        }
+    }
+
+    /** The ids of {@code modstamps}, trimmed, without empty entries. */
+    public List<String> ids() {
+        return modstamps == null ? List.of()
+                : Arrays.stream(modstamps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    public boolean deliversInitialValues() {
+        return ALL.equals(initialValues);
+    }
+
+    public String getServer() {
+        return server;
+    }
+
+    public void setServer(String server) {
+        this.server = server;
+    }
+
+    public String getModstamps() {
+        return modstamps;
+    }
+
+    public void setModstamps(String modstamps) {
+        this.modstamps = modstamps;
+    }
+
+    public Integer getQueryInterval() {
+        return queryInterval;
+    }
+
+    public void setQueryInterval(Integer queryInterval) {
+        this.queryInterval = queryInterval;
+    }
+
+    public String getInitialValues() {
+        return initialValues;
+    }
+
+    public void setInitialValues(String initialValues) {
+        this.initialValues = initialValues;
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) throws ResourceException {
+        this.resourceAdapter = ra;
+    }
+
+    @Override
+    public String toString() {
+        return "ModstampActivationSpec[server=" + server + ", modstamps=" + modstamps + ", queryInterval="
+                + queryInterval + ", initialValues=" + initialValues + "]";
+    }
+}

@@ -1,0 +1,215 @@
+package org.modstamp.ra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.InvalidPropertyException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.ra.api.ModstampChange;
+import org.modstamp.ra.api.ModstampConnection;
+import org.modstamp.ra.api.ModstampConnectionFactory;
+import org.modstamp.ra.inbound.ModstampActivationSpec;
+import org.modstamp.ra.outbound.ModstampManagedConnectionFactory;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+
+/** The adapter's logic without a container: a real server, a fake WorkManager and fake endpoints. */
+class ModstampResourceAdapterTest {
+    private ModstampServer server;
+    private String address;
+    private FakeContainer container;
+    private ModstampResourceAdapter adapter;
+    private ModstampClient producer;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+                new MemoryValueStore());
+        address = "127.0.0.1:" + server.port();
+        container = new FakeContainer();
+        adapter = new ModstampResourceAdapter();
+        adapter.start(container);
+        producer = ModstampClient.open(address);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        producer.close();
+        adapter.stop();
+        container.close();
+        server.close();
+    }
+
+    private ModstampActivationSpec spec(String server, String ids) {
+        ModstampActivationSpec spec = new ModstampActivationSpec();
+        spec.setServer(server);
+        spec.setModstamps(ids);
+        return spec;
+    }
+
+    /** A bean that queues what it gets. */
+    private static final class Bean implements org.modstamp.ra.api.ModstampListener {
+        final BlockingQueue<ModstampChange> got = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onModstampChange(ModstampChange change) {
+            got.add(change);
+        }
+
+        ModstampChange next() throws InterruptedException {
+            return got.poll(3, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void changesReachTheBeanWithIdValueAndPreviousValue() throws Exception {
+        producer.push(Map.of("orders", "1"));
+        Bean bean = new Bean();
+        adapter.endpointActivation(FakeContainer.endpoints("OrdersBean", bean), spec(address, "orders, stock"));
+        Thread.sleep(200); // the first value is learned silently
+        producer.push(Map.of("orders", "2"));
+        ModstampChange change = bean.next();
+        assertEquals("orders", change.id());
+        assertEquals("2", change.value());
+        assertEquals("1", change.previousValue());
+        assertEquals(address, change.server());
+        producer.push(Map.of("stock", "9"));
+        ModstampChange stock = bean.next();
+        assertEquals("9", stock.value());
+        assertNull(stock.previousValue(), "stock had no value before");
+    }
+
+    @Test
+    void overlappingBeansEachGetEachChangeOnce() throws Exception {
+        Bean a = new Bean();
+        Bean b = new Bean();
+        adapter.endpointActivation(FakeContainer.endpoints("A", a), spec(address, "x,y"));
+        adapter.endpointActivation(FakeContainer.endpoints("B", b), spec(address, "y,z"));
+        Thread.sleep(200);
+        producer.push(Map.of("y", "1"));
+        assertEquals("1", a.next().value());
+        assertEquals("1", b.next().value());
+        producer.push(Map.of("x", "1"));
+        assertEquals("x", a.next().id());
+        Thread.sleep(200);
+        assertEquals(0, a.got.size() + b.got.size(), "nobody got anything twice, B nothing of x");
+    }
+
+    @Test
+    void aThrowingBeanKeepsGettingLaterChangesAndASlowOneStallsNobody() throws Exception {
+        Bean good = new Bean();
+        BlockingQueue<String> thrown = new LinkedBlockingQueue<>();
+        CountDownLatch slowRelease = new CountDownLatch(1);
+        adapter.endpointActivation(FakeContainer.endpoints("Thrower", change -> {
+            thrown.add(change.value());
+            throw new IllegalStateException("bean failure for " + change.value());
+        }), spec(address, "t"));
+        adapter.endpointActivation(FakeContainer.endpoints("Slow", change -> {
+            try {
+                slowRelease.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), spec(address, "t"));
+        adapter.endpointActivation(FakeContainer.endpoints("Good", good), spec(address, "t"));
+        Thread.sleep(200);
+        for (int i = 1; i <= 3; i++) {
+            producer.push(Map.of("t", String.valueOf(i)));
+            assertEquals(String.valueOf(i), good.next().value(), "the slow bean does not hold up the good one");
+            assertEquals(String.valueOf(i), thrown.poll(3, TimeUnit.SECONDS), "the thrower still gets change " + i);
+        }
+        slowRelease.countDown();
+    }
+
+    @Test
+    void deactivationStopsTheQueries() throws Exception {
+        try (DatagramChannel fakeServer = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            fakeServer.configureBlocking(false);
+            String to = "127.0.0.1:" + ((InetSocketAddress) fakeServer.getLocalAddress()).getPort();
+            ModstampActivationSpec spec = spec(to, "q");
+            spec.setQueryInterval(1);
+            var factory = FakeContainer.endpoints("Q", new Bean());
+            adapter.endpointActivation(factory, spec);
+            Thread.sleep(300);
+            assertTrue(drain(fakeServer) > 0, "Queries while active");
+            adapter.endpointDeactivation(factory, spec);
+            drain(fakeServer);
+            Thread.sleep(1500);
+            assertEquals(0, drain(fakeServer), "no Query after deactivation");
+        }
+    }
+
+    private static int drain(DatagramChannel channel) throws Exception {
+        int n = 0;
+        ByteBuffer buf = ByteBuffer.allocate(2048);
+        while (channel.receive(buf) != null) {
+            buf.clear();
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void validateNamesTheBadPropertyAndWhatIsAllowed() {
+        var e = assertThrows(InvalidPropertyException.class, () -> spec(null, "a").validate());
+        assertTrue(e.getMessage().contains("'server' is required"), e.getMessage());
+        e = assertThrows(InvalidPropertyException.class, () -> spec(address, " , ").validate());
+        assertTrue(e.getMessage().contains("'modstamps' is required"), e.getMessage());
+        e = assertThrows(InvalidPropertyException.class, () -> spec(address, "ok,bad id").validate());
+        assertTrue(e.getMessage().contains("'bad id' is not a valid id"), e.getMessage());
+        ModstampActivationSpec initial = spec(address, "a");
+        initial.setInitialValues("first");
+        e = assertThrows(InvalidPropertyException.class, initial::validate);
+        assertTrue(e.getMessage().contains("'changes-only' or 'all'"), e.getMessage());
+        e = assertThrows(InvalidPropertyException.class, () -> spec("host:99999", "a").validate());
+        assertTrue(e.getMessage().contains("'server'"), e.getMessage());
+    }
+
+    @Test
+    void initialValuesAllDeliversTheFirstValue() throws Exception {
+        producer.push(Map.of("first", "v"));
+        Bean bean = new Bean();
+        ModstampActivationSpec spec = spec(address, "first");
+        spec.setInitialValues("all");
+        adapter.endpointActivation(FakeContainer.endpoints("Initial", bean), spec);
+        ModstampChange change = bean.next();
+        assertEquals("v", change.value());
+        assertNull(change.previousValue());
+    }
+
+    @Test
+    void outboundConnectionPushesAndGetsThroughTheAdaptersClient() throws Exception {
+        ModstampManagedConnectionFactory mcf = new ModstampManagedConnectionFactory();
+        mcf.setResourceAdapter(adapter);
+        mcf.setServer(address);
+        ConnectionManager manager = (factory, info) ->
+                ((ModstampManagedConnectionFactory) factory).createManagedConnection(null, info).getConnection(null, info);
+        ModstampConnectionFactory factory = (ModstampConnectionFactory) mcf.createConnectionFactory(manager);
+        try (ModstampConnection connection = factory.getConnection()) {
+            assertEquals(Map.of("out", "1"), connection.push(Map.of("out", "1")));
+            assertEquals(Map.of("out", "1"), connection.get(List.of("out")));
+        }
+        ModstampManagedConnectionFactory unassociated = new ModstampManagedConnectionFactory();
+        var e = assertThrows(jakarta.resource.ResourceException.class,
+                () -> unassociated.createManagedConnection(null, null).getConnection(null, null));
+        assertTrue(e.getMessage().contains("not associated"), e.getMessage());
+    }
+}
