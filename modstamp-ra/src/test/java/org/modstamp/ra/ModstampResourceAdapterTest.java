@@ -184,6 +184,17 @@ class ModstampResourceAdapterTest {
     }
 
     @Test
+    void placeholdersInPropertiesAreResolved() throws Exception {
+        System.setProperty("modstamp.unit.server", address);
+        ModstampActivationSpec spec = spec("${modstamp.unit.server}", "${modstamp.unit.ids:p1,p2}");
+        spec.validate();
+        assertEquals(address, spec.getServer());
+        assertEquals(List.of("p1", "p2"), spec.ids());
+        var e = assertThrows(InvalidPropertyException.class, () -> spec("${modstamp.unit.none}", "a").validate());
+        assertTrue(e.getMessage().contains("system property modstamp.unit.none"), e.getMessage());
+    }
+
+    @Test
     void initialValuesAllDeliversTheFirstValue() throws Exception {
         producer.push(Map.of("first", "v"));
         Bean bean = new Bean();

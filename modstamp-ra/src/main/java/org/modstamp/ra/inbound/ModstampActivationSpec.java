@@ -11,6 +11,7 @@ import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.ra.Placeholders;
 import org.modstamp.ra.api.ModstampListener;
 import org.modstamp.wire.Ids;
 
@@ -40,6 +41,12 @@ public class ModstampActivationSpec implements ActivationSpec {
 
     @Override
     public void validate() throws InvalidPropertyException {
+        try {
+            server = Placeholders.resolve(server);
+            modstamps = Placeholders.resolve(modstamps);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("modstamp activation: " + e.getMessage());
+        }
         if (server == null || server.isBlank()) {
             throw new InvalidPropertyException("modstamp activation: property 'server' is required (host:port)");
         }

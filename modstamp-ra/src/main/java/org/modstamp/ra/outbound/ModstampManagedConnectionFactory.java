@@ -19,6 +19,7 @@ import jakarta.resource.spi.ResourceAdapterAssociation;
 import org.modstamp.net.HostPort;
 import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.ModstampResourceAdapter;
+import org.modstamp.ra.Placeholders;
 import org.modstamp.ra.api.ModstampConnection;
 import org.modstamp.ra.api.ModstampConnectionFactory;
 
@@ -75,9 +76,11 @@ public class ModstampManagedConnectionFactory implements ManagedConnectionFactor
         return server;
     }
 
+    /** The server, host:port; {@code ${property}} and {@code ${ENV=NAME}} placeholders are resolved. */
     public void setServer(String server) {
-        HostPort.parse(server, 1415);
-        this.server = server;
+        String resolved = Placeholders.resolve(server);
+        HostPort.parse(resolved, 1415);
+        this.server = resolved;
     }
 
     @Override
