@@ -125,6 +125,14 @@ public final class ModstampActivation {
         }
     }
 
+    /** Gives up the queued changes after a failure to get an endpoint; the next change tries again. */
+    private void drop() {
+        synchronized (queue) {
+            queue.clear();
+            deliveryScheduled = false;
+        }
+    }
+
     private final class Handler implements ChangeHandler {
         @Override
         public void onChange(String id, String value) {
@@ -148,24 +156,36 @@ public final class ModstampActivation {
         }
     }
 
-    /** Delivers queued changes to the bean, one at a time, until the queue is empty. */
+    /**
+     * Delivers queued changes to the bean, one at a time, until the queue is empty, through one endpoint
+     * (created off the activation thread, released in the end whatever happens).
+     */
     private final class DeliveryWork implements Work {
         @Override
         public void run() {
-            for (ModstampChange change = next(); change != null; change = next()) {
-                deliver(change);
+            ModstampChange change = next();
+            if (change == null) {
+                return;
             }
-        }
-
-        private void deliver(ModstampChange change) {
             MessageEndpoint endpoint;
             try {
                 endpoint = factory.createEndpoint(null);
             } catch (Exception e) {
                 LOG.log(Level.SEVERE, "modstamp: no endpoint for " + factory.getActivationName()
                         + "; change of " + change.id() + " not delivered", e);
+                drop();
                 return;
             }
+            try {
+                for (; change != null; change = next()) {
+                    deliver(endpoint, change);
+                }
+            } finally {
+                endpoint.release();
+            }
+        }
+
+        private void deliver(MessageEndpoint endpoint, ModstampChange change) {
             try {
                 endpoint.beforeDelivery(ON_CHANGE);
                 try {
@@ -176,8 +196,6 @@ public final class ModstampActivation {
             } catch (Throwable e) {
                 LOG.log(Level.SEVERE, "modstamp: " + factory.getActivationName() + " threw on the change of "
                         + change.id() + " (delivery goes on)", e);
-            } finally {
-                endpoint.release();
             }
         }
 

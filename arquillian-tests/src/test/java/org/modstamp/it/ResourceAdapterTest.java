@@ -1,0 +1,182 @@
+package org.modstamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.client.ClientConfig;
+import org.modstamp.it.app.Deliveries;
+import org.modstamp.it.app.OrdersBean;
+import org.modstamp.it.app.ProbeApplication;
+import org.modstamp.it.app.ProbeResource;
+import org.modstamp.it.app.SharedBean;
+import org.modstamp.it.app.ThrowingBean;
+
+/**
+ * The resource adapter deployed in a real Payara Micro (the RAR through a postboot command, then a WAR
+ * with three MDBs and a probe resource), against a real modstamp server in the test JVM.
+ */
+@ExtendWith({ModstampServerExtension.class, ArquillianExtension.class})
+class ResourceAdapterTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static ModstampClient producer;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive app() {
+        return ShrinkWrap.create(WebArchive.class, "ra-test.war")
+                .addClasses(Deliveries.class, OrdersBean.class, SharedBean.class, ThrowingBean.class,
+                        ProbeResource.class, ProbeApplication.class)
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @BeforeAll
+    static void producer() throws Exception {
+        producer = ModstampClient.open(ModstampServerExtension.address(), ClientConfig.defaults());
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        producer.close();
+    }
+
+    private String http(String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "api/probe/" + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** The deliveries as [bean, id, value, previous, receivedAtMicros, deliveredAtMicros]. */
+    private List<String[]> deliveries() throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : http("GET", "deliveries").split("\n")) {
+            if (!line.isBlank()) {
+                rows.add(line.split(" "));
+            }
+        }
+        return rows;
+    }
+
+    private List<String> waitFor(Predicate<String[]> which, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            List<String> got = deliveries().stream().filter(which).map(r -> String.join(" ", Arrays.copyOf(r, 4))).toList();
+            if (got.size() >= count || System.nanoTime() > deadline) {
+                Thread.sleep(200); // and nothing more arrives
+                return deliveries().stream().filter(which).map(r -> String.join(" ", Arrays.copyOf(r, 4))).toList();
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static Predicate<String[]> bean(String name, String id) {
+        return r -> r[0].equals(name) && r[1].equals(id);
+    }
+
+    /** Waits until the beans have queried (registered) the ids: the server knows them as listeners. */
+    private void pushWhenListening(String id, String value) throws Exception {
+        Thread.sleep(100);
+        assertEquals(Map.of(id, value), producer.push(Map.of(id, value)));
+    }
+
+    @Test
+    void aChangeReachesTheBeanWithItsValueAndThePreviousOne() throws Exception {
+        pushWhenListening("orders", "1");
+        pushWhenListening("orders", "2");
+        assertEquals(List.of("OrdersBean orders 1 null", "OrdersBean orders 2 1"), waitFor(bean("OrdersBean", "orders"), 2));
+    }
+
+    @Test
+    void twoBeansOnOverlappingIdsEachGetTheChangeOnce() throws Exception {
+        pushWhenListening("shared", "s1");
+        assertEquals(List.of("OrdersBean shared s1 null"), waitFor(bean("OrdersBean", "shared"), 1));
+        assertEquals(List.of("SharedBean shared s1 null"), waitFor(bean("SharedBean", "shared"), 1));
+    }
+
+    @Test
+    void aBeanThatThrowsStillGetsLaterChanges() throws Exception {
+        pushWhenListening("boom", "b1");
+        assertEquals(1, waitFor(bean("ThrowingBean", "boom"), 1).size());
+        pushWhenListening("boom", "b2");
+        assertEquals(List.of("ThrowingBean boom b1 null", "ThrowingBean boom b2 b1"), waitFor(bean("ThrowingBean", "boom"), 2));
+    }
+
+    @Test
+    void theOutboundConnectionPushesAndGets() throws Exception {
+        assertEquals("{out=7}", http("POST", "push?id=out&value=7"));
+        assertEquals("7", http("GET", "get?id=out"));
+        assertEquals(Map.of("out", "7"), producer.get(List.of("out")));
+    }
+
+    /** A benchmark, not a check of speed: prints the C-to-MDB latency and the lag at 1,000 changes a second. */
+    @Test
+    void latencyFromChangeToBean() throws Exception {
+        int rounds = 300;
+        long[] micros = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            Instant sent = Instant.now();
+            producer.push(Map.of("lat", "l" + i));
+            String value = "l" + i;
+            String[] row = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (row == null && System.nanoTime() < deadline) {
+                row = deliveries().stream().filter(r -> r[1].equals("lat") && r[2].equals(value)).findFirst().orElse(null);
+            }
+            assertTrue(row != null, "change " + i + " delivered");
+            micros[i] = Long.parseLong(row[5]) - (sent.getEpochSecond() * 1_000_000 + sent.getNano() / 1_000);
+        }
+        Arrays.sort(micros);
+        System.out.printf("ra-latency: rounds=%d p50_us=%d p99_us=%d max_us=%d%n", rounds, micros[rounds / 2],
+                micros[rounds * 99 / 100], micros[rounds - 1]);
+
+        int burst = 1000;
+        Instant start = Instant.now();
+        for (int i = 0; i < burst; i++) {
+            producer.pushAsync(Map.of("lat", "burst" + i));
+            Thread.sleep(1);
+        }
+        Thread.sleep(500); // no polling while the burst is delivered: the probe would compete for the CPU
+        List<String[]> delivered = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            delivered = deliveries().stream().filter(r -> r[1].equals("lat") && r[2].startsWith("burst")).toList();
+            if (delivered.stream().anyMatch(r -> r[2].equals("burst" + (burst - 1)))) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9 - 0.5;
+        long lastLagMicros = delivered.isEmpty() ? -1 : Long.parseLong(delivered.get(delivered.size() - 1)[5])
+                - Long.parseLong(delivered.get(delivered.size() - 1)[4]);
+        System.out.printf("ra-burst: pushed=%d delivered=%d seconds=%.2f last_queue_lag_us=%d%n", burst,
+                delivered.size(), seconds, lastLagMicros);
+        assertTrue(delivered.stream().anyMatch(r -> r[2].equals("burst" + (burst - 1))), "the latest value arrived");
+    }
+}

@@ -1,0 +1,29 @@
+package org.modstamp.it.app;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.modstamp.ra.api.ModstampChange;
+
+/** What the test beans received, in order: "bean id value previous receivedAtMicros deliveredAtMicros". */
+@ApplicationScoped
+public class Deliveries {
+    private final Queue<String> lines = new ConcurrentLinkedQueue<>();
+
+    public void record(String bean, ModstampChange change) {
+        lines.add(bean + " " + change.id() + " " + change.value() + " " + change.previousValue() + " "
+                + micros(change.receivedAt()) + " " + micros(Instant.now()));
+    }
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+    }
+
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+}

@@ -1,0 +1,54 @@
+package org.modstamp.it.app;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.Resource;
+import jakarta.inject.Inject;
+import jakarta.resource.ConnectionFactoryDefinition;
+import jakarta.resource.ResourceException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.modstamp.ra.api.ModstampConnection;
+import org.modstamp.ra.api.ModstampConnectionFactory;
+
+/** What the tests read and trigger from outside: the beans' deliveries, and the outbound connection. */
+@Path("probe")
+@Produces(MediaType.TEXT_PLAIN)
+@ConnectionFactoryDefinition(name = "java:app/modstamp/factory",
+        interfaceName = "org.modstamp.ra.api.ModstampConnectionFactory", resourceAdapter = "modstamp-ra",
+        properties = {"server=${modstamp.test.server}"})
+public class ProbeResource {
+    @Inject
+    Deliveries deliveries;
+
+    @Resource(lookup = "java:app/modstamp/factory")
+    ModstampConnectionFactory factory;
+
+    @GET
+    @Path("deliveries")
+    public String deliveries() {
+        return String.join("\n", deliveries.lines());
+    }
+
+    @POST
+    @Path("push")
+    public String push(@QueryParam("id") String id, @QueryParam("value") String value) throws ResourceException {
+        try (ModstampConnection connection = factory.getConnection()) {
+            return connection.push(Map.of(id, value)).toString();
+        }
+    }
+
+    @GET
+    @Path("get")
+    public String get(@QueryParam("id") String id) throws ResourceException {
+        try (ModstampConnection connection = factory.getConnection()) {
+            return String.valueOf(connection.get(List.of(id)).get(id));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.modstamp.it.app;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.inject.Inject;
+
+import org.modstamp.ra.api.ModstampChange;
+import org.modstamp.ra.api.ModstampListener;
+
+@MessageDriven(messageListenerInterface = ModstampListener.class, activationConfig = {
+    @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "modstamp-ra"),
+    @ActivationConfigProperty(propertyName = "server", propertyValue = "${modstamp.test.server}"),
+    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "shared"),
+    @ActivationConfigProperty(propertyName = "queryInterval", propertyValue = "2")})
+public class SharedBean implements ModstampListener {
+    @Inject
+    Deliveries deliveries;
+
+    @Override
+    public void onModstampChange(ModstampChange change) {
+        deliveries.record("SharedBean", change);
+    }
+}
