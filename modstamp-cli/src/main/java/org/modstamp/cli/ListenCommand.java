@@ -51,8 +51,8 @@ final class ListenCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Map<String, String> unknown = new LinkedHashMap<>();
         ids.forEach(id -> unknown.put(id, null));
-        var config = options.config().withQueryInterval(Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(2));
-        try (ModstampClient client = options.open(config)) {
+        try (ModstampClient client = options.open(
+                options.config().withQueryInterval(Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(2)))) {
             client.listen(unknown, new ChangeHandler() {
                 @Override
                 public void onChange(String id, String value) {
@@ -74,6 +74,11 @@ final class ListenCommand implements Callable<Integer> {
                 public void onResponseResumed() {
                     err.println("modstamp listen: " + client.server() + " answers again");
                     err.flush();
+                }
+
+                @Override
+                public void onClosed() {
+                    done.countDown();
                 }
             }, initial);
             done.await();

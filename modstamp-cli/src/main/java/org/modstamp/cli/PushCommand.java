@@ -40,13 +40,7 @@ final class PushCommand implements Callable<Integer> {
             changes.put(assignment.substring(0, eq), assignment.substring(eq + 1));
         }
         try (ModstampClient client = options.open(options.config())) {
-            Map<String, String> confirmed;
-            try {
-                confirmed = client.push(changes);
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("modstamp push: " + e.getMessage());
-                return 2;
-            }
+            Map<String, String> confirmed = client.push(changes);
             List<String> missing = changes.keySet().stream().filter(id -> !confirmed.containsKey(id)).toList();
             if (!missing.isEmpty()) {
                 spec.commandLine().getErr().println("modstamp push: not confirmed by " + client.server() + " within "
@@ -54,6 +48,9 @@ final class PushCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("modstamp push: " + e.getMessage());
+            return 2;
         }
     }
 }

@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
                     : SecurityProfileLoader.load(profile);
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
                     broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads);
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;
         }
@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             ValueStore store = memory ? new MemoryValueStore() : SqliteValueStore.open(db);
             server = ModstampServer.start(config, store);
-        } catch (StoreException | java.io.IOException e) {
+        } catch (StoreException | java.io.IOException | IllegalArgumentException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 1;
         }

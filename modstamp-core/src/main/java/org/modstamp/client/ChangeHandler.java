@@ -3,7 +3,8 @@ package org.modstamp.client;
 import java.time.Duration;
 
 /**
- * What a listener is told. Called on the client's thread: keep it short, or hand the work on.
+ * What a listener is told. Called on the client's thread: keep it short, or hand the work on; blocking
+ * calls of the same client ({@code push}, {@code get}) from here are refused, as they would deadlock.
  */
 @FunctionalInterface
 public interface ChangeHandler {
@@ -24,5 +25,9 @@ public interface ChangeHandler {
 
     /** The server answers again after {@link #onNoResponse}. */
     default void onResponseResumed() {
+    }
+
+    /** The client was closed (or failed) while this listen was running: no more changes will come. */
+    default void onClosed() {
     }
 }

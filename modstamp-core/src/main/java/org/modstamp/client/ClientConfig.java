@@ -26,8 +26,15 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
                            Duration queryInterval, Duration queryJitter, Duration noResponseTimeout,
                            InetAddress bindAddress, int bindPortMin, int bindPortMax) {
 
+    /** Largest request this project's server reads (longer ones are dropped as truncated). */
+    public static final int MAX_REQUEST_SIZE = 8191;
+
     public ClientConfig {
         DatagramPacker.checkMaxPacketSize(DatagramHeader.PLAIN, maxPacketSize);
+        if (maxPacketSize > MAX_REQUEST_SIZE) {
+            throw new IllegalArgumentException("maxPacketSize " + maxPacketSize + " is more than the "
+                    + MAX_REQUEST_SIZE + " bytes a modstamp server reads from a request");
+        }
         if (sendRepeat < 1 || sendRepeat > 10) {
             throw new IllegalArgumentException("sendRepeat must be 1..10, not " + sendRepeat);
         }

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,7 +55,9 @@ final class ClientLoop implements Runnable {
     private final List<Session> sessions = new ArrayList<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(65_536);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    private volatile Thread loopThread;
 
     ClientLoop(InetSocketAddress server, ClientConfig config) throws IOException {
         this.server = server;
@@ -99,16 +102,38 @@ final class ClientLoop implements Runnable {
     /** Runs {@code command} on the loop. */
     void submit(Runnable command) {
         if (closing) {
-            throw new IllegalStateException("the client for " + server + " is closed");
+            throw closedException(null);
         }
         commands.add(command);
         selector.wakeup();
+    }
+
+    /** Runs {@code command} on the loop; {@code result} fails if the loop stops before completing it. */
+    void submit(Runnable command, CompletableFuture<?> result) {
+        inFlight.add(result);
+        result.whenComplete((value, failure) -> inFlight.remove(result));
+        submit(command);
+        if (closing) { // closed between the check and the enqueue: the loop may never run it
+            result.completeExceptionally(closedException(null));
+        }
+    }
+
+    /** Whether the caller is this loop's own thread (where blocking on the loop would deadlock). */
+    boolean isLoopThread() {
+        return Thread.currentThread() == loopThread;
+    }
+
+    private IllegalStateException closedException(Throwable cause) {
+        return new IllegalStateException("the client for " + server + " is closed", cause);
     }
 
     /** Asks the loop to stop and waits for it (at most {@code timeout}); the socket is closed after. */
     void close(Duration timeout) {
         closing = true;
         selector.wakeup();
+        if (isLoopThread()) {
+            return; // called from a handler: the loop ends when the handler returns
+        }
         try {
             if (!stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "client loop for " + server + " did not stop within " + timeout);
@@ -121,6 +146,7 @@ final class ClientLoop implements Runnable {
 
     @Override
     public void run() {
+        loopThread = Thread.currentThread();
         Throwable failure = null;
         try {
             while (!closing) {
@@ -137,10 +163,9 @@ final class ClientLoop implements Runnable {
             LOG.log(System.Logger.Level.ERROR, "client loop for " + server + " failed", e);
         } finally {
             closing = true;
-            IllegalStateException closed = new IllegalStateException("the client for " + server + " is closed",
-                    failure);
-            pushes.forEach(p -> p.result.completeExceptionally(closed));
-            gets.forEach(g -> g.result.completeExceptionally(closed));
+            IllegalStateException closed = closedException(failure);
+            inFlight.forEach(f -> f.completeExceptionally(closed));
+            sessions.forEach(Session::ended);
             closeSocket();
             stopped.countDown();
         }
@@ -477,13 +502,20 @@ final class ClientLoop implements Runnable {
                 call(() -> handler.onNoResponse(Duration.ofNanos(silence)));
             }
             long next = nextQuery;
-            if (!unanswered.isEmpty() && nextResend - roundDeadline < 0) {
+            if (!unanswered.isEmpty() && now - roundDeadline < 0 && nextResend - roundDeadline < 0) {
                 next = Math.min(next, nextResend);
             }
             if (!silent) {
                 next = Math.min(next, lastHeard + config.noResponseTimeout().toNanos());
             }
             return next;
+        }
+
+        /** The client closed under this session: tell the handler, unless the session was closed first. */
+        void ended() {
+            if (!closed) {
+                call(handler::onClosed);
+            }
         }
 
         void heard(long now) {

@@ -88,6 +88,7 @@ public final class ModstampClient implements AutoCloseable {
      * missing from it was not confirmed. Ids and values are checked before anything is sent.
      */
     public Map<String, String> push(Map<String, String> changes) {
+        refuseOnLoopThread("push");
         return join(pushAsync(changes));
     }
 
@@ -99,13 +100,21 @@ public final class ModstampClient implements AutoCloseable {
             result.complete(Map.of());
             return result;
         }
-        loop.submit(() -> loop.startPush(encoded, result));
+        loop.submit(() -> loop.startPush(encoded, result), result);
         return result;
     }
 
     /** One query round: the current value of each id (null when it has none). */
     public Map<String, String> get(Collection<String> ids) {
+        refuseOnLoopThread("get");
         return join(getAsync(ids));
+    }
+
+    private void refuseOnLoopThread(String what) {
+        if (loop.isLoopThread()) {
+            throw new IllegalStateException(what + " would wait for this client's own thread (called from a "
+                    + "handler or a future's stage): use " + what + "Async there");
+        }
     }
 
     /** As {@link #get}, without waiting; fails with {@link ModstampTimeoutException} if a Reply is missing. */
@@ -117,7 +126,7 @@ public final class ModstampClient implements AutoCloseable {
             result.complete(Map.of());
             return result;
         }
-        loop.submit(() -> loop.startGet(checked, result));
+        loop.submit(() -> loop.startGet(checked, result), result);
         return result;
     }
 
@@ -148,7 +157,7 @@ public final class ModstampClient implements AutoCloseable {
     @Override
     public void close() {
         loop.close(CLOSE_TIMEOUT);
-        if (ownThread != null && ownThread != Thread.currentThread()) {
+        if (ownThread != null && !loop.isLoopThread()) {
             try {
                 ownThread.join(CLOSE_TIMEOUT.toMillis());
             } catch (InterruptedException e) {

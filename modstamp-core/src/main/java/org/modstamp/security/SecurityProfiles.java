@@ -20,11 +20,6 @@ public record SecurityProfiles(List<SecurityProfile> entries) {
                 SecurityProfile.plain(Permission.READ_ONLY)));
     }
 
-    /** The client default: one plain profile. */
-    public static SecurityProfiles clientDefault() {
-        return new SecurityProfiles(List.of(SecurityProfile.plain(Permission.DEFAULT)));
-    }
-
     /** The profile that decides about a datagram with this header from this sender, if any matches. */
     public Optional<SecurityProfile> match(DatagramHeader header, InetAddress sender) {
         for (SecurityProfile profile : entries) {
@@ -38,10 +33,5 @@ public record SecurityProfiles(List<SecurityProfile> entries) {
     /** The permission of a datagram: that of the first matching profile, {@link Permission#NONE} if none. */
     public Permission permissionFor(DatagramHeader header, InetAddress sender) {
         return match(header, sender).map(SecurityProfile::effectivePermission).orElse(Permission.NONE);
-    }
-
-    /** The profile a client uses to send to a server at {@code server}: the first whose hosts match it. */
-    public Optional<SecurityProfile> forServer(InetAddress server) {
-        return entries.stream().filter(p -> p.matchesHost(server)).findFirst();
     }
 }

@@ -1,7 +1,5 @@
 package org.modstamp.wire;
 
-import java.util.Optional;
-
 /** The five messages of the protocol, with their one-byte descriptor and their argument count. */
 public enum MessageType {
     /** client to server: "tell me the value of id, and tell me when it changes" (id). */
@@ -44,11 +42,7 @@ public enum MessageType {
         return argc == 2;
     }
 
-    /** The type whose descriptor is {@code b} (case-sensitive), if any. */
-    public static Optional<MessageType> ofDescriptor(int b) {
-        return Optional.ofNullable(lookup(b));
-    }
-
+    /** The type whose descriptor is {@code b} (case-sensitive), or null. */
     static MessageType lookup(int b) {
         return BY_DESCRIPTOR[b & 0xFF];
     }

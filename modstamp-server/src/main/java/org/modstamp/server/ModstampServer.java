@@ -34,15 +34,31 @@ public final class ModstampServer implements AutoCloseable {
 
     /** Binds {@code config.listen()} and serves from {@code store}, which the server then owns. */
     public static ModstampServer start(ServerConfig config, ValueStore store) throws IOException {
-        return start(config, store, InstantSource.system());
+        return start(config, store, new MonotonicClock());
     }
 
-    /** As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. */
+    /**
+     * As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. If the
+     * port cannot be bound, the store is closed and the exception says why.
+     */
     public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock) throws IOException {
         ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds());
         DatagramHandler handler = new DatagramHandler(config, store, registry, clock);
         Batch batch = new Batch();
-        UdpTransport transport = UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
+        UdpTransport transport;
+        try {
+            transport = bind(config, handler, batch);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        transport.every(SWEEP_PERIOD_SECONDS, handler::sweepListeners);
+        LOG.log(System.Logger.Level.INFO, () -> "modstamp server listening on UDP " + transport.localAddress());
+        return new ModstampServer(store, transport);
+    }
+
+    private static UdpTransport bind(ServerConfig config, DatagramHandler handler, Batch batch) throws IOException {
+        return UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
                 ServerConfig.MAX_REQUEST_SIZE,
                 new UdpTransport.DatagramSink() {
                     @Override
@@ -55,9 +71,6 @@ public final class ModstampServer implements AutoCloseable {
                         return batch.isEmpty() ? List.of() : handler.complete(batch);
                     }
                 });
-        transport.every(SWEEP_PERIOD_SECONDS, handler::sweepListeners);
-        LOG.log(System.Logger.Level.INFO, () -> "modstamp server listening on UDP " + transport.localAddress());
-        return new ModstampServer(store, transport);
     }
 
     /** The bound address, with the real port when port 0 was asked for. */

@@ -27,7 +27,7 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
                            Duration listenerTtl, SecurityProfiles profiles, IoKind io, int ioThreads) {
     public static final int DEFAULT_PORT = 1415;
     /** Largest request read; a longer datagram is dropped as truncated. */
-    public static final int MAX_REQUEST_SIZE = 8191;
+    public static final int MAX_REQUEST_SIZE = org.modstamp.client.ClientConfig.MAX_REQUEST_SIZE;
 
     public ServerConfig {
         if (listen == null) {
@@ -48,6 +48,10 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
         io = io == null ? IoKind.AUTO : io;
         if (ioThreads < 0 || ioThreads > 64) {
             throw new IllegalArgumentException("ioThreads must be 0 (one per core) .. 64, not " + ioThreads);
+        }
+        if (ioThreads > 1 && io == IoKind.NIO) {
+            throw new IllegalArgumentException("ioThreads " + ioThreads + " needs epoll (SO_REUSEPORT sockets); "
+                    + "with NIO use 1");
         }
     }
 

@@ -185,6 +185,26 @@ class ModstampClientTest {
     }
 
     @Test
+    void blockingCallsFromAHandlerAreRefusedInsteadOfDeadlocking() throws Exception {
+        ModstampClient client = client(address, FAST);
+        BlockingQueue<String> outcome = new LinkedBlockingQueue<>();
+        client.push(Map.of("h", "1"));
+        client.listen(Map.of("h", "1"), (id, value) -> {
+            try {
+                client.push(Map.of("echo", value));
+                outcome.add("pushed");
+            } catch (IllegalStateException e) {
+                outcome.add(e.getMessage());
+            }
+        });
+        Thread.sleep(50);
+        client.pushAsync(Map.of("h", "2"));
+        String got = outcome.poll(3, TimeUnit.SECONDS);
+        assertTrue(got != null && got.contains("use pushAsync there"), String.valueOf(got));
+        assertEquals(Map.of("h", "3"), client.push(Map.of("h", "3")), "the client still works");
+    }
+
+    @Test
     void closeStopsTheLoopAndFreesTheSocket() throws Exception {
         ModstampClient client = ModstampClient.open(address, FAST);
         client.listen(Map.of("a", "1"), (id, value) -> { });

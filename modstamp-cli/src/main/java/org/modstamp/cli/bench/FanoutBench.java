@@ -72,7 +72,6 @@ final class FanoutBench implements Callable<Integer> {
             }
             register(target, receivers);
             producer.bind(new InetSocketAddress("127.0.0.1", 0));
-            producer.socket().setSoTimeout(5000);
             Thread.sleep(300);
             Latencies lastArrival = new Latencies();
             Latencies allSignals = new Latencies();
@@ -92,7 +91,7 @@ final class FanoutBench implements Callable<Integer> {
                     lost += arrivals.getCount();
                 }
                 System.out.println((round < 0 ? "warmup " : "round ") + round + ": " + line + (all ? "" : "  INCOMPLETE"));
-                producer.receive(ByteBuffer.allocate(2048)); // the M
+                receiveWithin(producer, ByteBuffer.allocate(2048), 2000); // the M
                 Thread.sleep(50);
             }
             System.out.printf("fanout: listeners=%d rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d signal_%s io=%s%n",

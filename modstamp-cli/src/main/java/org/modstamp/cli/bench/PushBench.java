@@ -66,6 +66,7 @@ final class PushBench implements Callable<Integer> {
             }).get();
             Thread.sleep(seconds * 1000L);
             System.out.println(channels.group().next().submit(() -> {
+                all.forEach(Producer::release);
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 return String.format("push: confirmed_per_s=%.0f confirmed=%d seconds=%.1f producers=%d resends=%d %s io=%s",
                         confirmed / elapsed, confirmed, elapsed, producers, resends, latencies.fields(), channels.kind());
@@ -112,7 +113,7 @@ final class PushBench implements Callable<Integer> {
             byte[] got = new byte[packet.content().readableBytes()];
             packet.content().getBytes(packet.content().readerIndex(), got);
             packet.release();
-            if (Arrays.equals(got, expected)) {
+            if (change != null && Arrays.equals(got, expected)) {
                 confirmed++;
                 latencies.record(System.nanoTime() - sentAt);
                 next();
@@ -124,8 +125,16 @@ final class PushBench implements Callable<Integer> {
             ctx.flush();
         }
 
+        void release() {
+            if (change != null) {
+                change.release();
+                change = null;
+                channel = null;
+            }
+        }
+
         void resendIfLate() {
-            if (channel != null && System.nanoTime() - sentAt > 100_000_000L) {
+            if (channel != null && change != null && System.nanoTime() - sentAt > 100_000_000L) {
                 resends++;
                 channel.writeAndFlush(new DatagramPacket(change.retainedDuplicate(), target), channel.voidPromise());
             }

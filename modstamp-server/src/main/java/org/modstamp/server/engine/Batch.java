@@ -17,11 +17,6 @@ public final class Batch {
         return changes.isEmpty() && outgoing.isEmpty();
     }
 
-    /** Changes not yet durable, id to value (empty = deleted). */
-    public Map<String, byte[]> changes() {
-        return changes;
-    }
-
     void clear() {
         changes.clear();
         outgoing.clear();

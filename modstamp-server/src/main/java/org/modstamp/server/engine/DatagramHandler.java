@@ -45,6 +45,11 @@ public final class DatagramHandler {
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
     public void handle(InetSocketAddress sender, ByteBuffer datagram, Batch batch) {
+        if (sender.getPort() == 0) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from port 0 of " + sender.getAddress()
+                    + ": no answer can reach it");
+            return;
+        }
         if (datagram.remaining() > ServerConfig.MAX_REQUEST_SIZE) {
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped " + datagram.remaining() + "-byte datagram from "
                     + sender + ": longer than " + ServerConfig.MAX_REQUEST_SIZE);

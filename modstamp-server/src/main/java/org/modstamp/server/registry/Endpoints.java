@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,14 +14,16 @@ import java.util.Map;
 /**
  * Encodes a listener's address and port into 49 bits of a {@code long}, so that a registration costs a few
  * bytes instead of an object graph. IPv4 addresses (and IPv4-mapped IPv6 addresses) are encoded in
- * place; IPv6 addresses are numbered in a table of their own, kept for the life of the server.
- * Key 0 is never produced (it would be 0.0.0.0:0, not a sender).
+ * place; IPv6 addresses are numbered in a table of their own, each number counted by the registrations
+ * that use it and freed (for reuse) with the last of them. Key 0 is never produced (0.0.0.0:0 is not a sender).
  */
 public final class Endpoints {
     private static final long IPV6_FLAG = 1L << 48;
 
     private final Map<InetAddress, Integer> ipv6Numbers = new HashMap<>();
     private final List<Inet6Address> ipv6Addresses = new ArrayList<>();
+    private final List<Integer> ipv6Uses = new ArrayList<>();
+    private final ArrayDeque<Integer> freeNumbers = new ArrayDeque<>();
 
     public long encode(InetSocketAddress endpoint) {
         InetAddress address = endpoint.getAddress();
@@ -34,17 +37,53 @@ public final class Endpoints {
         }
         Integer number = ipv6Numbers.get(address);
         if (number == null) {
-            number = ipv6Addresses.size();
-            ipv6Addresses.add((Inet6Address) address);
+            number = freeNumbers.isEmpty() ? ipv6Addresses.size() : freeNumbers.pop();
+            if (number == ipv6Addresses.size()) {
+                ipv6Addresses.add((Inet6Address) address);
+                ipv6Uses.add(0);
+            } else {
+                ipv6Addresses.set(number, (Inet6Address) address);
+            }
             ipv6Numbers.put(address, number);
         }
         return IPV6_FLAG | ((long) number << 16) | port;
     }
 
+    /** A registration now uses {@code key}. */
+    public void retain(long key) {
+        if ((key & IPV6_FLAG) != 0) {
+            int number = number(key);
+            ipv6Uses.set(number, ipv6Uses.get(number) + 1);
+        }
+    }
+
+    /** A registration no longer uses {@code key}: an IPv6 address nobody uses any more is forgotten. */
+    public void release(long key) {
+        if ((key & IPV6_FLAG) != 0) {
+            int number = number(key);
+            int uses = ipv6Uses.get(number) - 1;
+            ipv6Uses.set(number, uses);
+            if (uses == 0) {
+                ipv6Numbers.remove(ipv6Addresses.get(number));
+                ipv6Addresses.set(number, null);
+                freeNumbers.push(number);
+            }
+        }
+    }
+
+    /** IPv6 addresses currently numbered. */
+    public int ipv6Addresses() {
+        return ipv6Numbers.size();
+    }
+
+    private static int number(long key) {
+        return (int) ((key & ~IPV6_FLAG) >>> 16);
+    }
+
     public InetSocketAddress decode(long key) {
         int port = (int) (key & 0xFFFF);
         if ((key & IPV6_FLAG) != 0) {
-            return new InetSocketAddress(ipv6Addresses.get((int) ((key & ~IPV6_FLAG) >>> 16)), port);
+            return new InetSocketAddress(ipv6Addresses.get(number(key)), port);
         }
         int ip = (int) (key >>> 16);
         byte[] b = {(byte) (ip >>> 24), (byte) (ip >>> 16), (byte) (ip >>> 8), (byte) ip};

@@ -32,14 +32,16 @@ public final class ListenerRegistry {
 
     /**
      * Registers or renews {@code listener} as a listener of {@code id} at second {@code nowSeconds}.
-     * A sender with port 0 cannot be answered and is not registered.
+     * A sender with port 0 cannot be answered and is not registered (key 0 is the empty slot).
      */
     public void register(String id, InetSocketAddress listener, int nowSeconds) {
         if (listener.getPort() == 0) {
             return;
         }
         ListenerSet set = byId.computeIfAbsent(id, k -> new ListenerSet());
-        if (set.renew(endpoints.encode(listener), nowSeconds)) {
+        long key = endpoints.encode(listener);
+        if (set.renew(key, nowSeconds)) {
+            endpoints.retain(key);
             registrations++;
         }
     }
@@ -50,7 +52,8 @@ public final class ListenerRegistry {
         if (set == null) {
             return;
         }
-        registrations -= set.forEachAlive(nowSeconds, ttlSeconds, key -> action.accept(endpoints.decode(key)));
+        registrations -= set.forEachAlive(nowSeconds, ttlSeconds, key -> action.accept(endpoints.decode(key)),
+                endpoints::release);
         if (set.size() == 0) {
             byId.remove(id);
         }
@@ -61,7 +64,7 @@ public final class ListenerRegistry {
         long removed = 0;
         for (Iterator<ListenerSet> it = byId.values().iterator(); it.hasNext(); ) {
             ListenerSet set = it.next();
-            removed += set.forEachAlive(nowSeconds, ttlSeconds, key -> { });
+            removed += set.forEachAlive(nowSeconds, ttlSeconds, key -> { }, endpoints::release);
             if (set.size() == 0) {
                 it.remove();
             }
@@ -73,6 +76,11 @@ public final class ListenerRegistry {
     /** Live and not yet swept registrations, (listener, id) pairs. */
     public long registrations() {
         return registrations;
+    }
+
+    /** IPv6 listener addresses currently known (each kept only while a registration uses it). */
+    public int ipv6Addresses() {
+        return endpoints.ipv6Addresses();
     }
 
     public int ttlSeconds() {

@@ -67,9 +67,10 @@ final class ListenerSet {
 
     /**
      * Calls {@code action} with the key of every listener alive at second {@code now} (renewed at most
-     * {@code ttl} seconds before), and removes the others. Returns the number removed.
+     * {@code ttl} seconds before), and removes the others, telling {@code removed} their keys. Returns the
+     * number removed.
      */
-    int forEachAlive(int now, int ttl, LongConsumer action) {
+    int forEachAlive(int now, int ttl, LongConsumer action, LongConsumer removed) {
         if (table == null) {
             if (size == 0) {
                 return 0;
@@ -78,6 +79,7 @@ final class ListenerSet {
                 action.accept(keyOf(single));
                 return 0;
             }
+            removed.accept(keyOf(single));
             single = 0;
             size = 0;
             return 1;
@@ -89,14 +91,15 @@ final class ListenerSet {
         while (table[start] != 0) {
             start++;
         }
-        int removed = 0;
+        int count = 0;
         int step = 1;
         while (step < table.length) {
             int i = (start + step) & mask;
             long entry = table[i];
             if (entry != 0 && !isAlive(entry, now, ttl)) {
                 removeAt(i);
-                removed++;
+                removed.accept(keyOf(entry));
+                count++;
                 continue; // another entry may have shifted into slot i
             }
             if (entry != 0) {
@@ -105,7 +108,7 @@ final class ListenerSet {
             step++;
         }
         shrinkIfSparse();
-        return removed;
+        return count;
     }
 
     private void removeAt(int hole) {

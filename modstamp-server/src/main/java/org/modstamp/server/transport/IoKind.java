@@ -17,8 +17,9 @@ public enum IoKind {
             return Epoll.isAvailable() ? EPOLL : NIO;
         }
         if (this == EPOLL && !Epoll.isAvailable()) {
-            throw new IllegalStateException("native epoll is not available here: "
-                    + Epoll.unavailabilityCause().getMessage() + "; use NIO");
+            Throwable cause = Epoll.unavailabilityCause();
+            throw new IllegalArgumentException("native epoll is not available here ("
+                    + (cause == null ? "not Linux x86_64?" : cause) + "): use NIO or AUTO");
         }
         return this;
     }

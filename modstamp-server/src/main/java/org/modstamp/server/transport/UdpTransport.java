@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -82,7 +83,10 @@ public final class UdpTransport implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("modstamp-udp"), handlers);
         List<Channel> channels = new ArrayList<>();
         try {
-            Engine engine = new Engine(sink, maxDatagramSize, channels);
+            if (threads > 1) {
+                address = probe(address); // SO_REUSEPORT would let us share a port another server holds
+            }
+            Engine engine = new Engine(sink, maxDatagramSize);
             Bootstrap bootstrap = bootstrap(group, epoll, threads > 1, maxDatagramSize);
             Channel first = bootstrap.clone().handler(engine).bind(address).sync().channel();
             channels.add(first);
@@ -91,6 +95,7 @@ public final class UdpTransport implements AutoCloseable {
                 channels.add(bootstrap.clone().handler(new Forwarder(engine, first.eventLoop(), maxDatagramSize))
                         .bind(bound).sync().channel());
             }
+            engine.helpers = List.copyOf(channels.subList(1, channels.size()));
             LOG.log(System.Logger.Level.DEBUG, () -> "bound " + bound + " with " + threads + " socket(s), "
                     + (epoll ? "epoll" : "nio"));
             return new UdpTransport(group, List.copyOf(channels));
@@ -98,6 +103,14 @@ public final class UdpTransport implements AutoCloseable {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot bind UDP " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds and closes a plain socket: fails when the port is taken; resolves port 0 to a free port. */
+    private static InetSocketAddress probe(InetSocketAddress address) throws IOException {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(address);
+            return new InetSocketAddress(address.getAddress(), ((InetSocketAddress) probe.getLocalAddress()).getPort());
         }
     }
 
@@ -146,12 +159,19 @@ public final class UdpTransport implements AutoCloseable {
     private static final class Engine extends ChannelInboundHandlerAdapter {
         private final DatagramSink sink;
         private final int maxDatagramSize;
-        private final List<Channel> channels;
+        /** The engine's own socket, known from the moment the handler is added (before any read). */
+        private volatile Channel engine;
+        /** The other sockets of the port, set once all are bound; empty until then. */
+        volatile List<Channel> helpers = List.of();
 
-        Engine(DatagramSink sink, int maxDatagramSize, List<Channel> channels) {
+        Engine(DatagramSink sink, int maxDatagramSize) {
             this.sink = sink;
             this.maxDatagramSize = maxDatagramSize;
-            this.channels = channels;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            engine = ctx.channel();
         }
 
         @Override
@@ -171,16 +191,20 @@ public final class UdpTransport implements AutoCloseable {
             flush();
         }
 
-        /** Handles datagrams another socket read (engine thread). */
+        /** Handles datagrams another socket read (engine thread); every packet is released, whatever happens. */
         void receiveForwarded(List<DatagramPacket> packets) {
-            for (DatagramPacket packet : packets) {
-                try {
-                    sink.receive(packet.sender(), packet.content().nioBuffer());
-                } finally {
-                    packet.release();
+            try {
+                for (DatagramPacket packet : packets) {
+                    try {
+                        sink.receive(packet.sender(), packet.content().nioBuffer());
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.ERROR, "handling a datagram from " + packet.sender() + " failed", e);
+                    }
                 }
+            } finally {
+                packets.forEach(DatagramPacket::release);
+                flush();
             }
-            flush();
         }
 
         private void flush() {
@@ -188,41 +212,45 @@ public final class UdpTransport implements AutoCloseable {
             if (datagrams.isEmpty()) {
                 return;
             }
-            Channel engine = channels.get(0);
+            Channel own = engine;
+            List<Channel> others = helpers;
             long start = System.nanoTime();
             int i = 0;
             while (i < datagrams.size()) {
                 int end = endOfRun(datagrams, i);
-                if (end - i >= PARALLEL_RUN && channels.size() > 1) {
-                    engine.flush();
-                    sendInParallel(datagrams.subList(i, end));
+                if (end - i >= PARALLEL_RUN && !others.isEmpty()) {
+                    own.flush();
+                    sendInParallel(own, others, datagrams.subList(i, end));
                 } else {
-                    write(engine, datagrams.subList(i, end));
+                    write(own, datagrams.subList(i, end));
                 }
                 i = end;
             }
-            engine.flush();
+            own.flush();
             if (datagrams.size() >= PARALLEL_RUN) {
                 LOG.log(System.Logger.Level.DEBUG, () -> String.format("sent %d datagrams in %.1f ms from %d socket(s)",
-                        datagrams.size(), (System.nanoTime() - start) / 1e6, channels.size()));
+                        datagrams.size(), (System.nanoTime() - start) / 1e6, 1 + others.size()));
             }
         }
 
         /** Sends a fan-out from every socket at once, and returns when all of it has been sent. */
-        private void sendInParallel(List<OutgoingDatagram> run) {
-            int parts = channels.size();
-            CountDownLatch sent = new CountDownLatch(parts - 1);
+        private void sendInParallel(Channel own, List<Channel> others, List<OutgoingDatagram> run) {
+            int parts = 1 + others.size();
+            CountDownLatch sent = new CountDownLatch(others.size());
             for (int p = 1; p < parts; p++) {
-                Channel channel = channels.get(p);
+                Channel channel = others.get(p - 1);
                 List<OutgoingDatagram> share = run.subList(run.size() * p / parts, run.size() * (p + 1) / parts);
-                channel.eventLoop().execute(() -> {
-                    write(channel, share).addListener(done -> sent.countDown());
-                    channel.flush();
-                });
+                try {
+                    channel.eventLoop().execute(() -> {
+                        write(channel, share).addListener(done -> sent.countDown());
+                        channel.flush();
+                    });
+                } catch (RejectedExecutionException e) { // shutting down
+                    sent.countDown();
+                }
             }
-            Channel engine = channels.get(0);
-            write(engine, run.subList(0, run.size() / parts));
-            engine.flush();
+            write(own, run.subList(0, run.size() / parts));
+            own.flush();
             try {
                 if (!sent.await(PARALLEL_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     LOG.log(System.Logger.Level.WARNING, "a parallel fan-out took more than "
@@ -295,7 +323,11 @@ public final class UdpTransport implements AutoCloseable {
             if (!pending.isEmpty()) {
                 List<DatagramPacket> batch = pending;
                 pending = new ArrayList<>();
-                engineLoop.execute(() -> engine.receiveForwarded(batch));
+                try {
+                    engineLoop.execute(() -> engine.receiveForwarded(batch));
+                } catch (RejectedExecutionException e) { // shutting down
+                    batch.forEach(DatagramPacket::release);
+                }
             }
         }
 

@@ -48,6 +48,23 @@ class ListenerRegistryTest {
         assertEquals(Set.of(v6, new InetSocketAddress("10.1.2.3", 5)), got);
     }
 
+    @Test
+    void ipv6AddressesAreForgottenWithTheirLastRegistration() throws Exception {
+        ListenerRegistry registry = new ListenerRegistry(10);
+        for (int i = 1; i <= 100; i++) {
+            registry.register("a", new InetSocketAddress(InetAddress.getByName("2001:db8::" + Integer.toHexString(i)), 9), 0);
+            registry.register("b", new InetSocketAddress(InetAddress.getByName("2001:db8::" + Integer.toHexString(i)), 9), 0);
+        }
+        assertEquals(100, registry.ipv6Addresses());
+        registry.register("a", new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 9), 20);
+        registry.sweep(25);
+        assertEquals(1, registry.ipv6Addresses(), "only the renewed one is still used");
+        registry.register("c", new InetSocketAddress(InetAddress.getByName("2001:db8::ff:1"), 7), 25);
+        assertEquals(Set.of(new InetSocketAddress(InetAddress.getByName("2001:db8::ff:1"), 7)),
+                new HashSet<>(listeners(registry, "c", 25)), "a freed number is reused correctly");
+        assertEquals(List.of(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 9)), listeners(registry, "a", 25));
+    }
+
     /** Random registrations, renewals, fan-outs and sweeps against a plain map of the same rules. */
     @Test
     void behavesLikeASimpleModelUnderRandomOperations() {
