@@ -39,7 +39,7 @@ import org.modstamp.it.app.ThrowingBean;
  * The resource adapter deployed in a real Payara Micro (the RAR through a postboot command, then a WAR
  * with three MDBs and a probe resource), against a real modstamp server in the test JVM.
  */
-@ExtendWith({ModstampServerExtension.class, ArquillianExtension.class})
+@ExtendWith({FreshPayaraRoot.class, ModstampServerExtension.class, ArquillianExtension.class})
 class ResourceAdapterTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static ModstampClient producer;

@@ -1,0 +1,30 @@
+package org.modstamp.it.pusher;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.modstamp.client.Modstamp;
+import org.modstamp.client.ModstampChanged;
+
+/** Two observers of change events: one for x only, one for every id. */
+@ApplicationScoped
+public class Observers {
+    private final Queue<String> ofX = new ConcurrentLinkedQueue<>();
+    private final Queue<String> ofAll = new ConcurrentLinkedQueue<>();
+
+    void onX(@Observes @Modstamp("x") ModstampChanged change) {
+        ofX.add(change.id() + "=" + change.value());
+    }
+
+    void onAny(@Observes ModstampChanged change) {
+        ofAll.add(change.id() + "=" + change.value());
+    }
+
+    public String report() {
+        return "x: " + List.copyOf(ofX) + "\nall: " + List.copyOf(ofAll);
+    }
+}

@@ -1,0 +1,31 @@
+package org.modstamp.it.pusher;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import org.modstamp.client.ModstampPusher;
+
+/** A CDI bean whose @Transactional methods push and then commit or roll back. */
+@ApplicationScoped
+public class TxService {
+    @Inject
+    ModstampPusher pusher;
+
+    @Transactional
+    public void pushAndCommit(String id, String value) {
+        pusher.push(id, value);
+    }
+
+    @Transactional
+    public void pushTwiceAndCommit(String id, String first, String second) {
+        pusher.push(id, first);
+        pusher.push(id, second);
+    }
+
+    @Transactional
+    public void pushAndRollBack(String id, String value) {
+        pusher.push(id, value);
+        throw new IllegalStateException("rolled back on purpose");
+    }
+}

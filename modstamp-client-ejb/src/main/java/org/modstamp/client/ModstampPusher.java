@@ -1,0 +1,222 @@
+package org.modstamp.client;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.resource.ResourceException;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.modstamp.ra.api.ModstampConnection;
+import org.modstamp.ra.api.ModstampConnectionFactory;
+import org.modstamp.wire.Ids;
+import org.modstamp.wire.Message;
+
+/**
+ * Pushes changes when the data they announce is visible: inside a JTA transaction, after it commits (the
+ * last value of an id wins; nothing on rollback); outside one, at once. Sending is asynchronous (a
+ * ManagedExecutorService task, never the committing thread) and retried until every configured server
+ * confirmed each change, or {@code modstamp.pusher.deadlineSeconds} passed; failures are logged and counted
+ * ({@link #stats()}), never thrown at the caller. Pushes go through the resource adapter's connection
+ * factories, so the socket stays the adapter's.
+ *
+ * <pre>{@code
+ * @Inject ModstampPusher pusher;
+ * @Transactional void ship(Order o) { orders.save(o); pusher.touch("orders"); }
+ * }</pre>
+ */
+@ApplicationScoped
+public class ModstampPusher {
+    private static final Logger LOG = Logger.getLogger(ModstampPusher.class.getName());
+    private static final Object PENDING = new Object();
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration DISPATCHER_LINGER = Duration.ofSeconds(2);
+    private static final long DISPATCHER_POLL_NANOS = 100_000;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.connectionFactories", defaultValue = "java:app/modstamp")
+    String connectionFactoryNames;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.pusher.deadlineSeconds", defaultValue = "60")
+    long deadlineSeconds;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    private final ConnectionFactories factories = new ConnectionFactories();
+    private final PusherStats stats = new PusherStats();
+    private final ConcurrentLinkedQueue<Runnable> handoff = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean dispatching = new AtomicBoolean();
+    private List<String> targets;
+
+    @PostConstruct
+    void configure() {
+        targets = Arrays.stream(connectionFactoryNames.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (targets.isEmpty()) {
+            throw new IllegalStateException("modstamp.connectionFactories names no connection factory");
+        }
+    }
+
+    /** Pushes one change (null or "" deletes the id). */
+    public void push(String id, String value) {
+        push(Collections.singletonMap(id, value));
+    }
+
+    /**
+     * Pushes changes: after the current transaction commits, or at once outside a transaction. Ids and
+     * values are checked here, so a mistake fails the caller, not the later delivery.
+     */
+    public void push(Map<String, String> changes) {
+        changes.forEach(ModstampPusher::check);
+        if (transactions.getTransactionKey() != null
+                && transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            pendingOfThisTransaction().putAll(changes);
+        } else {
+            deliver(new LinkedHashMap<>(changes), System.nanoTime());
+        }
+    }
+
+    /**
+     * Pushes a value of {@code id} that differs from every earlier one: the time in microseconds since the
+     * epoch, kept increasing within this JVM. Returns the value.
+     */
+    public String touch(String id) {
+        String value = FreshValues.next();
+        push(id, value);
+        return value;
+    }
+
+    public PusherStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    private static void check(String id, String value) {
+        Ids.require(id);
+        if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Message.MAX_VALUE_LENGTH) {
+            throw new IllegalArgumentException("value of '" + id + "' is over " + Message.MAX_VALUE_LENGTH
+                    + " bytes in UTF-8");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, String> pendingOfThisTransaction() {
+        Map<String, String> pending = (Map<String, String>) transactions.getResource(PENDING);
+        if (pending == null) {
+            Map<String, String> created = new LinkedHashMap<>();
+            transactions.putResource(PENDING, created);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    long start = System.nanoTime();
+                    if (status == Status.STATUS_COMMITTED) {
+                        deliver(created, start);
+                    }
+                    stats.committingThreadSpent(System.nanoTime() - start);
+                }
+            });
+            pending = created;
+        }
+        return pending;
+    }
+
+    /**
+     * Queues one push task per target and makes sure a dispatcher runs: the committing thread only adds
+     * to a lock-free queue (no system call, no thread wake-up); the dispatcher, on a managed thread,
+     * starts the tasks.
+     */
+    private void deliver(Map<String, String> changes, long committedAt) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        for (String target : targets) {
+            stats.queued.incrementAndGet();
+            try {
+                ModstampConnectionFactory factory = factories.get(target);
+                handoff.add(() -> pushUntilConfirmed(factory, target, new LinkedHashMap<>(changes), committedAt));
+            } catch (ResourceException e) {
+                stats.failed.incrementAndGet();
+                LOG.log(Level.SEVERE, "modstamp: cannot push " + changes.keySet() + " to " + target, e);
+            }
+        }
+        if (dispatching.compareAndSet(false, true)) {
+            executor.execute(this::dispatch);
+        }
+    }
+
+    /** Starts queued push tasks, looking every 100 us; ends after DISPATCHER_LINGER without work. */
+    private void dispatch() {
+        try {
+            long idleSince = System.nanoTime();
+            while (System.nanoTime() - idleSince < DISPATCHER_LINGER.toNanos() && !Thread.currentThread().isInterrupted()) {
+                Runnable task = handoff.poll();
+                if (task == null) {
+                    LockSupport.parkNanos(DISPATCHER_POLL_NANOS);
+                } else {
+                    executor.execute(task);
+                    idleSince = System.nanoTime();
+                }
+            }
+        } finally {
+            dispatching.set(false);
+            if (!handoff.isEmpty() && dispatching.compareAndSet(false, true)) {
+                executor.execute(this::dispatch);
+            }
+        }
+    }
+
+    private void pushUntilConfirmed(ModstampConnectionFactory factory, String target,
+                                    Map<String, String> remaining, long committedAt) {
+        long deadline = committedAt + Duration.ofSeconds(deadlineSeconds).toNanos();
+        long backoff = 50;
+        while (true) {
+            try (ModstampConnection connection = factory.getConnection()) {
+                Map<String, String> confirmed = connection.push(remaining);
+                remaining.keySet().removeAll(confirmed.keySet());
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "modstamp: push to " + target + " failed; retrying", e);
+            }
+            if (remaining.isEmpty()) {
+                stats.confirmedAfter(System.nanoTime() - committedAt);
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                stats.failed.incrementAndGet();
+                LOG.warning(() -> "modstamp: " + target + " did not confirm " + remaining.keySet() + " within "
+                        + deadlineSeconds + " s of the commit; giving up");
+                return;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stats.failed.incrementAndGet();
+                return;
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+        }
+    }
+}
