@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.modstamp.server.engine.Batch;
 import org.modstamp.server.engine.DatagramHandler;
@@ -17,60 +22,74 @@ import org.modstamp.server.transport.UdpTransport;
  * A running modstamp server: the {@link DatagramHandler} behind a {@link UdpTransport}. Every datagram
  * read in one go is handled into one {@link Batch}, whose changes are committed together (group commit)
  * before any of its Signals or replies leave. {@link #start} binds or fails; {@link #close} stops
- * within a few seconds and closes the store.
+ * within a few seconds and closes the store. The operator methods ({@link #entries}, {@link #set}, ...)
+ * run on the engine thread, so they see and change exactly what UDP clients do.
  */
 public final class ModstampServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModstampServer.class.getName());
     private static final int SWEEP_PERIOD_SECONDS = 60;
 
+    /** One id as an operator sees it. */
+    public record Entry(String id, byte[] value, int listeners) {
+    }
+
     private final ValueStore store;
     private final UdpTransport transport;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final DatagramHandler handler;
+    private final Batch batch;
+    private final ServerStats stats;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ModstampServer(ValueStore store, UdpTransport transport) {
+    private ModstampServer(ValueStore store, UdpTransport transport, DatagramHandler handler, Batch batch,
+                           ServerStats stats) {
         this.store = store;
         this.transport = transport;
+        this.handler = handler;
+        this.batch = batch;
+        this.stats = stats;
     }
 
     /** Binds {@code config.listen()} and serves from {@code store}, which the server then owns. */
     public static ModstampServer start(ServerConfig config, ValueStore store) throws IOException {
-        return start(config, store, new MonotonicClock());
+        return start(config, store, new MonotonicClock(), UdpTransport.defaultThreadFactory(), new ServerStats());
+    }
+
+    /** As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. */
+    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock) throws IOException {
+        return start(config, store, clock, UdpTransport.defaultThreadFactory(), new ServerStats());
     }
 
     /**
-     * As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. If the
-     * port cannot be bound, the store is closed and the exception says why.
+     * Starts a server whose threads come from {@code threads} (an application server passes its
+     * ManagedThreadFactory) and which counts into {@code stats}. If the port cannot be bound, the store
+     * is closed and the exception says why.
      */
-    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock) throws IOException {
+    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock,
+                                       ThreadFactory threads, ServerStats stats) throws IOException {
         ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds());
-        DatagramHandler handler = new DatagramHandler(config, store, registry, clock);
+        DatagramHandler handler = new DatagramHandler(config, store, registry, clock, stats);
         Batch batch = new Batch();
         UdpTransport transport;
         try {
-            transport = bind(config, handler, batch);
+            transport = UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
+                    ServerConfig.MAX_REQUEST_SIZE, new UdpTransport.DatagramSink() {
+                        @Override
+                        public void receive(InetSocketAddress sender, ByteBuffer datagram) {
+                            handler.handle(sender, datagram, batch);
+                        }
+
+                        @Override
+                        public List<OutgoingDatagram> flush() {
+                            return batch.isEmpty() ? List.of() : handler.complete(batch);
+                        }
+                    }, threads, (datagrams, nanos) -> stats.recorder().sent(datagrams, nanos));
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
         transport.every(SWEEP_PERIOD_SECONDS, handler::sweepListeners);
         LOG.log(System.Logger.Level.INFO, () -> "modstamp server listening on UDP " + transport.localAddress());
-        return new ModstampServer(store, transport);
-    }
-
-    private static UdpTransport bind(ServerConfig config, DatagramHandler handler, Batch batch) throws IOException {
-        return UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
-                ServerConfig.MAX_REQUEST_SIZE,
-                new UdpTransport.DatagramSink() {
-                    @Override
-                    public void receive(InetSocketAddress sender, ByteBuffer datagram) {
-                        handler.handle(sender, datagram, batch);
-                    }
-
-                    @Override
-                    public List<OutgoingDatagram> flush() {
-                        return batch.isEmpty() ? List.of() : handler.complete(batch);
-                    }
-                });
+        return new ModstampServer(store, transport, handler, batch, stats);
     }
 
     /** The bound address, with the real port when port 0 was asked for. */
@@ -80,6 +99,60 @@ public final class ModstampServer implements AutoCloseable {
 
     public int port() {
         return localAddress().getPort();
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** The ids with a value, sorted, from {@code offset}, at most {@code limit}, with their listener counts. */
+    public List<Entry> entries(int offset, int limit) throws Exception {
+        return transport.call(() -> {
+            List<String> ids = new ArrayList<>(store.size());
+            store.forEach((id, value) -> ids.add(id));
+            ids.sort(Comparator.naturalOrder());
+            List<Entry> page = new ArrayList<>();
+            for (int i = Math.max(0, offset); i < ids.size() && page.size() < limit; i++) {
+                String id = ids.get(i);
+                page.add(new Entry(id, handler.value(id), handler.listeners(id).size()));
+            }
+            return page;
+        });
+    }
+
+    /** Number of ids with a value. */
+    public int size() throws Exception {
+        return transport.call(store::size);
+    }
+
+    /** One id: its value (empty when none) and listener count; empty when it has neither. */
+    public Optional<Entry> entry(String id) throws Exception {
+        return transport.call(() -> {
+            byte[] value = handler.value(id);
+            int listeners = handler.listeners(id).size();
+            return value.length == 0 && listeners == 0 ? Optional.<Entry>empty()
+                    : Optional.of(new Entry(id, value, listeners));
+        });
+    }
+
+    /** The addresses that listen to {@code id}. */
+    public List<InetSocketAddress> listeners(String id) throws Exception {
+        return transport.call(() -> handler.listeners(id));
+    }
+
+    /**
+     * Sets {@code id} to {@code value} (empty deletes) exactly as a UDP C from a rw peer would: durably,
+     * then a Signal to each listener if the value changed. Fails if the store fails.
+     */
+    public void set(String id, byte[] value) throws Exception {
+        long failuresBefore = stats.storeFailures.get();
+        transport.call(() -> {
+            handler.change(id, value, batch);
+            return null;
+        });
+        if (stats.storeFailures.get() != failuresBefore) {
+            throw new IOException("the store could not make the change of " + id + " durable");
+        }
     }
 
     /** Stops serving, closes the socket and the store; later calls do nothing. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.modstamp.security.Permission;
 import org.modstamp.server.ServerConfig;
+import org.modstamp.server.ServerStats;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
@@ -34,39 +35,52 @@ public final class DatagramHandler {
     private final ListenerRegistry registry;
     private final InstantSource clock;
     private final long epochSecondAtStart;
+    private final ServerStats stats;
 
     public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock) {
+        this(config, store, registry, clock, new ServerStats());
+    }
+
+    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
+                           ServerStats stats) {
         this.config = config;
         this.store = store;
         this.registry = registry;
         this.clock = clock;
         this.epochSecondAtStart = clock.instant().getEpochSecond();
+        this.stats = stats;
     }
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
     public void handle(InetSocketAddress sender, ByteBuffer datagram, Batch batch) {
+        stats.datagramsIn.incrementAndGet();
         if (sender.getPort() == 0) {
+            stats.droppedOther.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from port 0 of " + sender.getAddress()
                     + ": no answer can reach it");
             return;
         }
         if (datagram.remaining() > ServerConfig.MAX_REQUEST_SIZE) {
+            stats.droppedOther.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped " + datagram.remaining() + "-byte datagram from "
                     + sender + ": longer than " + ServerConfig.MAX_REQUEST_SIZE);
             return;
         }
         Optional<DatagramHeader> header = DatagramHeader.read(datagram);
         if (header.isEmpty()) {
+            stats.droppedMalformed.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no valid header");
             return;
         }
         Permission permission = config.profiles().permissionFor(header.get(), sender.getAddress());
         if (!permission.canRead()) {
+            stats.droppedNoPermission.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile grants access");
             return;
         }
         Optional<List<Message>> messages = MessageDecoder.decode(datagram);
         if (messages.isEmpty()) {
+            stats.droppedMalformed.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": framing error");
             return;
         }
@@ -75,7 +89,7 @@ public final class DatagramHandler {
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
                 case QUERY -> query(message.id(), sender, now, batch);
-                case CHANGE -> permission.canWrite() ? change(message, now, batch) : null;
+                case CHANGE -> permission.canWrite() ? change(message.id(), message.value(), now, batch) : refused();
                 default -> null; // R, M and S are not for a server
             };
             if (reply != null) {
@@ -92,19 +106,25 @@ public final class DatagramHandler {
         }
     }
 
+    private Message refused() {
+        stats.changesRefused.incrementAndGet();
+        return null;
+    }
+
     private Message query(String id, InetSocketAddress sender, int now, Batch batch) {
+        stats.queries.incrementAndGet();
         registry.register(id, sender, now);
         return Message.reply(id, currentValue(id, batch));
     }
 
-    private Message change(Message change, int now, Batch batch) {
-        String id = change.id();
-        byte[] value = change.value();
+    private Message change(String id, byte[] value, int now, Batch batch) {
+        stats.changes.incrementAndGet();
         if (!Arrays.equals(currentValue(id, batch), value)) {
             batch.changes.put(id, value);
             byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
             int repeat = config.broadcastRepeat();
             registry.forEachListener(id, now, listener -> {
+                stats.signals.incrementAndGet();
                 for (int i = 0; i < repeat; i++) {
                     batch.outgoing.add(new OutgoingDatagram(listener, signal));
                 }
@@ -126,10 +146,14 @@ public final class DatagramHandler {
     public List<OutgoingDatagram> complete(Batch batch) {
         try {
             if (!batch.changes.isEmpty()) {
+                long start = System.nanoTime();
                 store.putAll(batch.changes);
+                stats.recorder().stored(batch.changes.size(), System.nanoTime() - start);
             }
+            stats.datagramsOut.addAndGet(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
         } catch (StoreException e) {
+            stats.storeFailures.incrementAndGet();
             LOG.log(System.Logger.Level.ERROR, "dropped the replies to " + batch.outgoing.size()
                     + " datagram(s): their " + batch.changes.size() + " change(s) could not be stored", e);
             return List.of();
@@ -143,6 +167,26 @@ public final class DatagramHandler {
         Batch batch = new Batch();
         handle(sender, datagram, batch);
         return complete(batch);
+    }
+
+    /**
+     * Sets {@code id} as a C from a rw peer would (an operator's change): its Signals, but no M, go into
+     * {@code batch}; {@link #complete} makes it durable and hands them back.
+     */
+    public void change(String id, byte[] value, Batch batch) {
+        change(id, value, nowSeconds(), batch);
+    }
+
+    /** The current value of {@code id} (empty when none). */
+    public byte[] value(String id) {
+        return store.get(id);
+    }
+
+    /** The live listeners of {@code id}. */
+    public List<InetSocketAddress> listeners(String id) {
+        List<InetSocketAddress> listeners = new java.util.ArrayList<>();
+        registry.forEachListener(id, nowSeconds(), listeners::add);
+        return listeners;
     }
 
     /** Drops expired listener registrations. */

@@ -31,6 +31,11 @@ public final class MemoryValueStore implements ValueStore {
     }
 
     @Override
+    public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
+        values.forEach(action);
+    }
+
+    @Override
     public void close() {
         values.clear();
     }

@@ -119,6 +119,11 @@ public final class SqliteValueStore implements ValueStore {
     }
 
     @Override
+    public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
+        cache.forEach(action);
+    }
+
+    @Override
     public void close() {
         try {
             connection.close();

@@ -19,6 +19,9 @@ public interface ValueStore extends AutoCloseable {
     /** Number of ids with a value. */
     int size();
 
+    /** Calls {@code action} with every id that has a value (in no particular order). */
+    void forEach(java.util.function.BiConsumer<String, byte[]> action);
+
     @Override
     void close();
 }

@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -54,6 +56,11 @@ public final class UdpTransport implements AutoCloseable {
     private static final int PARALLEL_RUN = 1024;
     private static final long PARALLEL_SEND_TIMEOUT_SECONDS = 10;
 
+    /** Told how long each flush took to hand its datagrams to the kernel (engine thread). */
+    public interface SendObserver {
+        void sent(int datagrams, long nanos);
+    }
+
     /** What the transport feeds: the engine. Called on the engine thread only. */
     public interface DatagramSink {
         void receive(InetSocketAddress sender, ByteBuffer datagram);
@@ -63,10 +70,31 @@ public final class UdpTransport implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels;
+    private final Engine engine;
 
-    private UdpTransport(EventLoopGroup group, List<Channel> channels) {
+    private UdpTransport(EventLoopGroup group, List<Channel> channels, Engine engine) {
         this.group = group;
         this.channels = channels;
+        this.engine = engine;
+    }
+
+    /** A thread factory for plain Java use (an application server passes its ManagedThreadFactory). */
+    public static ThreadFactory defaultThreadFactory() {
+        return new DefaultThreadFactory("modstamp-udp");
+    }
+
+    /**
+     * Runs {@code task} on the engine thread, then sends what the sink has to send, and returns the
+     * task's result (waiting at most 10 s).
+     */
+    public <T> T call(Callable<T> task) throws Exception {
+        return channels.get(0).eventLoop().submit(() -> {
+            try {
+                return task.call();
+            } finally {
+                engine.flush();
+            }
+        }).get(10, TimeUnit.SECONDS);
     }
 
     /**
@@ -74,19 +102,20 @@ public final class UdpTransport implements AutoCloseable {
      * fails clearly if it can't.
      */
     public static UdpTransport bind(InetSocketAddress address, IoKind io, int threads, int maxDatagramSize,
-                                    DatagramSink sink) throws IOException {
+                                    DatagramSink sink, ThreadFactory threadFactory, SendObserver observer)
+            throws IOException {
         boolean epoll = io.resolve() == IoKind.EPOLL;
         if (threads < 1 || (threads > 1 && !epoll)) {
             throw new IllegalArgumentException("threads must be 1, or more with epoll, not " + threads);
         }
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("modstamp-udp"), handlers);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, threadFactory, handlers);
         List<Channel> channels = new ArrayList<>();
         try {
             if (threads > 1) {
                 address = probe(address); // SO_REUSEPORT would let us share a port another server holds
             }
-            Engine engine = new Engine(sink, maxDatagramSize);
+            Engine engine = new Engine(sink, maxDatagramSize, observer);
             Bootstrap bootstrap = bootstrap(group, epoll, threads > 1, maxDatagramSize);
             Channel first = bootstrap.clone().handler(engine).bind(address).sync().channel();
             channels.add(first);
@@ -98,7 +127,7 @@ public final class UdpTransport implements AutoCloseable {
             engine.helpers = List.copyOf(channels.subList(1, channels.size()));
             LOG.log(System.Logger.Level.DEBUG, () -> "bound " + bound + " with " + threads + " socket(s), "
                     + (epoll ? "epoll" : "nio"));
-            return new UdpTransport(group, List.copyOf(channels));
+            return new UdpTransport(group, List.copyOf(channels), engine);
         } catch (Exception e) {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -159,14 +188,16 @@ public final class UdpTransport implements AutoCloseable {
     private static final class Engine extends ChannelInboundHandlerAdapter {
         private final DatagramSink sink;
         private final int maxDatagramSize;
+        private final SendObserver observer;
         /** The engine's own socket, known from the moment the handler is added (before any read). */
         private volatile Channel engine;
         /** The other sockets of the port, set once all are bound; empty until then. */
         volatile List<Channel> helpers = List.of();
 
-        Engine(DatagramSink sink, int maxDatagramSize) {
+        Engine(DatagramSink sink, int maxDatagramSize, SendObserver observer) {
             this.sink = sink;
             this.maxDatagramSize = maxDatagramSize;
+            this.observer = observer;
         }
 
         @Override
@@ -207,7 +238,7 @@ public final class UdpTransport implements AutoCloseable {
             }
         }
 
-        private void flush() {
+        void flush() {
             List<OutgoingDatagram> datagrams = sink.flush();
             if (datagrams.isEmpty()) {
                 return;
@@ -227,6 +258,7 @@ public final class UdpTransport implements AutoCloseable {
                 i = end;
             }
             own.flush();
+            observer.sent(datagrams.size(), System.nanoTime() - start);
             if (datagrams.size() >= PARALLEL_RUN) {
                 LOG.log(System.Logger.Level.DEBUG, () -> String.format("sent %d datagrams in %.1f ms from %d socket(s)",
                         datagrams.size(), (System.nanoTime() - start) / 1e6, 1 + others.size()));

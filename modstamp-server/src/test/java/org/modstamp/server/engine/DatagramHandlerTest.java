@@ -105,6 +105,11 @@ class DatagramHandlerTest {
             }
 
             @Override
+            public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
+                inner.forEach(action);
+            }
+
+            @Override
             public void close() {
             }
         };

@@ -63,6 +63,11 @@ class HandlerFuzzTest {
         }
 
         @Override
+        public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
+            values.forEach(action);
+        }
+
+        @Override
         public void close() {
         }
     }

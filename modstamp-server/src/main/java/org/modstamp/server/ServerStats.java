@@ -1,0 +1,40 @@
+package org.modstamp.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counters of what a server did, updated by its engine thread and readable from any thread (for metrics
+ * and the status page), and an optional {@link Recorder} for latencies.
+ */
+public final class ServerStats {
+    /** Receives latencies as they happen (engine thread); metrics libraries plug in here. */
+    public interface Recorder {
+        /** A batch of changes was made durable in {@code nanos}. */
+        default void stored(int changes, long nanos) {
+        }
+
+        /** {@code datagrams} were handed to the kernel in {@code nanos}, Signals and replies of one batch. */
+        default void sent(int datagrams, long nanos) {
+        }
+    }
+
+    public final AtomicLong datagramsIn = new AtomicLong();
+    public final AtomicLong datagramsOut = new AtomicLong();
+    public final AtomicLong droppedMalformed = new AtomicLong();
+    public final AtomicLong droppedNoPermission = new AtomicLong();
+    public final AtomicLong droppedOther = new AtomicLong();
+    public final AtomicLong queries = new AtomicLong();
+    public final AtomicLong changes = new AtomicLong();
+    public final AtomicLong changesRefused = new AtomicLong();
+    public final AtomicLong signals = new AtomicLong();
+    public final AtomicLong storeFailures = new AtomicLong();
+    private volatile Recorder recorder = new Recorder() { };
+
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    public void setRecorder(Recorder recorder) {
+        this.recorder = recorder == null ? new Recorder() { } : recorder;
+    }
+}
