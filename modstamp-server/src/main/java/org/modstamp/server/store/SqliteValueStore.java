@@ -3,7 +3,6 @@ package org.modstamp.server.store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,6 +10,7 @@ import java.sql.Statement;
 import java.util.Map;
 
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * Values in an SQLite file, in the reference's table {@code modstamps(modstamp PRIMARY KEY, value)},
@@ -58,8 +58,11 @@ public final class SqliteValueStore implements ValueStore {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(5_000);
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
-                    config.toProperties());
+            // the driver itself, not DriverManager: in an application server the driver's class loader
+            // (the application's) is not one DriverManager searches
+            SQLiteDataSource source = new SQLiteDataSource(config);
+            source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+            Connection connection = source.getConnection();
             try {
                 return new SqliteValueStore(file, connection);
             } catch (SQLException e) {

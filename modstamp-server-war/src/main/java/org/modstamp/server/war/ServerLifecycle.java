@@ -1,0 +1,74 @@
+package org.modstamp.server.war;
+
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.MonotonicClock;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.ServerStats;
+import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.store.SqliteValueStore;
+import org.modstamp.server.store.ValueStore;
+
+/**
+ * Starts the server with the application and stops it with it; its threads come from the container's
+ * ManagedThreadFactory. A start that fails (bad configuration, port taken, database not writable) fails
+ * the deployment with a message that says what is wrong.
+ */
+@ApplicationScoped
+public class ServerLifecycle {
+    private static final Logger LOG = Logger.getLogger(ServerLifecycle.class.getName());
+
+    @Inject
+    ServerSettings settings;
+
+    @Inject
+    ServerMetrics metrics;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    private volatile ModstampServer server;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        try {
+            ServerConfig config = settings.serverConfig();
+            ValueStore store = settings.inMemory() ? new MemoryValueStore() : SqliteValueStore.open(settings.database());
+            ServerStats stats = new ServerStats();
+            server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
+            metrics.register(stats);
+            LOG.info(() -> "modstamp server listening on UDP " + server.localAddress()
+                    + (settings.inMemory() ? " (values in memory)" : " (values in " + settings.database().toAbsolutePath() + ")"));
+        } catch (Exception e) {
+            throw new IllegalStateException("modstamp server did not start: " + e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The running server; fails clearly while there is none. */
+    public ModstampServer server() {
+        ModstampServer running = server;
+        if (running == null) {
+            throw new IllegalStateException("the modstamp server is not running");
+        }
+        return running;
+    }
+
+    public boolean isRunning() {
+        return server != null;
+    }
+}

@@ -1,0 +1,120 @@
+package org.modstamp.server.war;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.modstamp.net.HostPort;
+import org.modstamp.security.HostPattern;
+import org.modstamp.security.SecurityProfileLoader;
+import org.modstamp.security.SecurityProfiles;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.transport.IoKind;
+import org.modstamp.wire.DatagramPacker;
+
+/**
+ * The server's configuration, from MicroProfile Config (so also from system properties and environment
+ * variables: {@code modstamp.listen} or {@code MODSTAMP_LISTEN}). Every mistake names its property.
+ */
+@ApplicationScoped
+public class ServerSettings {
+    @Inject
+    @ConfigProperty(name = "modstamp.listen", defaultValue = "[::]:1415")
+    String listen;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.store", defaultValue = "sqlite")
+    String store;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.db", defaultValue = "modstamp.db")
+    String db;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.profile", defaultValue = " ")
+    String profileFile;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.profile.inline", defaultValue = " ")
+    String profileInline;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.listenerTtl", defaultValue = "300")
+    String listenerTtl;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.maxPacketSize", defaultValue = "1300")
+    String maxPacketSize;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.broadcastRepeat", defaultValue = "1")
+    String broadcastRepeat;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.admin.hosts", defaultValue = "127.0.0.1,::1")
+    String adminHosts;
+
+    /** The wire configuration; fails with the name of the bad property. */
+    public ServerConfig serverConfig() {
+        return new ServerConfig(
+                setting("modstamp.listen", () -> HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve()),
+                setting("modstamp.maxPacketSize", () -> checked(Integer.parseInt(maxPacketSize.trim()), "maxPacketSize",
+                        v -> DatagramPacker.checkMaxPacketSize(org.modstamp.wire.DatagramHeader.PLAIN, v))),
+                setting("modstamp.broadcastRepeat", () -> Integer.parseInt(broadcastRepeat.trim())),
+                setting("modstamp.listenerTtl", () -> Duration.ofSeconds(Long.parseLong(listenerTtl.trim()))),
+                setting("modstamp.profile", this::profiles),
+                IoKind.AUTO, 1);
+    }
+
+    /** Whether values live in memory only ({@code modstamp.store=memory}) instead of SQLite. */
+    public boolean inMemory() {
+        String kind = store.trim();
+        if (!kind.equals("sqlite") && !kind.equals("memory")) {
+            throw new IllegalArgumentException("modstamp.store: '" + kind + "' is not one of sqlite, memory");
+        }
+        return kind.equals("memory");
+    }
+
+    public Path database() {
+        return Path.of(db.trim());
+    }
+
+    /** The senders allowed to change values over HTTP. */
+    public List<HostPattern> adminHosts() {
+        return setting("modstamp.admin.hosts", () -> Arrays.stream(adminHosts.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(HostPattern::parse).toList());
+    }
+
+    private SecurityProfiles profiles() throws IOException {
+        if (!profileInline.isBlank()) {
+            return SecurityProfileLoader.parse(profileInline, SecurityProfileLoader.Format.YAML);
+        }
+        if (!profileFile.isBlank()) {
+            return SecurityProfileLoader.load(Path.of(profileFile.trim()));
+        }
+        return SecurityProfiles.serverDefault();
+    }
+
+    private interface Setting<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T checked(T value, String name, java.util.function.Consumer<T> check) {
+        check.accept(value);
+        return value;
+    }
+
+    private static <T> T setting(String property, Setting<T> setting) {
+        try {
+            return setting.get();
+        } catch (Exception e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
+    }
+}
