@@ -111,6 +111,7 @@ public final class UdpTransport implements AutoCloseable {
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, threadFactory, handlers);
         List<Channel> channels = new ArrayList<>();
+        address = ipv4IfPreferred(address);
         try {
             if (threads > 1) {
                 address = probe(address); // SO_REUSEPORT would let us share a port another server holds
@@ -133,6 +134,19 @@ public final class UdpTransport implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot bind UDP " + address + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The IPv4 wildcard instead of the dual-stack one when the JVM runs with java.net.preferIPv4Stack=true
+     * (as Payara Micro does): its sockets are IPv4 only and cannot bind [::].
+     */
+    private static InetSocketAddress ipv4IfPreferred(InetSocketAddress address) {
+        if (Boolean.getBoolean("java.net.preferIPv4Stack") && address.getAddress() instanceof java.net.Inet6Address
+                && address.getAddress().isAnyLocalAddress()) {
+            LOG.log(System.Logger.Level.INFO, "java.net.preferIPv4Stack is set: binding 0.0.0.0 (IPv4 only) instead of [::]");
+            return new InetSocketAddress("0.0.0.0", address.getPort());
+        }
+        return address;
     }
 
     /** Binds and closes a plain socket: fails when the port is taken; resolves port 0 to a free port. */

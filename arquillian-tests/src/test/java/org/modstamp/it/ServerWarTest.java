@@ -1,0 +1,166 @@
+package org.modstamp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.modstamp.client.ClientConfig;
+import org.modstamp.client.ModstampClient;
+
+/**
+ * modstamp-server.war in a real Payara Micro (UDP on the port Maven reserved, values in SQLite): UDP clients
+ * push and listen, the REST API changes a value and the UDP listener gets the Signal, health and metrics
+ * answer and move, and once Payara is gone the UDP port is free again.
+ */
+@ExtendWith({FreshPayaraRoot.class, ServerWarTest.PortFreedAfterwards.class, ArquillianExtension.class})
+class ServerWarTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static ModstampClient client;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/modstamp-server.war"));
+    }
+
+    static InetSocketAddress udp() {
+        return new InetSocketAddress("127.0.0.1", Integer.parseInt(System.getProperty("modstamp.test.war.port")));
+    }
+
+    @BeforeAll
+    static void client() throws Exception {
+        client = ModstampClient.open(udp(), ClientConfig.defaults());
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    /** Runs after Arquillian stopped Payara Micro: the WAR released its UDP port. */
+    static final class PortFreedAfterwards implements AfterAllCallback {
+        @Override
+        public void afterAll(ExtensionContext context) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); // Payara's JVM takes a moment to exit
+            while (true) {
+                try (DatagramChannel again = DatagramChannel.open()) {
+                    again.bind(udp());
+                    return;
+                } catch (java.net.BindException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the UDP port " + udp() + " is still taken after undeploy", e);
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    private HttpResponse<String> http(String method, String url, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "text/plain");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String api(String path) {
+        return base + "api/modstamps" + path;
+    }
+
+    /** The same API reached over loopback, where changes are allowed by default (modstamp.admin.hosts). */
+    private String adminApi(String path) {
+        return "http://127.0.0.1:" + base.getPort() + base.getPath() + "api/modstamps" + path;
+    }
+
+    private String root(String path) {
+        return "http://" + base.getHost() + ":" + base.getPort() + path;
+    }
+
+    @Test
+    void udpClientsPushGetAndListen() throws Exception {
+        assertEquals(Map.of("w1", "1"), client.push(Map.of("w1", "1")));
+        assertEquals(Map.of("w1", "1"), client.get(List.of("w1")));
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try (ModstampClient listener = ModstampClient.open(udp(), ClientConfig.defaults())) {
+            listener.listen(Map.of("w1", "1"), (id, value) -> seen.add(id + "=" + value));
+            Thread.sleep(100);
+            client.push(Map.of("w1", "2"));
+            assertEquals("w1=2", seen.poll(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theRestApiChangesAValueAndUdpListenersGetTheSignal() throws Exception {
+        client.push(Map.of("w2", "old"));
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        try (ModstampClient listener = ModstampClient.open(udp(), ClientConfig.defaults())) {
+            listener.listen(Map.of("w2", "old"), (id, value) -> seen.add(id + "=" + value));
+            Thread.sleep(100);
+            if (!java.net.InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
+                assertEquals(403, http("PUT", api("/w2"), "from afar").statusCode(),
+                        "changes only from modstamp.admin.hosts; " + base.getHost() + " is not loopback");
+            }
+            HttpResponse<String> put = http("PUT", adminApi("/w2"), "from rest");
+            assertEquals(200, put.statusCode(), put.body());
+            assertTrue(put.body().contains("\"value\":\"from rest\""), put.body());
+            assertEquals("w2=from rest", seen.poll(5, TimeUnit.SECONDS));
+            HttpResponse<String> listeners = http("GET", api("/w2/listeners"), null);
+            assertEquals("[\"127.0.0.1:" + listener.localAddress().getPort() + "\"]", listeners.body());
+        }
+        HttpResponse<String> list = http("GET", api("?limit=1000"), null);
+        assertTrue(list.body().contains("{\"id\":\"w2\",\"value\":\"from rest\""), list.body());
+        assertEquals(204, http("DELETE", adminApi("/w2"), null).statusCode());
+        assertEquals(null, client.get(List.of("w2")).get("w2"), "deleted");
+        assertEquals(400, http("PUT", adminApi("/bad%20id"), "x").statusCode());
+    }
+
+    @Test
+    void healthAndMetricsAnswerAndTheCountersMove() throws Exception {
+        HttpResponse<String> health = http("GET", root("/health"), null);
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("modstamp-udp") && health.body().contains("\"UP\""), health.body());
+        long before = metric("modstamp_queries");
+        client.get(List.of("m1", "m2"));
+        assertEquals(before + 2, metric("modstamp_queries"));
+        HttpResponse<String> page = http("GET", base.toString(), null);
+        assertTrue(page.statusCode() == 200 && page.body().contains("modstamp server"), "the status page is served");
+    }
+
+    private long metric(String name) throws Exception {
+        String body = http("GET", root("/metrics"), null).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*\\} ([0-9.E]+)$").matcher(body);
+        assertTrue(m.find(), name + " in " + body.lines().filter(l -> l.startsWith("modstamp")).toList());
+        return (long) Double.parseDouble(m.group(1));
+    }
+}

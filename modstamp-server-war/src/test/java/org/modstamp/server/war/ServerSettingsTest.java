@@ -1,0 +1,70 @@
+package org.modstamp.server.war;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.modstamp.security.Permission;
+import org.modstamp.wire.DatagramHeader;
+
+/** Bad configuration is reported with the name of the property. */
+class ServerSettingsTest {
+    private static ServerSettings defaults() {
+        ServerSettings s = new ServerSettings();
+        s.listen = "127.0.0.1:0";
+        s.store = "sqlite";
+        s.db = "modstamp.db";
+        s.profileFile = " ";
+        s.profileInline = " ";
+        s.listenerTtl = "300";
+        s.maxPacketSize = "1300";
+        s.broadcastRepeat = "1";
+        s.adminHosts = "127.0.0.1,::1";
+        return s;
+    }
+
+    private static void assertFails(ServerSettings settings, String... expected) {
+        var e = assertThrows(IllegalArgumentException.class, () -> {
+            settings.serverConfig();
+            settings.inMemory();
+            settings.adminHosts();
+        });
+        for (String part : expected) {
+            assertTrue(e.getMessage().contains(part), e.getMessage());
+        }
+    }
+
+    @Test
+    void defaultsMakeAServerConfig() throws Exception {
+        var config = defaults().serverConfig();
+        assertEquals(1300, config.maxPacketSize());
+        assertEquals(Permission.READ_WRITE, config.profiles().permissionFor(DatagramHeader.PLAIN,
+                java.net.InetAddress.getByName("::1")));
+    }
+
+    @Test
+    void eachMistakeNamesItsProperty() {
+        ServerSettings s = defaults();
+        s.listen = "127.0.0.1:99999";
+        assertFails(s, "modstamp.listen", "0..65535");
+        s = defaults();
+        s.maxPacketSize = "10";
+        assertFails(s, "modstamp.maxPacketSize");
+        s = defaults();
+        s.listenerTtl = "soon";
+        assertFails(s, "modstamp.listenerTtl");
+        s = defaults();
+        s.profileInline = "- encryption: plain\n  permission: rwx\n";
+        assertFails(s, "modstamp.profile", "entry 1, field 'permission'");
+        s = defaults();
+        s.profileFile = "/nonexistent/profiles.yaml";
+        assertFails(s, "modstamp.profile", "/nonexistent/profiles.yaml");
+        s = defaults();
+        s.store = "redis";
+        assertFails(s, "modstamp.store", "sqlite, memory");
+        s = defaults();
+        s.adminHosts = "everyone";
+        assertFails(s, "modstamp.admin.hosts");
+    }
+}
