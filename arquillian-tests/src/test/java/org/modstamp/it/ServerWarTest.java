@@ -157,6 +157,33 @@ class ServerWarTest {
         assertTrue(page.statusCode() == 200 && page.body().contains("modstamp server"), "the status page is served");
     }
 
+    /** The status page rendered by headless Chromium shows an id pushed over UDP; its screenshot is kept. */
+    @Test
+    void theStatusPageShowsAnIdPushedOverUdp() throws Exception {
+        client.push(Map.of("page.check", "shown-on-the-page"));
+        String url = "http://127.0.0.1:" + base.getPort() + base.getPath();
+        String dom = chromium("--dump-dom", url);
+        assertTrue(dom.contains("<td>page.check</td>") && dom.contains("<td>shown-on-the-page</td>"),
+                "the rendered page lists the id and its value: " + dom);
+        chromium("--screenshot=" + java.nio.file.Path.of("target", "status-page.png").toAbsolutePath(),
+                "--window-size=1000,700", url);
+        assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("target", "status-page.png")) > 1000);
+    }
+
+    /** Runs headless Chromium (Debian's chromium, installed by run-tests) and returns what it printed. */
+    private static String chromium(String... args) throws Exception {
+        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
+        List<String> command = new java.util.ArrayList<>(List.of("chromium", "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                "--virtual-time-budget=5000"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "chromium finished");
+        return out;
+    }
+
     private long metric(String name) throws Exception {
         String body = http("GET", root("/metrics"), null).body();
         Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*\\} ([0-9.E]+)$").matcher(body);
