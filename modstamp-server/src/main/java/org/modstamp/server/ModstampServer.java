@@ -15,6 +15,7 @@ import org.modstamp.server.engine.Batch;
 import org.modstamp.server.engine.DatagramHandler;
 import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
+import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.ValueStore;
 import org.modstamp.server.transport.UdpTransport;
 
@@ -88,6 +89,19 @@ public final class ModstampServer implements AutoCloseable {
             throw e;
         }
         transport.every(SWEEP_PERIOD_SECONDS, handler::sweepListeners);
+        if (store instanceof SharedValueStore shared) {
+            shared.onChanges(changes -> {
+                try {
+                    transport.call(() -> {
+                        handler.heard(changes, batch);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.ERROR, "could not take in " + changes.size() + " change(s) heard "
+                            + "from the shared store (listeners catch up at their next query)", e);
+                }
+            }, threads);
+        }
         LOG.log(System.Logger.Level.INFO, () -> "modstamp server listening on UDP " + transport.localAddress());
         return new ModstampServer(store, transport, handler, batch, stats);
     }

@@ -5,12 +5,14 @@ import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.modstamp.security.Permission;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.registry.ListenerRegistry;
+import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
 import org.modstamp.wire.DatagramHeader;
@@ -121,16 +123,39 @@ public final class DatagramHandler {
         stats.changes.incrementAndGet();
         if (!Arrays.equals(currentValue(id, batch), value)) {
             batch.changes.put(id, value);
-            byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
-            int repeat = config.broadcastRepeat();
-            registry.forEachListener(id, now, listener -> {
-                stats.signals.incrementAndGet();
-                for (int i = 0; i < repeat; i++) {
-                    batch.outgoing.add(new OutgoingDatagram(listener, signal));
-                }
-            });
+            signal(id, value, now, batch);
         }
         return Message.modified(id, value);
+    }
+
+    /** A Signal of the new value to every live listener of {@code id}, each {@code broadcastRepeat} times. */
+    private void signal(String id, byte[] value, int now, Batch batch) {
+        byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
+        int repeat = config.broadcastRepeat();
+        registry.forEachListener(id, now, listener -> {
+            stats.signals.incrementAndGet();
+            for (int i = 0; i < repeat; i++) {
+                batch.outgoing.add(new OutgoingDatagram(listener, signal));
+            }
+        });
+    }
+
+    /**
+     * Changes another instance made (or this one: they come back in the shared store's order), heard from
+     * a {@link SharedValueStore}: each one that differs from the local copy is taken in and signalled to
+     * this instance's listeners. Nothing is written, no M is sent.
+     */
+    public void heard(Map<String, byte[]> changes, Batch batch) {
+        if (!(store instanceof SharedValueStore shared)) {
+            throw new IllegalStateException("changes can only be heard from a shared store");
+        }
+        int now = nowSeconds();
+        changes.forEach((id, value) -> {
+            if (!Arrays.equals(store.get(id), value)) {
+                shared.applyHeard(id, value);
+                signal(id, value, now, batch);
+            }
+        });
     }
 
     private byte[] currentValue(String id, Batch batch) {

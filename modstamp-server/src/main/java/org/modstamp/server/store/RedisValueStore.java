@@ -1,0 +1,207 @@
+package org.modstamp.server.store;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.modstamp.wire.DatagramHeader;
+import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageDecoder;
+import org.modstamp.wire.MessageEncoder;
+
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.Transaction;
+
+/**
+ * Values in Redis, shared by every server instance configured with the same Redis and key prefix: a hash
+ * {@code <prefix>values} (id to value) and a pub/sub channel {@code <prefix>changes}. A batch of changes is
+ * one MULTI/EXEC (HSET/HDEL and one PUBLISH, so every instance hears batches in the order Redis applied
+ * them); with {@code appendonly yes} and {@code appendfsync always} a change is on disk when the
+ * transaction returns. Queries are answered from a local copy, loaded at start and kept current from the
+ * channel: they never wait on Redis. If the connection is lost, changes fail (no M) until Redis is back;
+ * the subscriber reconnects by itself and reloads the hash, so what was missed is caught up (and
+ * signalled). Never FLUSHALL, KEYS or SCAN on the request path.
+ */
+public final class RedisValueStore implements SharedValueStore {
+    private static final System.Logger LOG = System.getLogger(RedisValueStore.class.getName());
+    private static final long RETRY_MILLIS = 500;
+
+    private final String uri;
+    private final JedisPool pool;
+    private final byte[] hash;
+    private final byte[] channel;
+    private final MemoryValueStore cache = new MemoryValueStore();
+    private volatile boolean closed;
+    private volatile Jedis subscriberConnection;
+    private Thread subscriber;
+
+    private RedisValueStore(String uri, JedisPool pool, String prefix) {
+        this.uri = uri;
+        this.pool = pool;
+        this.hash = (prefix + "values").getBytes(StandardCharsets.UTF_8);
+        this.channel = (prefix + "changes").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Connects to {@code uri} ({@code redis://host:port/db}) and loads the values under {@code prefix}. */
+    public static RedisValueStore open(String uri, String prefix) throws StoreException {
+        JedisPool pool;
+        try {
+            GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
+            config.setMaxTotal(8);
+            config.setTestOnBorrow(false);
+            pool = new JedisPool(config, URI.create(uri), 2_000);
+        } catch (RuntimeException e) {
+            throw new StoreException("bad Redis URI " + uri + ": " + e.getMessage(), e);
+        }
+        RedisValueStore store = new RedisValueStore(uri, pool, prefix);
+        try {
+            store.loadAll().forEach(store.cache::put);
+            return store;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot read the values from Redis " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, byte[]> loadAll() {
+        try (Jedis jedis = pool.getResource()) {
+            Map<String, byte[]> values = new HashMap<>();
+            jedis.hgetAll(hash).forEach((k, v) -> values.put(new String(k, StandardCharsets.ISO_8859_1), v));
+            return values;
+        }
+    }
+
+    @Override
+    public byte[] get(String id) {
+        return cache.get(id);
+    }
+
+    @Override
+    public void putAll(Map<String, byte[]> changes) throws StoreException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        List<Message> announced = new ArrayList<>(changes.size());
+        try (Jedis jedis = pool.getResource()) {
+            Transaction tx = jedis.multi();
+            changes.forEach((id, value) -> {
+                byte[] key = id.getBytes(StandardCharsets.ISO_8859_1);
+                if (value.length == 0) {
+                    tx.hdel(hash, key);
+                } else {
+                    tx.hset(hash, key, value);
+                }
+                announced.add(Message.change(id, value));
+            });
+            tx.publish(channel, MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
+            tx.exec();
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri + ": "
+                    + e.getMessage(), e);
+        }
+        cache.putAll(changes);
+    }
+
+    @Override
+    public void applyHeard(String id, byte[] value) {
+        cache.put(id, value);
+    }
+
+    @Override
+    public void onChanges(Consumer<Map<String, byte[]>> changes, ThreadFactory threads) {
+        subscriber = threads.newThread(() -> listen(changes));
+        subscriber.start();
+    }
+
+    /**
+     * Subscribes, and again after every lost connection. Once subscribed again it reloads the hash, so
+     * what changed while it was not listening is caught up; changes published meanwhile follow in order.
+     */
+    private void listen(Consumer<Map<String, byte[]>> changes) {
+        boolean[] first = {true};
+        while (!closed) {
+            try (Jedis jedis = pool.getResource()) {
+                subscriberConnection = jedis;
+                BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
+                    @Override
+                    public void onMessage(byte[] from, byte[] message) {
+                        decode(message).ifPresent(changes);
+                    }
+
+                    @Override
+                    public void onSubscribe(byte[] from, int count) {
+                        LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
+                        if (!first[0]) {
+                            changes.accept(loadAll());
+                        }
+                        first[0] = false;
+                    }
+                };
+                jedis.subscribe(pubSub, channel);
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "lost Redis " + uri + " (" + e.getMessage()
+                        + "); retrying every " + RETRY_MILLIS + " ms");
+                first[0] = false;
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static Optional<Map<String, byte[]>> decode(byte[] message) {
+        ByteBuffer buffer = ByteBuffer.wrap(message);
+        return DatagramHeader.read(buffer).flatMap(h -> MessageDecoder.decode(buffer)).map(messages -> {
+            Map<String, byte[]> changes = new java.util.LinkedHashMap<>();
+            messages.forEach(m -> changes.put(m.id(), m.value()));
+            return changes;
+        });
+    }
+
+    @Override
+    public int size() {
+        return cache.size();
+    }
+
+    @Override
+    public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
+        cache.forEach(action);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Jedis connection = subscriberConnection;
+        if (connection != null) {
+            try {
+                connection.disconnect(); // ends the blocking subscribe
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the Redis subscription", e);
+            }
+        }
+        if (subscriber != null) {
+            try {
+                subscriber.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        pool.close();
+        cache.close();
+    }
+}
