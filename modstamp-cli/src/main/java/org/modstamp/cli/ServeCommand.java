@@ -12,6 +12,7 @@ import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.store.RedisValueStore;
 import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
@@ -36,6 +37,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--memory", description = "Keep values in memory only (lost at exit) instead of --db")
     boolean memory;
+
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Share values with other instances through Redis (redis://host:port/db) instead of --db; "
+                    + "run Redis with appendonly yes and appendfsync always for durable changes")
+    String redis;
+
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "modstamp:",
+            description = "Prefix of this cluster's Redis keys (default: ${DEFAULT-VALUE})")
+    String redisPrefix;
 
     @Option(names = "--profile", paramLabel = "FILE",
             description = "Security profile list (JSON or YAML); default: rw for 127.0.0.1 and ::1, ro for others")
@@ -84,7 +94,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         ModstampServer server;
         try {
-            ValueStore store = memory ? new MemoryValueStore() : SqliteValueStore.open(db);
+            ValueStore store = redis != null ? RedisValueStore.open(redis, redisPrefix)
+                    : memory ? new MemoryValueStore() : SqliteValueStore.open(db);
             server = ModstampServer.start(config, store);
         } catch (StoreException | java.io.IOException | IllegalArgumentException e) {
             System.err.println("modstamp serve: " + e.getMessage());
@@ -100,7 +111,8 @@ final class ServeCommand implements Callable<Integer> {
                 ? (bound.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0")
                 : bound.getAddress().getHostAddress();
         System.out.println("modstamp server listening on udp " + new HostPort(host, bound.getPort())
-                + (memory ? " (values in memory)" : " (values in " + db.toAbsolutePath() + ")"));
+                + (redis != null ? " (values in " + redis + ", prefix " + redisPrefix + ")"
+                        : memory ? " (values in memory)" : " (values in " + db.toAbsolutePath() + ")"));
         System.out.flush();
         stopped.await();
         return 0;

@@ -34,8 +34,10 @@ import picocli.CommandLine.Option;
 final class FanoutBench implements Callable<Integer> {
     private static final String ID = "bench.fanout";
 
-    @Option(names = "--server", defaultValue = "127.0.0.1:1415", description = "Server (default: ${DEFAULT-VALUE})")
-    String server;
+    @Option(names = "--server", defaultValue = "127.0.0.1:1415", split = ",",
+            description = "Server, or several instances of one cluster separated by commas: listeners are spread "
+                    + "over them and the C goes to the first (default: ${DEFAULT-VALUE})")
+    List<String> servers;
 
     @Option(names = "--listeners", defaultValue = "10000", description = "Listeners (default: ${DEFAULT-VALUE})")
     int listeners;
@@ -56,7 +58,8 @@ final class FanoutBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress target = HostPort.parse(server, 1415).resolve();
+        List<InetSocketAddress> targets = servers.stream().map(s -> HostPort.parse(s, 1415).resolve()).toList();
+        InetSocketAddress target = targets.get(0);
         try (LoadChannels channels = new LoadChannels();
              DatagramChannel producer = DatagramChannel.open()) {
             int sockets = (listeners + perSocket - 1) / perSocket;
@@ -70,7 +73,7 @@ final class FanoutBench implements Callable<Integer> {
                     receiver.close(); // SO_REUSEADDR let the kernel hand out a port twice
                 }
             }
-            register(target, receivers);
+            register(targets, receivers);
             producer.bind(new InetSocketAddress("127.0.0.1", 0));
             Thread.sleep(300);
             Latencies lastArrival = new Latencies();
@@ -94,7 +97,7 @@ final class FanoutBench implements Callable<Integer> {
                 receiveWithin(producer, ByteBuffer.allocate(2048), 2000); // the M
                 Thread.sleep(50);
             }
-            System.out.printf("fanout: listeners=%d rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d signal_%s io=%s%n",
+            System.out.printf("fanout: listeners=%d instances=" + targets.size() + " rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d signal_%s io=%s%n",
                     listeners, rounds, lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6, lost,
                     allSignals.fields().replace(" ", " signal_"), channels.kind());
         }
@@ -105,7 +108,7 @@ final class FanoutBench implements Callable<Integer> {
      * Registers listener i as 127.1.x.y on the port of receiver i / perSocket: a socket bound there sends
      * the Query and waits for the Reply (resending up to 5 times), so that every listener is registered.
      */
-    private void register(InetSocketAddress target, List<Channel> receivers) throws Exception {
+    private void register(List<InetSocketAddress> targets, List<Channel> receivers) throws Exception {
         byte[] query = MessageEncoder.plainDatagram(Message.query(ID));
         ByteBuffer reply = ByteBuffer.allocate(2048);
         int failed = 0;
@@ -115,7 +118,7 @@ final class FanoutBench implements Callable<Integer> {
             try (DatagramChannel once = DatagramChannel.open()) {
                 once.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 once.bind(new InetSocketAddress("127.1." + (a / 250) + "." + (1 + a % 250), port));
-                once.connect(target);
+                once.connect(targets.get(i % targets.size()));
                 boolean answered = false;
                 for (int attempt = 0; attempt < 5 && !answered; attempt++) {
                     once.write(ByteBuffer.wrap(query));

@@ -14,8 +14,6 @@ import org.modstamp.server.ModstampServer;
 import org.modstamp.server.MonotonicClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
-import org.modstamp.server.store.MemoryValueStore;
-import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.ValueStore;
 
 /**
@@ -41,12 +39,12 @@ public class ServerLifecycle {
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         try {
             ServerConfig config = settings.serverConfig();
-            ValueStore store = settings.inMemory() ? new MemoryValueStore() : SqliteValueStore.open(settings.database());
+            ValueStore store = settings.openStore();
             ServerStats stats = new ServerStats();
             server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
             metrics.register(stats);
-            LOG.info(() -> "modstamp server listening on UDP " + server.localAddress()
-                    + (settings.inMemory() ? " (values in memory)" : " (values in " + settings.database().toAbsolutePath() + ")"));
+            LOG.info(() -> "modstamp server listening on UDP " + server.localAddress() + " (values in "
+                    + settings.describeStore() + ")");
         } catch (Exception e) {
             throw new IllegalStateException("modstamp server did not start: " + e.getMessage(), e);
         }

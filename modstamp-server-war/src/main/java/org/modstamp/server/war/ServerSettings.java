@@ -15,6 +15,11 @@ import org.modstamp.security.HostPattern;
 import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.store.RedisValueStore;
+import org.modstamp.server.store.SqliteValueStore;
+import org.modstamp.server.store.StoreException;
+import org.modstamp.server.store.ValueStore;
 import org.modstamp.server.transport.IoKind;
 import org.modstamp.wire.DatagramPacker;
 
@@ -35,6 +40,14 @@ public class ServerSettings {
     @Inject
     @ConfigProperty(name = "modstamp.db", defaultValue = "modstamp.db")
     String db;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis", defaultValue = "redis://localhost:6379/0")
+    String redis;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis.prefix", defaultValue = "modstamp:")
+    String redisPrefix;
 
     @Inject
     @ConfigProperty(name = "modstamp.profile", defaultValue = " ")
@@ -72,17 +85,24 @@ public class ServerSettings {
                 IoKind.AUTO, 1);
     }
 
-    /** Whether values live in memory only ({@code modstamp.store=memory}) instead of SQLite. */
-    public boolean inMemory() {
-        String kind = store.trim();
-        if (!kind.equals("sqlite") && !kind.equals("memory")) {
-            throw new IllegalArgumentException("modstamp.store: '" + kind + "' is not one of sqlite, memory");
-        }
-        return kind.equals("memory");
+    /** Where values live: {@code modstamp.store} = sqlite (default), memory or redis. */
+    public ValueStore openStore() throws StoreException {
+        return switch (store.trim()) {
+            case "sqlite" -> SqliteValueStore.open(Path.of(db.trim()));
+            case "memory" -> new MemoryValueStore();
+            case "redis" -> RedisValueStore.open(redis.trim(), redisPrefix);
+            default -> throw new IllegalArgumentException("modstamp.store: '" + store.trim()
+                    + "' is not one of sqlite, memory, redis");
+        };
     }
 
-    public Path database() {
-        return Path.of(db.trim());
+    /** Where the values are, for the log. */
+    public String describeStore() {
+        return switch (store.trim()) {
+            case "sqlite" -> Path.of(db.trim()).toAbsolutePath().toString();
+            case "redis" -> redis.trim() + " (prefix " + redisPrefix + ")";
+            default -> store.trim();
+        };
     }
 
     /** The senders allowed to change values over HTTP. */

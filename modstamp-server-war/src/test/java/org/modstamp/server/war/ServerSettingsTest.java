@@ -21,14 +21,16 @@ class ServerSettingsTest {
         s.maxPacketSize = "1300";
         s.broadcastRepeat = "1";
         s.adminHosts = "127.0.0.1,::1";
+        s.redis = "redis://localhost:6379/0";
+        s.redisPrefix = "modstamp:";
         return s;
     }
 
     private static void assertFails(ServerSettings settings, String... expected) {
         var e = assertThrows(IllegalArgumentException.class, () -> {
             settings.serverConfig();
-            settings.inMemory();
             settings.adminHosts();
+            settings.openStore().close();
         });
         for (String part : expected) {
             assertTrue(e.getMessage().contains(part), e.getMessage());
@@ -61,8 +63,8 @@ class ServerSettingsTest {
         s.profileFile = "/nonexistent/profiles.yaml";
         assertFails(s, "modstamp.profile", "/nonexistent/profiles.yaml");
         s = defaults();
-        s.store = "redis";
-        assertFails(s, "modstamp.store", "sqlite, memory");
+        s.store = "mongodb";
+        assertFails(s, "modstamp.store", "sqlite, memory, redis");
         s = defaults();
         s.adminHosts = "everyone";
         assertFails(s, "modstamp.admin.hosts");
