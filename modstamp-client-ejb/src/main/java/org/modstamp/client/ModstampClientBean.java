@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.resource.ResourceException;
 
@@ -16,6 +18,7 @@ import org.modstamp.ra.api.ModstampConnection;
  * transaction's outcome, use {@link ModstampPusher}.
  */
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ModstampClientBean {
     private static final ConnectionFactories FACTORIES = new ConnectionFactories();
 
@@ -27,6 +30,8 @@ public class ModstampClientBean {
     public Map<String, String> get(Collection<String> ids) throws ResourceException {
         try (ModstampConnection connection = FACTORIES.get(connectionFactory).getConnection()) {
             return connection.get(ids);
+        } catch (RuntimeException e) { // a timeout or bad input must not roll back the caller's transaction
+            throw new ResourceException("modstamp get failed: " + e.getMessage(), e);
         }
     }
 
@@ -34,6 +39,8 @@ public class ModstampClientBean {
     public Map<String, String> push(Map<String, String> changes) throws ResourceException {
         try (ModstampConnection connection = FACTORIES.get(connectionFactory).getConnection()) {
             return connection.push(changes);
+        } catch (RuntimeException e) {
+            throw new ResourceException("modstamp push failed: " + e.getMessage(), e);
         }
     }
 }

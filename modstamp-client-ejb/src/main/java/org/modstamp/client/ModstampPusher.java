@@ -6,7 +6,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -23,7 +25,6 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.modstamp.ra.api.ModstampConnection;
 import org.modstamp.ra.api.ModstampConnectionFactory;
 import org.modstamp.wire.Ids;
 import org.modstamp.wire.Message;
@@ -32,7 +33,9 @@ import org.modstamp.wire.Message;
  * Pushes changes when the data they announce is visible: inside a JTA transaction, after it commits (the
  * last value of an id wins; nothing on rollback); outside one, at once. Sending is asynchronous (a
  * ManagedExecutorService task, never the committing thread) and retried until every configured server
- * confirmed each change, or {@code modstamp.pusher.deadlineSeconds} passed; failures are logged and counted
+ * confirmed each change (one sender per target, which keeps only the latest unconfirmed value of an id, so an
+ * older value is never resent after a newer one), or {@code modstamp.pusher.deadlineSeconds} passed; failures
+ * are logged and counted
  * ({@link #stats()}), never thrown at the caller. Pushes go through the resource adapter's connection
  * factories, so the socket stays the adapter's.
  *
@@ -45,7 +48,6 @@ import org.modstamp.wire.Message;
 public class ModstampPusher {
     private static final Logger LOG = Logger.getLogger(ModstampPusher.class.getName());
     private static final Object PENDING = new Object();
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration DISPATCHER_LINGER = Duration.ofSeconds(2);
     private static final long DISPATCHER_POLL_NANOS = 100_000;
 
@@ -65,7 +67,8 @@ public class ModstampPusher {
 
     private final ConnectionFactories factories = new ConnectionFactories();
     private final PusherStats stats = new PusherStats();
-    private final ConcurrentLinkedQueue<Runnable> handoff = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Delivery> handoff = new ConcurrentLinkedQueue<>();
+    private final Map<String, TargetSender> senders = new ConcurrentHashMap<>();
     private final AtomicBoolean dispatching = new AtomicBoolean();
     private List<String> targets;
 
@@ -88,11 +91,17 @@ public class ModstampPusher {
      */
     public void push(Map<String, String> changes) {
         changes.forEach(ModstampPusher::check);
-        if (transactions.getTransactionKey() != null
-                && transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+        if (transactions.getTransactionKey() == null) {
+            deliver(new LinkedHashMap<>(changes), System.nanoTime());
+            return;
+        }
+        int status = transactions.getTransactionStatus();
+        if (status == Status.STATUS_ACTIVE) {
             pendingOfThisTransaction().putAll(changes);
         } else {
-            deliver(new LinkedHashMap<>(changes), System.nanoTime());
+            // marked for rollback, or completing: these changes will never be committed
+            LOG.fine(() -> "modstamp: not pushing " + changes.keySet() + ": the transaction will not commit (status "
+                    + status + ")");
         }
     }
 
@@ -144,79 +153,67 @@ public class ModstampPusher {
     }
 
     /**
-     * Queues one push task per target and makes sure a dispatcher runs: the committing thread only adds
-     * to a lock-free queue (no system call, no thread wake-up); the dispatcher, on a managed thread,
-     * starts the tasks.
+     * Hands the changes over: the caller (the committing thread) only adds to a lock-free queue (no system
+     * call, no thread wake-up); a dispatcher on a managed thread passes them to each target's sender.
      */
     private void deliver(Map<String, String> changes, long committedAt) {
         if (changes.isEmpty()) {
             return;
         }
-        for (String target : targets) {
-            stats.queued.incrementAndGet();
-            try {
-                ModstampConnectionFactory factory = factories.get(target);
-                handoff.add(() -> pushUntilConfirmed(factory, target, new LinkedHashMap<>(changes), committedAt));
-            } catch (ResourceException e) {
-                stats.failed.incrementAndGet();
-                LOG.log(Level.SEVERE, "modstamp: cannot push " + changes.keySet() + " to " + target, e);
-            }
-        }
+        stats.queued.addAndGet((long) changes.size() * targets.size());
+        handoff.add(new Delivery(changes, committedAt));
+        startDispatcher();
+    }
+
+    private record Delivery(Map<String, String> changes, long committedAt) {
+    }
+
+    private void startDispatcher() {
         if (dispatching.compareAndSet(false, true)) {
-            executor.execute(this::dispatch);
+            try {
+                executor.execute(this::dispatch);
+            } catch (RejectedExecutionException e) {
+                dispatching.set(false);
+                LOG.log(Level.WARNING, "modstamp: the executor refused the pusher's dispatcher; retried with the next push", e);
+            }
         }
     }
 
-    /** Starts queued push tasks, looking every 100 us; ends after DISPATCHER_LINGER without work. */
+    /** Passes queued deliveries to the senders, looking every 100 us; ends after DISPATCHER_LINGER without work. */
     private void dispatch() {
         try {
             long idleSince = System.nanoTime();
             while (System.nanoTime() - idleSince < DISPATCHER_LINGER.toNanos() && !Thread.currentThread().isInterrupted()) {
-                Runnable task = handoff.poll();
-                if (task == null) {
+                Delivery delivery = handoff.poll();
+                if (delivery == null) {
                     LockSupport.parkNanos(DISPATCHER_POLL_NANOS);
-                } else {
-                    executor.execute(task);
-                    idleSince = System.nanoTime();
+                    continue;
                 }
+                for (String target : targets) {
+                    try {
+                        sender(target).offer(delivery.changes(), delivery.committedAt(), executor);
+                    } catch (ResourceException e) {
+                        stats.failed.incrementAndGet();
+                        LOG.log(Level.SEVERE, "modstamp: cannot push " + delivery.changes().keySet() + " to " + target, e);
+                    }
+                }
+                idleSince = System.nanoTime();
             }
         } finally {
             dispatching.set(false);
-            if (!handoff.isEmpty() && dispatching.compareAndSet(false, true)) {
-                executor.execute(this::dispatch);
+            if (!handoff.isEmpty()) {
+                startDispatcher();
             }
         }
     }
 
-    private void pushUntilConfirmed(ModstampConnectionFactory factory, String target,
-                                    Map<String, String> remaining, long committedAt) {
-        long deadline = committedAt + Duration.ofSeconds(deadlineSeconds).toNanos();
-        long backoff = 50;
-        while (true) {
-            try (ModstampConnection connection = factory.getConnection()) {
-                Map<String, String> confirmed = connection.push(remaining);
-                remaining.keySet().removeAll(confirmed.keySet());
-            } catch (Exception e) {
-                LOG.log(Level.FINE, "modstamp: push to " + target + " failed; retrying", e);
-            }
-            if (remaining.isEmpty()) {
-                stats.confirmedAfter(System.nanoTime() - committedAt);
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                stats.failed.incrementAndGet();
-                LOG.warning(() -> "modstamp: " + target + " did not confirm " + remaining.keySet() + " within "
-                        + deadlineSeconds + " s of the commit; giving up");
-                return;
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stats.failed.incrementAndGet();
-                return;
-            }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+    private TargetSender sender(String target) throws ResourceException {
+        TargetSender sender = senders.get(target);
+        if (sender == null) {
+            ModstampConnectionFactory factory = factories.get(target);
+            sender = senders.computeIfAbsent(target,
+                    t -> new TargetSender(t, factory, Duration.ofSeconds(deadlineSeconds), stats));
         }
+        return sender;
     }
 }

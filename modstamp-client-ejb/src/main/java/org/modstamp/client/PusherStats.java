@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the pusher has done: changes queued, confirmed and given up, and two latencies over the last
+ * What the pusher has done, counted per id and target: changes queued, confirmed, given up, and replaced by a
+ * newer value before confirmation; and two latencies over the last
  * {@value #WINDOW} deliveries: commit to confirmation, and time spent in the committing thread.
  */
 public final class PusherStats {
@@ -13,11 +14,13 @@ public final class PusherStats {
     final AtomicLong queued = new AtomicLong();
     final AtomicLong confirmed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** Values replaced by a newer one of the same id before they were confirmed. */
+    final AtomicLong superseded = new AtomicLong();
     private final Window commitToConfirmed = new Window();
     private final Window inCommittingThread = new Window();
 
     /** A snapshot, latencies in microseconds. */
-    public record Snapshot(long queued, long confirmed, long failed, long commitToConfirmedP50Micros,
+    public record Snapshot(long queued, long confirmed, long failed, long superseded, long commitToConfirmedP50Micros,
                            long commitToConfirmedP99Micros, long inCommittingThreadP50Micros,
                            long inCommittingThreadMaxMicros) {
     }
@@ -32,7 +35,8 @@ public final class PusherStats {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(queued.get(), confirmed.get(), failed.get(), commitToConfirmed.percentile(50) / 1000,
+        return new Snapshot(queued.get(), confirmed.get(), failed.get(), superseded.get(),
+                commitToConfirmed.percentile(50) / 1000,
                 commitToConfirmed.percentile(99) / 1000, inCommittingThread.percentile(50) / 1000,
                 inCommittingThread.percentile(100) / 1000);
     }

@@ -118,6 +118,10 @@ final class ClientLoop implements Runnable {
         }
     }
 
+    boolean isClosing() {
+        return closing;
+    }
+
     /** Whether the caller is this loop's own thread (where blocking on the loop would deadlock). */
     boolean isLoopThread() {
         return Thread.currentThread() == loopThread;

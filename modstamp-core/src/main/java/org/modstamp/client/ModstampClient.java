@@ -77,6 +77,11 @@ public final class ModstampClient implements AutoCloseable {
         return server;
     }
 
+    /** Whether this client was closed, or its loop stopped on a failure. */
+    public boolean isClosed() {
+        return loop.isClosing();
+    }
+
     /** The client's own address (its socket's port is what the server answers to). */
     public InetSocketAddress localAddress() throws IOException {
         return loop.localAddress();

@@ -25,6 +25,7 @@ public final class ClientPool implements AutoCloseable {
     private final ClientConfig config;
     private final WorkManager workManager;
     private final Map<String, ModstampClient> byServer = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public ClientPool(ClientConfig config, WorkManager workManager) {
         this.config = config;
@@ -37,11 +38,16 @@ public final class ClientPool implements AutoCloseable {
 
     /** The client for {@code server} ("host:port", port 1415 by default), opened on first use. */
     public ModstampClient client(String server) throws IOException {
+        if (closed) {
+            throw new IOException("the modstamp resource adapter is stopped");
+        }
         HostPort hostPort = HostPort.parse(server, 1415);
         String key = hostPort.toString();
         try {
-            return byServer.computeIfAbsent(key, k -> open(hostPort.resolve()));
-        } catch (IllegalStateException e) {
+            // a client whose loop died is replaced, so that one failure does not silence a server for good
+            return byServer.compute(key, (k, existing) ->
+                    existing == null || existing.isClosed() ? open(hostPort.resolve()) : existing);
+        } catch (IllegalStateException | IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e.getCause());
         }
     }
@@ -62,6 +68,7 @@ public final class ClientPool implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         byServer.values().forEach(ModstampClient::close);
         byServer.clear();
     }

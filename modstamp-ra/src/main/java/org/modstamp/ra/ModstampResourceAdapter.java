@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -52,6 +53,7 @@ public class ModstampResourceAdapter implements ResourceAdapter {
 
     private volatile ClientPool clients;
     private volatile WorkManager workManager;
+    private volatile Timer timer;
     private final Map<ModstampActivationSpec, ModstampActivation> activations = new ConcurrentHashMap<>();
 
     @Override
@@ -59,10 +61,11 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         try {
             ClientConfig config = clientConfig();
             workManager = context.getWorkManager();
+            timer = context.createTimer();
             clients = new ClientPool(config, workManager);
             LOG.info(() -> "modstamp resource adapter started (" + describe() + ")");
-        } catch (IllegalArgumentException | UnknownHostException e) {
-            throw new ResourceAdapterInternalException("modstamp resource adapter: bad configuration: "
+        } catch (IllegalArgumentException | UnknownHostException | jakarta.resource.spi.UnavailableException e) {
+            throw new ResourceAdapterInternalException("modstamp resource adapter: cannot start: "
                     + e.getMessage(), e);
         }
     }
@@ -83,6 +86,9 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         if (clients != null) {
             clients.close();
         }
+        if (timer != null) {
+            timer.cancel();
+        }
     }
 
     @Override
@@ -93,8 +99,8 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         modstampSpec.validate();
         ModstampActivation activation;
         try {
-            activation = ModstampActivation.start(factory, modstampSpec, clients, workManager);
-        } catch (IOException e) {
+            activation = ModstampActivation.start(factory, modstampSpec, clients, workManager, timer);
+        } catch (IOException | IllegalArgumentException e) {
             throw new ResourceException("modstamp resource adapter: cannot listen to " + modstampSpec.getServer()
                     + ": " + e.getMessage(), e);
         }

@@ -90,15 +90,15 @@ public final class ModstampServer implements AutoCloseable {
         }
         transport.every(SWEEP_PERIOD_SECONDS, handler::sweepListeners);
         if (store instanceof SharedValueStore shared) {
-            shared.onChanges(changes -> {
+            shared.onChanges(heard -> {
                 try {
                     transport.call(() -> {
-                        handler.heard(changes, batch);
+                        handler.heard(heard, batch);
                         return null;
                     });
                 } catch (Exception e) {
-                    LOG.log(System.Logger.Level.ERROR, "could not take in " + changes.size() + " change(s) heard "
-                            + "from the shared store (listeners catch up at their next query)", e);
+                    LOG.log(System.Logger.Level.ERROR, "could not take in " + heard.values().size() + " value(s) "
+                            + "heard from the shared store (they are caught up at the next reconnection)", e);
                 }
             }, threads);
         }
@@ -132,6 +132,11 @@ public final class ModstampServer implements AutoCloseable {
             }
             return page;
         });
+    }
+
+    /** Throws when the store cannot take changes now (Redis down, say). */
+    public void checkStore() throws Exception {
+        store.checkReachable();
     }
 
     /** Number of ids with a value. */

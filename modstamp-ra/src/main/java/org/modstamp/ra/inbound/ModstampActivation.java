@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +35,8 @@ import org.modstamp.ra.api.ModstampListener;
  */
 public final class ModstampActivation {
     private static final Logger LOG = Logger.getLogger(ModstampActivation.class.getName());
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     static final Method ON_CHANGE;
 
     static {
@@ -46,24 +51,27 @@ public final class ModstampActivation {
     private final ModstampActivationSpec spec;
     private final WorkManager workManager;
     private final String server;
+    private final Timer timer;
     private final Map<String, ModstampChange> queue = new LinkedHashMap<>();
+    private final AtomicInteger delivering = new AtomicInteger();
     private boolean deliveryScheduled;
     private volatile boolean stopped;
     private Listening listening;
 
     private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, WorkManager workManager,
-                               String server) {
+                               Timer timer, String server) {
         this.factory = factory;
         this.spec = spec;
         this.workManager = workManager;
+        this.timer = timer;
         this.server = server;
     }
 
     /** Starts listening for the bean; never waits for the network. */
     public static ModstampActivation start(MessageEndpointFactory factory, ModstampActivationSpec spec,
-                                           ClientPool clients, WorkManager workManager) throws IOException {
+                                           ClientPool clients, WorkManager workManager, Timer timer) throws IOException {
         ModstampClient client = clients.client(spec.getServer());
-        ModstampActivation activation = new ModstampActivation(factory, spec, workManager,
+        ModstampActivation activation = new ModstampActivation(factory, spec, workManager, timer,
                 client.server().getHostString() + ":" + client.server().getPort());
         Map<String, String> unknown = new LinkedHashMap<>();
         spec.ids().forEach(id -> unknown.put(id, null));
@@ -73,7 +81,7 @@ public final class ModstampActivation {
         return activation;
     }
 
-    /** Stops listening; queued changes are dropped. */
+    /** Stops listening; queued changes are dropped; waits (at most 5 s) for a delivery in progress. */
     public void stop() {
         stopped = true;
         if (listening != null) {
@@ -81,6 +89,15 @@ public final class ModstampActivation {
         }
         synchronized (queue) {
             queue.clear();
+        }
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (delivering.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         LOG.info(() -> "modstamp: " + factory.getActivationName() + " stopped listening to " + spec.ids());
     }
@@ -100,14 +117,25 @@ public final class ModstampActivation {
             }
             deliveryScheduled = true;
         }
+        scheduleDelivery();
+    }
+
+    /** Schedules the delivery Work; if the WorkManager refuses, tries again a second later (the flag stays set). */
+    private void scheduleDelivery() {
+        if (stopped) {
+            return;
+        }
         try {
             workManager.scheduleWork(new DeliveryWork());
         } catch (WorkException e) {
-            synchronized (queue) {
-                deliveryScheduled = false;
-            }
-            LOG.log(Level.SEVERE, "modstamp: the WorkManager refused a delivery to " + factory.getActivationName()
-                    + "; it is retried with the next change", e);
+            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + factory.getActivationName()
+                    + "; retrying in " + RETRY.toMillis() + " ms", e);
+            timer.schedule(new TimerTask() {
+                @Override
+                public void run() {
+                    scheduleDelivery();
+                }
+            }, RETRY.toMillis());
         }
     }
 
@@ -125,7 +153,7 @@ public final class ModstampActivation {
         }
     }
 
-    /** Gives up the queued changes after a failure to get an endpoint; the next change tries again. */
+    /** Gives up the queued changes (the activation stopped). */
     private void drop() {
         synchronized (queue) {
             queue.clear();
@@ -163,26 +191,52 @@ public final class ModstampActivation {
     private final class DeliveryWork implements Work {
         @Override
         public void run() {
-            ModstampChange change = next();
-            if (change == null) {
-                return;
-            }
-            MessageEndpoint endpoint;
+            delivering.incrementAndGet();
             try {
-                endpoint = factory.createEndpoint(null);
-            } catch (Exception e) {
-                LOG.log(Level.SEVERE, "modstamp: no endpoint for " + factory.getActivationName()
-                        + "; change of " + change.id() + " not delivered", e);
-                drop();
-                return;
-            }
-            try {
-                for (; change != null; change = next()) {
-                    deliver(endpoint, change);
+                MessageEndpoint endpoint = createEndpoint();
+                if (endpoint == null) {
+                    return;
+                }
+                try {
+                    for (ModstampChange change = next(); change != null; change = next()) {
+                        deliver(endpoint, change);
+                    }
+                } finally {
+                    endpoint.release();
                 }
             } finally {
-                endpoint.release();
+                delivering.decrementAndGet();
             }
+        }
+
+        /**
+         * An endpoint, retried with a growing pause while the bean is not ready (the changes wait, one per
+         * id); null once the activation stopped.
+         */
+        private MessageEndpoint createEndpoint() {
+            long pause = 100;
+            while (!stopped) {
+                try {
+                    MessageEndpoint endpoint = factory.createEndpoint(null);
+                    if (stopped) {
+                        endpoint.release();
+                        break;
+                    }
+                    return endpoint;
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "modstamp: no endpoint for " + factory.getActivationName() + " yet; "
+                            + "retrying in " + pause + " ms", e);
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    pause = Math.min(pause * 2, 5_000);
+                }
+            }
+            drop();
+            return null;
         }
 
         private void deliver(MessageEndpoint endpoint, ModstampChange change) {

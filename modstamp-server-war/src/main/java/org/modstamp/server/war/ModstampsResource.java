@@ -78,7 +78,8 @@ public class ModstampsResource {
         }
         allowedToWrite();
         lifecycle.server().set(valid(id), bytes);
-        return get(id);
+        return lifecycle.server().entry(id).map(ModstampsResource::json)
+                .orElseGet(() -> json(new ModstampServer.Entry(id, bytes, 0)));
     }
 
     @DELETE

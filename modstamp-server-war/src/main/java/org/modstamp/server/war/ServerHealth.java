@@ -34,6 +34,7 @@ public final class ServerHealth {
         @Override
         public HealthCheckResponse call() {
             try {
+                lifecycle.server().checkStore();
                 int ids = lifecycle.server().size(); // runs on the engine thread, waits at most 10 s
                 return HealthCheckResponse.named("modstamp-store").up().withData("ids", ids).build();
             } catch (Exception e) {

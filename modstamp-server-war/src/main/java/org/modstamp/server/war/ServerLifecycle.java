@@ -41,8 +41,8 @@ public class ServerLifecycle {
             ServerConfig config = settings.serverConfig();
             ValueStore store = settings.openStore();
             ServerStats stats = new ServerStats();
-            server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
             metrics.register(stats);
+            server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
             LOG.info(() -> "modstamp server listening on UDP " + server.localAddress() + " (values in "
                     + settings.describeStore() + ")");
         } catch (Exception e) {
@@ -52,8 +52,10 @@ public class ServerLifecycle {
 
     @PreDestroy
     void stop() {
-        if (server != null) {
-            server.close();
+        ModstampServer running = server;
+        server = null;
+        if (running != null) {
+            running.close();
         }
     }
 

@@ -145,9 +145,15 @@ public final class DatagramHandler {
      * a {@link SharedValueStore}: each one that differs from the local copy is taken in and signalled to
      * this instance's listeners. Nothing is written, no M is sent.
      */
-    public void heard(Map<String, byte[]> changes, Batch batch) {
+    public void heard(SharedValueStore.Heard heard, Batch batch) {
         if (!(store instanceof SharedValueStore shared)) {
             throw new IllegalStateException("changes can only be heard from a shared store");
+        }
+        Map<String, byte[]> changes = heard.values();
+        if (heard.snapshot()) { // ids the store no longer has were deleted meanwhile
+            Map<String, byte[]> withDeletions = new java.util.LinkedHashMap<>(changes);
+            store.forEach((id, value) -> withDeletions.putIfAbsent(id, ValueStore.NONE));
+            changes = withDeletions;
         }
         int now = nowSeconds();
         changes.forEach((id, value) -> {

@@ -104,7 +104,15 @@ public final class RedisValueStore implements SharedValueStore {
                 announced.add(Message.change(id, value));
             });
             tx.publish(channel, MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
-            tx.exec();
+            List<Object> results = tx.exec();
+            if (results == null) {
+                throw new StoreException("Redis " + uri + " discarded the transaction", null);
+            }
+            for (Object result : results) {
+                if (result instanceof Exception failed) { // exec() reports a failed command in its list
+                    throw new StoreException("Redis " + uri + " refused a change: " + failed.getMessage(), failed);
+                }
+            }
         } catch (RuntimeException e) {
             throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri + ": "
                     + e.getMessage(), e);
@@ -113,48 +121,55 @@ public final class RedisValueStore implements SharedValueStore {
     }
 
     @Override
+    public void checkReachable() throws StoreException {
+        try (Jedis jedis = pool.getResource()) {
+            jedis.ping();
+        } catch (RuntimeException e) {
+            throw new StoreException("Redis " + uri + " does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void applyHeard(String id, byte[] value) {
         cache.put(id, value);
     }
 
     @Override
-    public void onChanges(Consumer<Map<String, byte[]>> changes, ThreadFactory threads) {
-        subscriber = threads.newThread(() -> listen(changes));
+    public void onChanges(Consumer<Heard> heard, ThreadFactory threads) {
+        subscriber = threads.newThread(() -> listen(heard));
         subscriber.start();
     }
 
     /**
-     * Subscribes, and again after every lost connection. Once subscribed again it reloads the hash, so
-     * what changed while it was not listening is caught up; changes published meanwhile follow in order.
+     * Subscribes, and again after every lost connection. Each time the subscription starts it takes a
+     * snapshot of the hash, so that what changed between loading and subscribing, or while disconnected,
+     * is caught up; changes published meanwhile follow in order.
      */
-    private void listen(Consumer<Map<String, byte[]>> changes) {
-        boolean[] first = {true};
+    private void listen(Consumer<Heard> heard) {
         while (!closed) {
             try (Jedis jedis = pool.getResource()) {
                 subscriberConnection = jedis;
-                BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
+                if (closed) {
+                    return; // close() ran while we were connecting
+                }
+                jedis.subscribe(new BinaryJedisPubSub() {
                     @Override
                     public void onMessage(byte[] from, byte[] message) {
-                        decode(message).ifPresent(changes);
+                        decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
                     }
 
                     @Override
                     public void onSubscribe(byte[] from, int count) {
                         LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
-                        if (!first[0]) {
-                            changes.accept(loadAll());
-                        }
-                        first[0] = false;
+                        heard.accept(new Heard(loadAll(), true));
                     }
-                };
-                jedis.subscribe(pubSub, channel);
+                }, channel);
             } catch (RuntimeException e) {
                 if (closed) {
                     return;
                 }
                 LOG.log(System.Logger.Level.WARNING, "lost Redis " + uri + " (" + e.getMessage()
                         + "); retrying every " + RETRY_MILLIS + " ms");
-                first[0] = false;
                 try {
                     Thread.sleep(RETRY_MILLIS);
                 } catch (InterruptedException interrupted) {

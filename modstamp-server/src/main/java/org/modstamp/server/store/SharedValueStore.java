@@ -11,10 +11,15 @@ import java.util.function.Consumer;
  */
 public interface SharedValueStore extends ValueStore {
     /**
-     * Starts hearing changes; {@code changes} is called on a thread from {@code threads}, in the store's
-     * order, also with the differences found after a lost connection came back.
+     * What was heard: changes in the store's order, or (with {@code snapshot}) every value the store holds,
+     * taken each time the subscription starts, so that what was missed is caught up (an id missing from a
+     * snapshot has been deleted).
      */
-    void onChanges(Consumer<Map<String, byte[]>> changes, ThreadFactory threads);
+    record Heard(Map<String, byte[]> values, boolean snapshot) {
+    }
+
+    /** Starts hearing changes; {@code heard} is called on a thread from {@code threads}. */
+    void onChanges(Consumer<Heard> heard, ThreadFactory threads);
 
     /** Takes a change heard from the store into the local copy (engine thread); nothing is written. */
     void applyHeard(String id, byte[] value);

@@ -19,6 +19,10 @@ public interface ValueStore extends AutoCloseable {
     /** Number of ids with a value. */
     int size();
 
+    /** Throws when the store cannot take changes now (for readiness checks); any thread may call it. */
+    default void checkReachable() throws StoreException {
+    }
+
     /** Calls {@code action} with every id that has a value (in no particular order). */
     void forEach(java.util.function.BiConsumer<String, byte[]> action);
 
