@@ -59,6 +59,17 @@ public class PusherProbe {
     }
 
     @POST
+    @Path("cdi/marked")
+    public String marked(@QueryParam("id") String id, @QueryParam("value") String value) {
+        try {
+            cdi.markForRollbackThenPush(id, value);
+            return "committed";
+        } catch (RuntimeException e) {
+            return "rolled back";
+        }
+    }
+
+    @POST
     @Path("cdi/twice")
     public String twice(@QueryParam("id") String id, @QueryParam("first") String first,
                         @QueryParam("second") String second) {

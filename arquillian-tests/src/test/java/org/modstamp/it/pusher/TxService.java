@@ -23,6 +23,16 @@ public class TxService {
         pusher.push(id, second);
     }
 
+    @jakarta.annotation.Resource
+    jakarta.transaction.TransactionSynchronizationRegistry transactions;
+
+    /** Marks the transaction for rollback first: the push must not go out, although nothing is thrown. */
+    @Transactional
+    public void markForRollbackThenPush(String id, String value) {
+        transactions.setRollbackOnly();
+        pusher.push(id, value);
+    }
+
     @Transactional
     public void pushAndRollBack(String id, String value) {
         pusher.push(id, value);

@@ -20,14 +20,13 @@ import org.modstamp.wire.MessageEncoder;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.Transaction;
 
 /**
  * Values in Redis, shared by every server instance configured with the same Redis and key prefix: a hash
  * {@code <prefix>values} (id to value) and a pub/sub channel {@code <prefix>changes}. A batch of changes is
- * one MULTI/EXEC (HSET/HDEL and one PUBLISH, so every instance hears batches in the order Redis applied
- * them); with {@code appendonly yes} and {@code appendfsync always} a change is on disk when the
- * transaction returns. Queries are answered from a local copy, loaded at start and kept current from the
+ * one Lua script (HSET/HDEL, then one PUBLISH only if they all succeeded; atomic, so every instance hears
+ * batches in the order Redis applied them); with {@code appendonly yes} and {@code appendfsync always} a
+ * change is on disk when the script returns. Queries are answered from a local copy, loaded at start and kept current from the
  * channel: they never wait on Redis. If the connection is lost, changes fail (no M) until Redis is back;
  * the subscriber reconnects by itself and reloads the hash, so what was missed is caught up (and
  * signalled). Never FLUSHALL, KEYS or SCAN on the request path.
@@ -35,6 +34,21 @@ import redis.clients.jedis.Transaction;
 public final class RedisValueStore implements SharedValueStore {
     private static final System.Logger LOG = System.getLogger(RedisValueStore.class.getName());
     private static final long RETRY_MILLIS = 500;
+    /**
+     * Sets (or, for an empty value, deletes) each id and then publishes the batch, atomically: if a write
+     * fails, the script stops before the PUBLISH, so no instance hears of a change that was not stored.
+     */
+    private static final byte[] STORE_AND_PUBLISH = ("""
+            for i = 1, #ARGV - 1, 2 do
+              if ARGV[i + 1] == '' then
+                redis.call('HDEL', KEYS[1], ARGV[i])
+              else
+                redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+              end
+            end
+            redis.call('PUBLISH', KEYS[2], ARGV[#ARGV])
+            return #ARGV
+            """).getBytes(StandardCharsets.UTF_8);
 
     private final String uri;
     private final JedisPool pool;
@@ -91,28 +105,16 @@ public final class RedisValueStore implements SharedValueStore {
         if (changes.isEmpty()) {
             return;
         }
+        List<byte[]> args = new ArrayList<>(2 * changes.size() + 1);
         List<Message> announced = new ArrayList<>(changes.size());
+        changes.forEach((id, value) -> {
+            args.add(id.getBytes(StandardCharsets.ISO_8859_1));
+            args.add(value);
+            announced.add(Message.change(id, value));
+        });
+        args.add(MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
         try (Jedis jedis = pool.getResource()) {
-            Transaction tx = jedis.multi();
-            changes.forEach((id, value) -> {
-                byte[] key = id.getBytes(StandardCharsets.ISO_8859_1);
-                if (value.length == 0) {
-                    tx.hdel(hash, key);
-                } else {
-                    tx.hset(hash, key, value);
-                }
-                announced.add(Message.change(id, value));
-            });
-            tx.publish(channel, MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
-            List<Object> results = tx.exec();
-            if (results == null) {
-                throw new StoreException("Redis " + uri + " discarded the transaction", null);
-            }
-            for (Object result : results) {
-                if (result instanceof Exception failed) { // exec() reports a failed command in its list
-                    throw new StoreException("Redis " + uri + " refused a change: " + failed.getMessage(), failed);
-                }
-            }
+            jedis.eval(STORE_AND_PUBLISH, List.of(hash, channel), args);
         } catch (RuntimeException e) {
             throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri + ": "
                     + e.getMessage(), e);

@@ -82,6 +82,21 @@ class RedisClusterTest {
     }
 
     @Test
+    void aChangeRedisRefusesGetsNoModified() throws Exception {
+        try (RedisProcess redis = RedisProcess.start(dir);
+             ModstampServer server = instance(redis);
+             ModstampClient producer = ModstampClient.open(at(server),
+                     ClientConfig.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
+            try (Jedis jedis = redis.connect()) {
+                jedis.del(PREFIX + "values");
+                jedis.set(PREFIX + "values", "not a hash"); // every HSET now fails with WRONGTYPE inside EXEC
+            }
+            assertEquals(Map.of(), producer.push(Map.of("w", "1")), "not confirmed");
+            assertEquals(null, producer.get(List.of("w")).get("w"), "and not visible");
+        }
+    }
+
+    @Test
     void redisKilledAndRestartedLosesNoConfirmedChangeAndListenersConverge() throws Exception {
         ClientConfig fast = ClientConfig.defaults().withRequestTimeout(Duration.ofMillis(400))
                 .withQueryInterval(Duration.ofMillis(300), Duration.ofMillis(50));
