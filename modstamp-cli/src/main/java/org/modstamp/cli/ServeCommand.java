@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.modstamp.net.HostPort;
 import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
+import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
@@ -63,6 +64,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a Query keeps its sender registered as a listener (default: ${DEFAULT-VALUE})")
     long listenerTtlSeconds;
 
+    @Option(names = "--listeners-per-address", paramLabel = "N", defaultValue = "100000",
+            description = "Most listener registrations one IP address may hold (default: ${DEFAULT-VALUE})")
+    int listenersPerAddress;
+
+    @Option(names = "--signals-per-second", paramLabel = "N", defaultValue = "10000",
+            description = "Most Signals sent to one IP address per second (default: ${DEFAULT-VALUE})")
+    int signalsPerSecond;
+
+    @Option(names = "--reply-amplification", paramLabel = "X", defaultValue = "3.0",
+            description = "A reply is at most X times its request, or one full Reply (default: ${DEFAULT-VALUE})")
+    double replyAmplification;
+
     @Option(names = "--io", paramLabel = "KIND", defaultValue = "AUTO",
             description = "Socket I/O: AUTO (native epoll on Linux, else NIO), EPOLL or NIO (default: ${DEFAULT-VALUE})")
     IoKind io;
@@ -87,7 +100,8 @@ final class ServeCommand implements Callable<Integer> {
             SecurityProfiles profiles = profile == null ? SecurityProfiles.serverDefault()
                     : SecurityProfileLoader.load(profile);
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
-                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads);
+                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads,
+                    new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification, 600));
         } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;

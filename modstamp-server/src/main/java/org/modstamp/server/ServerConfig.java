@@ -22,9 +22,11 @@ import org.modstamp.wire.DatagramPacker;
  * @param io              socket I/O: native epoll (batched system calls) where available, or NIO
  * @param ioThreads       sockets (SO_REUSEPORT) and threads serving the port; more than one spreads large
  *                        fan-outs over the cores; epoll only. 0 means one per core (one with NIO)
+ * @param limits          what one source may cost (listeners, Signals, reply size)
  */
 public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
-                           Duration listenerTtl, SecurityProfiles profiles, IoKind io, int ioThreads) {
+                           Duration listenerTtl, SecurityProfiles profiles, IoKind io, int ioThreads,
+                           AbuseLimits limits) {
     public static final int DEFAULT_PORT = 1415;
     /** Largest request read; a longer datagram is dropped as truncated. */
     public static final int MAX_REQUEST_SIZE = org.modstamp.client.ClientConfig.MAX_REQUEST_SIZE;
@@ -46,6 +48,7 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
             throw new IllegalArgumentException("at least one security profile is required");
         }
         io = io == null ? IoKind.AUTO : io;
+        limits = limits == null ? AbuseLimits.defaults() : limits;
         if (ioThreads < 0 || ioThreads > 64) {
             throw new IllegalArgumentException("ioThreads must be 0 (one per core) .. 64, not " + ioThreads);
         }
@@ -57,31 +60,31 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
 
     public static ServerConfig defaults() {
         return new ServerConfig(new InetSocketAddress("::", DEFAULT_PORT), DatagramPacker.DEFAULT_MAX_PACKET_SIZE,
-                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), IoKind.AUTO, 1);
+                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), IoKind.AUTO, 1, AbuseLimits.defaults());
     }
 
     public ServerConfig withListen(InetSocketAddress address) {
-        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, ioThreads);
+        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, ioThreads, limits);
     }
 
     public ServerConfig withMaxPacketSize(int size) {
-        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, io, ioThreads);
+        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, io, ioThreads, limits);
     }
 
     public ServerConfig withBroadcastRepeat(int repeat) {
-        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, io, ioThreads);
+        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, io, ioThreads, limits);
     }
 
     public ServerConfig withListenerTtl(Duration ttl) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, io, ioThreads);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, io, ioThreads, limits);
     }
 
     public ServerConfig withProfiles(SecurityProfiles newProfiles) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, io, ioThreads);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, io, ioThreads, limits);
     }
 
     public ServerConfig withIoThreads(int threads) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, threads);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, threads, limits);
     }
 
     /** The number of I/O threads to run here: {@code ioThreads}, or one per core (one with NIO) for 0. */
@@ -92,7 +95,11 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
         return io.resolve() == IoKind.EPOLL ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
+    public ServerConfig withLimits(AbuseLimits newLimits) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, ioThreads, newLimits);
+    }
+
     public ServerConfig withIo(IoKind kind) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, kind, ioThreads);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, kind, ioThreads, limits);
     }
 }

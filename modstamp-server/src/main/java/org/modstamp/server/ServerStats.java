@@ -28,6 +28,12 @@ public final class ServerStats {
     public final AtomicLong changesRefused = new AtomicLong();
     public final AtomicLong signals = new AtomicLong();
     public final AtomicLong storeFailures = new AtomicLong();
+    /** Queries answered but not registered: their source address holds its quota of registrations. */
+    public final AtomicLong listenersRefused = new AtomicLong();
+    /** Signals not sent: their destination address had its quota for the second. */
+    public final AtomicLong signalsRateLimited = new AtomicLong();
+    /** Reply messages left out: the reply would have exceeded the amplification budget of its request. */
+    public final AtomicLong repliesCut = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     public Recorder recorder() {

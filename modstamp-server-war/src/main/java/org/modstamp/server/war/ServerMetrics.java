@@ -28,6 +28,10 @@ public class ServerMetrics {
         count("modstamp.changes.refused", "C messages from senders without write permission", stats.changesRefused);
         count("modstamp.signals", "Signals sent (one per listener and change)", stats.signals);
         count("modstamp.store.failures", "Batches the store could not make durable", stats.storeFailures);
+        count("modstamp.limited.listeners", "Queries not registered: their address holds its quota", stats.listenersRefused);
+        count("modstamp.limited.signals", "Signals not sent: their destination had its quota for the second",
+                stats.signalsRateLimited);
+        count("modstamp.limited.replies", "Reply messages left out by the amplification limit", stats.repliesCut);
         Timer store = registry.timer(Metadata.builder().withName("modstamp.store.commit")
                 .withDescription("Time to make a batch of changes durable").build());
         Timer send = registry.timer(Metadata.builder().withName("modstamp.send")

@@ -14,6 +14,7 @@ import org.modstamp.net.HostPort;
 import org.modstamp.security.HostPattern;
 import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
+import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.store.RedisValueStore;
@@ -73,6 +74,18 @@ public class ServerSettings {
     @ConfigProperty(name = "modstamp.admin.hosts", defaultValue = "127.0.0.1,::1")
     String adminHosts;
 
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.listenersPerAddress", defaultValue = "100000")
+    String listenersPerAddress;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.signalsPerSecond", defaultValue = "10000")
+    String signalsPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.replyAmplification", defaultValue = "3.0")
+    String replyAmplification;
+
     /** The wire configuration; fails with the name of the bad property. */
     public ServerConfig serverConfig() {
         return new ServerConfig(
@@ -82,7 +95,9 @@ public class ServerSettings {
                 setting("modstamp.broadcastRepeat", () -> Integer.parseInt(broadcastRepeat.trim())),
                 setting("modstamp.listenerTtl", () -> Duration.ofSeconds(Long.parseLong(listenerTtl.trim()))),
                 setting("modstamp.profile", this::profiles),
-                IoKind.AUTO, 1);
+                IoKind.AUTO, 1,
+                setting("modstamp.limits", () -> new AbuseLimits(Integer.parseInt(listenersPerAddress.trim()),
+                        Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600)));
     }
 
     /** Where values live: {@code modstamp.store} = sqlite (default), memory or redis. */

@@ -23,6 +23,9 @@ class ServerSettingsTest {
         s.adminHosts = "127.0.0.1,::1";
         s.redis = "redis://localhost:6379/0";
         s.redisPrefix = "modstamp:";
+        s.listenersPerAddress = "100000";
+        s.signalsPerSecond = "10000";
+        s.replyAmplification = "3.0";
         return s;
     }
 
@@ -65,6 +68,9 @@ class ServerSettingsTest {
         s = defaults();
         s.store = "mongodb";
         assertFails(s, "modstamp.store", "sqlite, memory, redis");
+        s = defaults();
+        s.signalsPerSecond = "0";
+        assertFails(s, "modstamp.limits", "signalsPerSecondPerAddress");
         s = defaults();
         s.adminHosts = "everyone";
         assertFails(s, "modstamp.admin.hosts");

@@ -38,6 +38,7 @@ public final class DatagramHandler {
     private final InstantSource clock;
     private final long epochSecondAtStart;
     private final ServerStats stats;
+    private final SignalRateLimiter signalLimiter;
 
     public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock) {
         this(config, store, registry, clock, new ServerStats());
@@ -51,6 +52,7 @@ public final class DatagramHandler {
         this.clock = clock;
         this.epochSecondAtStart = clock.instant().getEpochSecond();
         this.stats = stats;
+        this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress());
     }
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
@@ -88,6 +90,10 @@ public final class DatagramHandler {
         }
         DatagramPacker replies = null;
         int now = nowSeconds();
+        // every profile is plain today: its senders are unauthenticated, so a reply may be at most a few
+        // times the size of its request (no amplification for a forged source)
+        int budget = config.limits().replyBudget(datagram.limit());
+        int replyBytes = 1;
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
                 case QUERY -> query(message.id(), sender, now, batch);
@@ -95,6 +101,11 @@ public final class DatagramHandler {
                 default -> null; // R, M and S are not for a server
             };
             if (reply != null) {
+                replyBytes += reply.encodedLength();
+                if (replyBytes > budget) {
+                    stats.repliesCut.incrementAndGet();
+                    continue; // the client asks again for what it did not get
+                }
                 if (replies == null) {
                     replies = new DatagramPacker(DatagramHeader.PLAIN, config.maxPacketSize());
                 }
@@ -115,7 +126,9 @@ public final class DatagramHandler {
 
     private Message query(String id, InetSocketAddress sender, int now, Batch batch) {
         stats.queries.incrementAndGet();
-        registry.register(id, sender, now);
+        if (!registry.register(id, sender, now, config.limits().listenersPerAddress())) {
+            stats.listenersRefused.incrementAndGet();
+        }
         return Message.reply(id, currentValue(id, batch));
     }
 
@@ -132,7 +145,12 @@ public final class DatagramHandler {
     private void signal(String id, byte[] value, int now, Batch batch) {
         byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
         int repeat = config.broadcastRepeat();
+        long nanos = System.nanoTime();
         registry.forEachListener(id, now, listener -> {
+            if (!signalLimiter.allow(listener.getAddress(), nanos)) {
+                stats.signalsRateLimited.incrementAndGet();
+                return;
+            }
             stats.signals.incrementAndGet();
             for (int i = 0; i < repeat; i++) {
                 batch.outgoing.add(new OutgoingDatagram(listener, signal));
@@ -222,6 +240,7 @@ public final class DatagramHandler {
 
     /** Drops expired listener registrations. */
     public long sweepListeners() {
+        signalLimiter.sweep(System.nanoTime());
         return registry.sweep(nowSeconds());
     }
 

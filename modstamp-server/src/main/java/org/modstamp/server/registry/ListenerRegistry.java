@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 public final class ListenerRegistry {
     private final Map<String, ListenerSet> byId = new HashMap<>();
     private final Endpoints endpoints = new Endpoints();
+    /** Registrations per IP address (the endpoint key without its port). */
+    private final Map<Long, Integer> perAddress = new HashMap<>();
     private final int ttlSeconds;
     private long registrations;
 
@@ -35,15 +37,37 @@ public final class ListenerRegistry {
      * A sender with port 0 cannot be answered and is not registered (key 0 is the empty slot).
      */
     public void register(String id, InetSocketAddress listener, int nowSeconds) {
+        register(id, listener, nowSeconds, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #register(String, InetSocketAddress, int)}, refusing a new registration when the listener's
+     * IP address already holds {@code maxPerAddress}; renewals always pass. Returns false when refused.
+     */
+    public boolean register(String id, InetSocketAddress listener, int nowSeconds, int maxPerAddress) {
         if (listener.getPort() == 0) {
-            return;
+            return true;
         }
-        ListenerSet set = byId.computeIfAbsent(id, k -> new ListenerSet());
         long key = endpoints.encode(listener);
+        ListenerSet set = byId.get(id);
+        if ((set == null || !set.contains(key)) && perAddress.getOrDefault(key >>> 16, 0) >= maxPerAddress) {
+            return false;
+        }
+        if (set == null) {
+            set = new ListenerSet();
+            byId.put(id, set);
+        }
         if (set.renew(key, nowSeconds)) {
             endpoints.retain(key);
+            perAddress.merge(key >>> 16, 1, Integer::sum);
             registrations++;
         }
+        return true;
+    }
+
+    private void released(long key) {
+        endpoints.release(key);
+        perAddress.computeIfPresent(key >>> 16, (address, n) -> n == 1 ? null : n - 1);
     }
 
     /** Calls {@code action} with every live listener of {@code id}; drops the expired ones. */
@@ -53,7 +77,7 @@ public final class ListenerRegistry {
             return;
         }
         registrations -= set.forEachAlive(nowSeconds, ttlSeconds, key -> action.accept(endpoints.decode(key)),
-                endpoints::release);
+                this::released);
         if (set.size() == 0) {
             byId.remove(id);
         }
@@ -64,7 +88,7 @@ public final class ListenerRegistry {
         long removed = 0;
         for (Iterator<ListenerSet> it = byId.values().iterator(); it.hasNext(); ) {
             ListenerSet set = it.next();
-            removed += set.forEachAlive(nowSeconds, ttlSeconds, key -> { }, endpoints::release);
+            removed += set.forEachAlive(nowSeconds, ttlSeconds, key -> { }, this::released);
             if (set.size() == 0) {
                 it.remove();
             }

@@ -35,6 +35,20 @@ final class ListenerSet {
         return ((now - (int) entry) & TIME_MASK) <= ttl;
     }
 
+    /** Whether {@code key} is registered (alive or not yet dropped). */
+    boolean contains(long key) {
+        if (table == null) {
+            return size == 1 && keyOf(single) == key;
+        }
+        int mask = table.length - 1;
+        for (int i = slot(key, mask); table[i] != 0; i = (i + 1) & mask) {
+            if (keyOf(table[i]) == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Adds or renews {@code key} (never 0) at second {@code now}; true when it was not there before. */
     boolean renew(long key, int now) {
         long entry = entry(key, now);

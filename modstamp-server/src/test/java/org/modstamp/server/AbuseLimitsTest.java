@@ -1,0 +1,87 @@
+package org.modstamp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.modstamp.server.engine.DatagramHandler;
+import org.modstamp.server.engine.OutgoingDatagram;
+import org.modstamp.server.registry.ListenerRegistry;
+import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageEncoder;
+
+/** What a forged source can make the server do is bounded by the configured limits. */
+class AbuseLimitsTest {
+    private static final InetSocketAddress PRODUCER = new InetSocketAddress("127.0.0.1", 7000);
+
+    private static byte[] datagram(Message... messages) {
+        return MessageEncoder.plainDatagram(messages);
+    }
+
+    /** A victim address (a loopback alias) enrolled by "forged" Queries through the real UDP server. */
+    @Test
+    void forgedQueriesEnrolAVictimOnlyUpToTheCapAndSignalsToItAreRateLimited() throws Exception {
+        AbuseLimits limits = new AbuseLimits(10, 1_000_000, 3.0, 600);
+        try (ModstampServer server = ModstampServer.start(ServerConfig.defaults()
+                     .withListen(new InetSocketAddress("127.0.0.1", 0)).withLimits(limits), new MemoryValueStore());
+             UdpPeers peers = new UdpPeers().add("victim", "127.0.0.9").add("P", "127.0.0.1")) {
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.port());
+            for (int i = 0; i < 50; i++) {
+                peers.send("victim", datagram(Message.query("id" + i)), to);
+            }
+            assertEquals(50, peers.collect(50, 3000, 100).size(), "every Query is still answered");
+            for (int i = 0; i < 50; i++) {
+                peers.send("P", datagram(Message.change("id" + i, "v".getBytes())), to);
+            }
+            List<String> got = peers.collect(60, 3000, 300);
+            long signals = got.stream().filter(line -> line.startsWith("victim: ")).count();
+            assertEquals(10, signals, "the victim gets Signals for 10 ids at most");
+            assertEquals(40, server.stats().listenersRefused.get());
+        }
+    }
+
+    @Test
+    void signalsToOneAddressAreCappedPerSecond() {
+        AbuseLimits limits = new AbuseLimits(1000, 5, 3.0, 600);
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits), new MemoryValueStore(),
+                new ListenerRegistry(300), new MutableClock(), new ServerStats());
+        InetSocketAddress listener = new InetSocketAddress("127.0.0.2", 9000);
+        for (int i = 0; i < 10; i++) {
+            handler.handleOne(listener, ByteBuffer.wrap(datagram(Message.query("r" + i))));
+        }
+        int signals = 0;
+        for (int i = 0; i < 10; i++) {
+            for (OutgoingDatagram out : handler.handleOne(PRODUCER,
+                    ByteBuffer.wrap(datagram(Message.change("r" + i, "x".getBytes()))))) {
+                signals += out.recipient().equals(listener) ? 1 : 0;
+            }
+        }
+        assertEquals(5, signals, "a burst of 5, then the bucket is empty");
+    }
+
+    @Test
+    void aReplyIsAtMostThreeTimesItsRequestOrOneFullReply() {
+        ServerStats stats = new ServerStats();
+        MemoryValueStore store = new MemoryValueStore();
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults(), store, new ListenerRegistry(300),
+                new MutableClock(), stats);
+        Message[] queries = new Message[10];
+        for (int i = 0; i < 10; i++) {
+            handler.handleOne(PRODUCER, ByteBuffer.wrap(datagram(Message.change("a" + i, "v".repeat(255).getBytes()))));
+            queries[i] = Message.query("a" + i);
+        }
+        byte[] request = datagram(queries); // 51 bytes asking for 10 x 261 bytes
+        List<OutgoingDatagram> out = handler.handleOne(new InetSocketAddress("10.0.0.1", 5), ByteBuffer.wrap(request));
+        int replyBytes = out.stream().mapToInt(d -> d.bytes().length).sum();
+        assertTrue(replyBytes <= AbuseLimits.defaults().replyBudget(request.length), "reply of " + replyBytes + " bytes");
+        assertEquals(2, out.size() == 1 ? (replyBytes - 1) / 261 : -1, "two Replies fit the 600-byte allowance");
+        assertEquals(8, stats.repliesCut.get());
+        byte[] one = datagram(Message.query("a0")); // a single Query always gets its Reply
+        assertEquals(1 + 261, handler.handleOne(new InetSocketAddress("10.0.0.1", 5), ByteBuffer.wrap(one)).get(0).bytes().length);
+    }
+}
