@@ -98,6 +98,20 @@ class ModstampResourceAdapterTest {
     }
 
     @Test
+    void whenTheClientUnderABeanDiesTheBeanListensAgainOnANewOne() throws Exception {
+        Bean bean = new Bean();
+        adapter.endpointActivation(FakeContainer.endpoints("Phoenix", bean), spec(address, "phoenix"));
+        Thread.sleep(200);
+        adapter.clients().client(address).close(); // the shared client's loop ends
+        Thread.sleep(300);
+        producer.push(Map.of("phoenix", "1"));
+        producer.push(Map.of("phoenix", "2"));
+        ModstampChange change = bean.next();
+        assertTrue(change != null && List.of("1", "2").contains(change.value()),
+                "a change arrives through the replacement client: " + change);
+    }
+
+    @Test
     void overlappingBeansEachGetEachChangeOnce() throws Exception {
         Bean a = new Bean();
         Bean b = new Bean();

@@ -121,13 +121,17 @@ public final class ModstampServer implements AutoCloseable {
 
     /** The ids with a value, sorted, from {@code offset}, at most {@code limit}, with their listener counts. */
     public List<Entry> entries(int offset, int limit) throws Exception {
+        List<String> ids = transport.call(() -> {
+            List<String> all = new ArrayList<>(store.size());
+            store.forEach((id, value) -> all.add(id));
+            return all;
+        });
+        ids.sort(Comparator.naturalOrder()); // off the engine thread: UDP goes on meanwhile
+        List<String> pageIds = ids.subList(Math.min(Math.max(0, offset), ids.size()),
+                Math.min(ids.size(), Math.max(0, offset) + limit));
         return transport.call(() -> {
-            List<String> ids = new ArrayList<>(store.size());
-            store.forEach((id, value) -> ids.add(id));
-            ids.sort(Comparator.naturalOrder());
-            List<Entry> page = new ArrayList<>();
-            for (int i = Math.max(0, offset); i < ids.size() && page.size() < limit; i++) {
-                String id = ids.get(i);
+            List<Entry> page = new ArrayList<>(pageIds.size());
+            for (String id : pageIds) {
                 page.add(new Entry(id, handler.value(id), handler.listeners(id).size()));
             }
             return page;

@@ -56,7 +56,8 @@ public final class ModstampActivation {
     private final AtomicInteger delivering = new AtomicInteger();
     private boolean deliveryScheduled;
     private volatile boolean stopped;
-    private Listening listening;
+    private volatile Listening listening;
+    private ClientPool clients;
 
     private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, WorkManager workManager,
                                Timer timer, String server) {
@@ -73,12 +74,40 @@ public final class ModstampActivation {
         ModstampClient client = clients.client(spec.getServer());
         ModstampActivation activation = new ModstampActivation(factory, spec, workManager, timer,
                 client.server().getHostString() + ":" + client.server().getPort());
-        Map<String, String> unknown = new LinkedHashMap<>();
-        spec.ids().forEach(id -> unknown.put(id, null));
-        activation.listening = client.listen(unknown, activation.new Handler(), spec.deliversInitialValues(),
-                Duration.ofSeconds(spec.getQueryInterval()));
+        activation.clients = clients;
+        activation.listening = activation.listenOn(client);
         LOG.info(() -> "modstamp: " + factory.getActivationName() + " listens to " + spec.ids() + " on " + activation.server);
         return activation;
+    }
+
+    private Listening listenOn(ModstampClient client) {
+        Map<String, String> unknown = new LinkedHashMap<>();
+        spec.ids().forEach(id -> unknown.put(id, null));
+        return client.listen(unknown, new Handler(), spec.deliversInitialValues(),
+                Duration.ofSeconds(spec.getQueryInterval()));
+    }
+
+    /**
+     * The client under this listen died: listen again on its replacement, retrying every second. The new
+     * listen starts from unknown values, so a change made while no client was listening is not delivered
+     * (the bean sees the changes after it).
+     */
+    private void relisten() {
+        if (stopped) {
+            return;
+        }
+        try {
+            listening = listenOn(clients.client(spec.getServer()));
+            LOG.info(() -> "modstamp: " + factory.getActivationName() + " listens again to " + spec.ids());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "modstamp: " + factory.getActivationName() + " cannot listen again yet", e);
+            timer.schedule(new TimerTask() {
+                @Override
+                public void run() {
+                    relisten();
+                }
+            }, RETRY.toMillis());
+        }
     }
 
     /** Stops listening; queued changes are dropped; waits (at most 5 s) for a delivery in progress. */
@@ -181,6 +210,20 @@ public final class ModstampActivation {
         @Override
         public void onResponseResumed() {
             LOG.info(() -> "modstamp: " + server + " answers again");
+        }
+
+        @Override
+        public void onClosed() {
+            if (!stopped) {
+                LOG.warning(() -> "modstamp: the client for " + server + " stopped; " + factory.getActivationName()
+                        + " listens again");
+                timer.schedule(new TimerTask() {
+                    @Override
+                    public void run() {
+                        relisten();
+                    }
+                }, 0);
+            }
         }
     }
 
