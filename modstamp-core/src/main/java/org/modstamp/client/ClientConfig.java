@@ -3,6 +3,8 @@ package org.modstamp.client;
 import java.net.InetAddress;
 import java.time.Duration;
 
+import org.modstamp.security.SecurityProfile;
+
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 
@@ -21,10 +23,11 @@ import org.modstamp.wire.DatagramPacker;
  * @param bindAddress       local address of the client's socket, null for the wildcard address
  * @param bindPortMin       local ports to try, from bindPortMin to bindPortMax; 0..0 lets the system choose
  * @param bindPortMax       see bindPortMin
+ * @param profile           the security profile to talk with: null for plain, or an encrypted one (with its keys)
  */
 public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTimeout, Duration requestTimeout,
                            Duration queryInterval, Duration queryJitter, Duration noResponseTimeout,
-                           InetAddress bindAddress, int bindPortMin, int bindPortMax) {
+                           InetAddress bindAddress, int bindPortMin, int bindPortMax, SecurityProfile profile) {
 
     /** Largest request this project's server reads (longer ones are dropped as truncated). */
     public static final int MAX_REQUEST_SIZE = 8191;
@@ -59,42 +62,53 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
 
     public static ClientConfig defaults() {
         return new ClientConfig(DatagramPacker.DEFAULT_MAX_PACKET_SIZE, 1, Duration.ofMillis(100),
-                Duration.ofSeconds(5), Duration.ofSeconds(25), Duration.ofSeconds(2), Duration.ofSeconds(300), null, 0, 0);
+                Duration.ofSeconds(5), Duration.ofSeconds(25), Duration.ofSeconds(2), Duration.ofSeconds(300), null, 0, 0, null);
     }
 
     public ClientConfig withSendRepeat(int n) {
         return new ClientConfig(maxPacketSize, n, resendTimeout, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax, profile);
     }
 
     public ClientConfig withRequestTimeout(Duration d) {
         return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, d, queryInterval, queryJitter,
-                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax, profile);
     }
 
     public ClientConfig withResendTimeout(Duration d) {
         return new ClientConfig(maxPacketSize, sendRepeat, d, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax, profile);
     }
 
     /** The keep-alive interval and its jitter. */
     public ClientConfig withQueryInterval(Duration interval, Duration jitter) {
         return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, interval, jitter,
-                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax, profile);
     }
 
     public ClientConfig withNoResponseTimeout(Duration d) {
-        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d, bindAddress, bindPortMin, bindPortMax);
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d, bindAddress, bindPortMin, bindPortMax, profile);
     }
 
     /** The local address and port range of the client's socket (null and 0, 0 for any). */
     public ClientConfig withBind(InetAddress address, int portMin, int portMax) {
         return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout, address, portMin, portMax);
+                noResponseTimeout, address, portMin, portMax, profile);
+    }
+
+    /** Talk through {@code securityProfile} (an encrypted profile with its keys), or plain with null. */
+    public ClientConfig withProfile(SecurityProfile securityProfile) {
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter,
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax, securityProfile);
+    }
+
+    /** Whether datagrams are sealed (an encrypted profile) rather than plain. */
+    public boolean sealed() {
+        return profile != null && profile.type().isProtected();
     }
 
     public ClientConfig withMaxPacketSize(int size) {
         return new ClientConfig(size, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter,
-                noResponseTimeout, bindAddress, bindPortMin, bindPortMax);
+                noResponseTimeout, bindAddress, bindPortMin, bindPortMax, profile);
     }
 }

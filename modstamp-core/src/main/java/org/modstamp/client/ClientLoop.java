@@ -31,6 +31,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.modstamp.security.Aead;
+import org.modstamp.security.ProfileType;
+import org.modstamp.security.SecurityProfile;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 import org.modstamp.wire.Ids;
@@ -44,6 +47,8 @@ import org.modstamp.wire.MessageDecoder;
 final class ClientLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientLoop.class.getName());
     private static final long NONE = Long.MAX_VALUE;
+    /** How far the sealed timestamp of an encrypted datagram from the server may be from our clock. */
+    private static final long REPLY_WINDOW_MILLIS = 30_000;
 
     private final InetSocketAddress server;
     private final ClientConfig config;
@@ -239,8 +244,7 @@ final class ClientLoop implements Runnable {
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored a datagram from " + from + ", not from " + server);
                 continue;
             }
-            Optional<DatagramHeader> header = DatagramHeader.read(buffer);
-            Optional<List<Message>> messages = header.isPresent() ? MessageDecoder.decode(buffer) : Optional.empty();
+            Optional<List<Message>> messages = DatagramHeader.read(buffer).flatMap(this::payload).flatMap(MessageDecoder::decode);
             if (messages.isEmpty()) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored a malformed datagram from " + from);
                 continue;
@@ -251,6 +255,23 @@ final class ClientLoop implements Runnable {
                 dispatch(m);
             }
         }
+    }
+
+    /**
+     * The messages part of a datagram from the server: plain only for a plain client; sealed, authentic and
+     * recent for an encrypted one (anything else is ignored).
+     */
+    private Optional<ByteBuffer> payload(DatagramHeader header) {
+        if (!config.sealed()) {
+            return ProfileType.PLAIN.acceptsSignature(header.signature()) ? Optional.of(buffer) : Optional.empty();
+        }
+        SecurityProfile profile = config.profile();
+        if (!profile.matches(header, server.getAddress())) {
+            return Optional.empty();
+        }
+        return Aead.open(profile, header, buffer)
+                .filter(o -> Math.abs(System.currentTimeMillis() - o.timestampMillis()) <= REPLY_WINDOW_MILLIS)
+                .map(Aead.Opened::payload);
     }
 
     private boolean isServer(SocketAddress from) {
@@ -285,9 +306,14 @@ final class ClientLoop implements Runnable {
         if (messages.isEmpty()) {
             return;
         }
-        DatagramPacker packer = new DatagramPacker(DatagramHeader.PLAIN, config.maxPacketSize());
+        boolean sealed = config.sealed();
+        DatagramPacker packer = new DatagramPacker(DatagramHeader.PLAIN,
+                config.maxPacketSize() - (sealed ? Aead.overhead(config.profile()) - 1 : 0));
         messages.forEach(packer::add);
-        for (byte[] datagram : packer.drain()) {
+        for (byte[] plain : packer.drain()) {
+            byte[] datagram = sealed
+                    ? Aead.seal(config.profile(), Arrays.copyOfRange(plain, 1, plain.length), System.currentTimeMillis())
+                    : plain;
             for (int i = 0; i < config.sendRepeat(); i++) {
                 try {
                     channel.send(ByteBuffer.wrap(datagram), server);

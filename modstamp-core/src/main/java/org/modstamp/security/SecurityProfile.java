@@ -8,10 +8,13 @@ import org.modstamp.wire.DatagramHeader;
 
 /**
  * One entry of a security profile list: a profile type, the permission it grants, an optional profile
- * id that the datagram's header must carry, and optional hosts (addresses or CIDR ranges) that the
- * sender must be in. An empty host list matches every sender.
+ * id that the datagram's header must carry, optional hosts (addresses or CIDR ranges) that the sender must
+ * be in (none: every sender), and for an encrypted type its keys: one, or two during a rotation (datagrams
+ * are sent with the first and accepted with either). {@link #toString} never shows the keys.
  */
-public record SecurityProfile(ProfileType type, Permission permission, String id, List<HostPattern> hosts) {
+public record SecurityProfile(ProfileType type, Permission permission, String id, List<HostPattern> hosts,
+                              List<byte[]> keys) {
+    public static final int KEY_BYTES = 32;
 
     public SecurityProfile {
         if (type == null) {
@@ -19,6 +22,41 @@ public record SecurityProfile(ProfileType type, Permission permission, String id
         }
         permission = permission == null ? Permission.DEFAULT : permission;
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        keys = keys == null ? List.of() : keys.stream().map(byte[]::clone).toList();
+        if (type == ProfileType.PLAIN && !keys.isEmpty()) {
+            throw new IllegalArgumentException("a plain profile has no keys");
+        }
+        if (type.isProtected()) {
+            if (id == null || id.isEmpty()) {
+                throw new IllegalArgumentException("an " + type.configName() + " profile needs an id (its key's name)");
+            }
+            if (keys.isEmpty() || keys.size() > 2) {
+                throw new IllegalArgumentException("an " + type.configName()
+                        + " profile needs one key, or two during a rotation, not " + keys.size());
+            }
+            for (byte[] key : keys) {
+                if (key.length != KEY_BYTES) {
+                    throw new IllegalArgumentException("a key is " + KEY_BYTES + " bytes (base64 of 32 random bytes), not "
+                            + key.length);
+                }
+            }
+        }
+    }
+
+    public SecurityProfile(ProfileType type, Permission permission, String id, List<HostPattern> hosts) {
+        this(type, permission, id, hosts, List.of());
+    }
+
+    /** An encrypted profile with the given keys (the first is used to send). */
+    public static SecurityProfile aead(String id, Permission permission, byte[]... keys) {
+        return new SecurityProfile(ProfileType.AEAD, permission, id, List.of(), List.of(keys));
+    }
+
+    @Override
+    public String toString() {
+        return "SecurityProfile[" + type.configName() + ", " + permission.configName()
+                + (id == null ? "" : ", id=" + id) + (hosts.isEmpty() ? "" : ", hosts=" + hosts)
+                + (keys.isEmpty() ? "" : ", " + keys.size() + " key(s) redacted") + "]";
     }
 
     public static SecurityProfile plain(Permission permission, String... hosts) {

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 public final class SecurityProfileLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts");
+    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts", "keys");
 
     public enum Format { JSON, YAML }
 
@@ -76,7 +76,7 @@ public final class SecurityProfileLoader {
             String field = names.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidProfileException(where + ": unknown field '" + field
-                        + "' (allowed: encryption, permission, id, hosts)");
+                        + "' (allowed: encryption, permission, id, hosts, keys)");
             }
         }
         String encryption = text(node, "encryption", where, true);
@@ -91,7 +91,31 @@ public final class SecurityProfileLoader {
         if (id != null && (id.isEmpty() || id.length() > 254)) {
             throw new InvalidProfileException(where + ", field 'id': a profile id is 1..254 characters");
         }
-        return new SecurityProfile(type, permission, id, hosts(node.get("hosts"), where));
+        List<byte[]> keys = keys(node.get("keys"), where);
+        try {
+            return new SecurityProfile(type, permission, id, hosts(node.get("hosts"), where), keys);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidProfileException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The base64 keys of an encrypted profile; the message never shows a key. */
+    private static List<byte[]> keys(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new InvalidProfileException(where + ", field 'keys': must be a list of base64 keys");
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            try {
+                keys.add(java.util.Base64.getDecoder().decode(node.get(i).asText().trim()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidProfileException(where + ", field 'keys', item " + (i + 1) + ": not base64");
+            }
+        }
+        return keys;
     }
 
     private static String text(JsonNode node, String field, String where, boolean required) {

@@ -23,6 +23,10 @@ public final class ServerStats {
     public final AtomicLong droppedMalformed = new AtomicLong();
     public final AtomicLong droppedNoPermission = new AtomicLong();
     public final AtomicLong droppedOther = new AtomicLong();
+    /** Encrypted datagrams no key opened: tampered, wrong key, unknown profile id. */
+    public final AtomicLong droppedUnauthenticated = new AtomicLong();
+    /** Encrypted datagrams replayed, or sealed too long ago (or ahead). */
+    public final AtomicLong droppedReplay = new AtomicLong();
     public final AtomicLong queries = new AtomicLong();
     public final AtomicLong changes = new AtomicLong();
     public final AtomicLong changesRefused = new AtomicLong();

@@ -4,11 +4,14 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.modstamp.security.Aead;
 import org.modstamp.security.Permission;
+import org.modstamp.security.SecurityProfile;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.registry.ListenerRegistry;
@@ -31,6 +34,8 @@ import org.modstamp.wire.MessageEncoder;
  */
 public final class DatagramHandler {
     private static final System.Logger LOG = System.getLogger(DatagramHandler.class.getName());
+    /** How far the sealed timestamp of an encrypted datagram may be from this server's clock. */
+    static final long REPLAY_WINDOW_MILLIS = 30_000;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -39,6 +44,12 @@ public final class DatagramHandler {
     private final long epochSecondAtStart;
     private final ServerStats stats;
     private final SignalRateLimiter signalLimiter;
+    private final ReplayGuard replays = new ReplayGuard(REPLAY_WINDOW_MILLIS);
+    /** Listeners that registered through an encrypted profile: their Signals are sealed for them. */
+    private final Map<InetSocketAddress, SealedListener> sealedListeners = new HashMap<>();
+
+    private record SealedListener(SecurityProfile profile, int keyIndex, int lastQuery) {
+    }
 
     public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock) {
         this(config, store, registry, clock, new ServerStats());
@@ -76,13 +87,45 @@ public final class DatagramHandler {
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no valid header");
             return;
         }
-        Permission permission = config.profiles().permissionFor(header.get(), sender.getAddress());
-        if (!permission.canRead()) {
-            stats.droppedNoPermission.incrementAndGet();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile grants access");
+        // the first profile whose type, id and hosts match and which opens the datagram decides
+        SecurityProfile profile = null;
+        int keyIndex = 0;
+        ByteBuffer payload = datagram;
+        for (SecurityProfile candidate : config.profiles().entries()) {
+            if (!candidate.matches(header.get(), sender.getAddress())) {
+                continue;
+            }
+            if (!candidate.type().isProtected()) {
+                profile = candidate;
+                break;
+            }
+            Optional<Aead.Opened> opened = Aead.open(candidate, header.get(), datagram.duplicate());
+            if (opened.isPresent()) {
+                if (!replays.fresh(sender.getAddress(), opened.get().timestampMillis(), opened.get().nonce(),
+                        System.currentTimeMillis())) {
+                    stats.droppedReplay.incrementAndGet();
+                    LOG.log(System.Logger.Level.DEBUG, () -> "dropped a replayed or stale datagram from " + sender);
+                    return;
+                }
+                profile = candidate;
+                keyIndex = opened.get().keyIndex();
+                payload = opened.get().payload();
+                break;
+            }
+        }
+        if (profile == null) {
+            (header.get().signature().isEmpty() || header.get().signature().equals("p")
+                    ? stats.droppedNoPermission : stats.droppedUnauthenticated).incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile accepts it");
             return;
         }
-        Optional<List<Message>> messages = MessageDecoder.decode(datagram);
+        Permission permission = profile.effectivePermission();
+        if (!permission.canRead()) {
+            stats.droppedNoPermission.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": its profile grants nothing");
+            return;
+        }
+        Optional<List<Message>> messages = MessageDecoder.decode(payload);
         if (messages.isEmpty()) {
             stats.droppedMalformed.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": framing error");
@@ -90,9 +133,14 @@ public final class DatagramHandler {
         }
         DatagramPacker replies = null;
         int now = nowSeconds();
-        // every profile is plain today: its senders are unauthenticated, so a reply may be at most a few
-        // times the size of its request (no amplification for a forged source)
-        int budget = config.limits().replyBudget(datagram.limit());
+        boolean sealed = profile.type().isProtected();
+        if (sealed) {
+            sealedListeners.put(sender, new SealedListener(profile, keyIndex, now));
+        } else {
+            sealedListeners.remove(sender);
+        }
+        // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request
+        int budget = sealed ? Integer.MAX_VALUE : config.limits().replyBudget(datagram.limit());
         int replyBytes = 1;
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
@@ -107,16 +155,23 @@ public final class DatagramHandler {
                     continue; // the client asks again for what it did not get
                 }
                 if (replies == null) {
-                    replies = new DatagramPacker(DatagramHeader.PLAIN, config.maxPacketSize());
+                    replies = new DatagramPacker(DatagramHeader.PLAIN,
+                            config.maxPacketSize() - (sealed ? Aead.overhead(profile) - 1 : 0));
                 }
                 replies.add(reply);
             }
         }
         if (replies != null) {
             for (byte[] bytes : replies.drain()) {
-                batch.outgoing.add(new OutgoingDatagram(sender, bytes));
+                batch.outgoing.add(new OutgoingDatagram(sender, sealed ? seal(profile, keyIndex, bytes) : bytes));
             }
         }
+    }
+
+    /** A plain datagram (header 00 and messages) sealed for {@code profile} with its key {@code keyIndex}. */
+    private static byte[] seal(SecurityProfile profile, int keyIndex, byte[] plainDatagram) {
+        return Aead.seal(profile, keyIndex, Arrays.copyOfRange(plainDatagram, 1, plainDatagram.length),
+                System.currentTimeMillis());
     }
 
     private Message refused() {
@@ -152,8 +207,10 @@ public final class DatagramHandler {
                 return;
             }
             stats.signals.incrementAndGet();
+            SealedListener sealedFor = sealedListeners.get(listener);
             for (int i = 0; i < repeat; i++) {
-                batch.outgoing.add(new OutgoingDatagram(listener, signal));
+                batch.outgoing.add(new OutgoingDatagram(listener,
+                        sealedFor == null ? signal : seal(sealedFor.profile(), sealedFor.keyIndex(), signal)));
             }
         });
     }
@@ -241,7 +298,9 @@ public final class DatagramHandler {
     /** Drops expired listener registrations. */
     public long sweepListeners() {
         signalLimiter.sweep(System.nanoTime());
-        return registry.sweep(nowSeconds());
+        int now = nowSeconds();
+        sealedListeners.values().removeIf(l -> now - l.lastQuery() > registry.ttlSeconds());
+        return registry.sweep(now);
     }
 
     /** Whole seconds since this handler was made (registrations compare whole seconds, as the reference). */
