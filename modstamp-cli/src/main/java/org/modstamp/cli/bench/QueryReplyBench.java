@@ -14,6 +14,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.security.Aead;
+import org.modstamp.security.Permission;
+import org.modstamp.security.SecurityProfile;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -42,6 +45,14 @@ final class QueryReplyBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Seconds before measuring (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--aead-id", paramLabel = "ID", description = "Seal every Query with the encrypted profile of this id")
+    String aeadId;
+
+    @Option(names = "--aead-key", paramLabel = "BASE64", description = "The key of --aead-id")
+    String aeadKey;
+
+    private SecurityProfile sealing;
+
     private final Latencies latencies = new Latencies();
     private long replies;
     private long resends;
@@ -49,6 +60,9 @@ final class QueryReplyBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InetSocketAddress target = HostPort.parse(server, 1415).resolve();
+        if (aeadId != null) {
+            sealing = SecurityProfile.aead(aeadId, Permission.DEFAULT, java.util.Base64.getDecoder().decode(aeadKey));
+        }
         try (LoadChannels channels = new LoadChannels()) {
             List<Client> clients = new ArrayList<>();
             for (int i = 0; i < ports; i++) {
@@ -69,8 +83,9 @@ final class QueryReplyBench implements Callable<Integer> {
             Thread.sleep(seconds * 1000L);
             String result = channels.group().next().submit(() -> {
                 double elapsed = (System.nanoTime() - start[0]) / 1e9;
-                return String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d resends=%d %s io=%s",
-                        replies / elapsed, replies, elapsed, ports, window, resends, latencies.fields(), channels.kind());
+                return String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d resends=%d %s io=%s profile=%s",
+                        replies / elapsed, replies, elapsed, ports, window, resends, latencies.fields(), channels.kind(),
+                        sealing == null ? "plain" : "aead");
             }).get();
             System.out.println(result);
         }
@@ -104,8 +119,16 @@ final class QueryReplyBench implements Callable<Integer> {
             while (inFlight < window) {
                 sentAt[(head + inFlight) % window] = System.nanoTime();
                 inFlight++;
-                channel.write(new DatagramPacket(query.retainedDuplicate(), target), channel.voidPromise());
+                channel.write(new DatagramPacket(sealing == null ? query.retainedDuplicate() : sealed(), target),
+                        channel.voidPromise());
             }
+        }
+
+        /** The Query sealed afresh (a new nonce and timestamp each time, as a real client sends it). */
+        private ByteBuf sealed() {
+            byte[] messages = new byte[query.readableBytes() - 1];
+            query.getBytes(query.readerIndex() + 1, messages);
+            return Unpooled.wrappedBuffer(Aead.seal(sealing, messages, System.currentTimeMillis()));
         }
 
         @Override
