@@ -75,6 +75,29 @@ class ClientCommandsTest {
     }
 
     @Test
+    void commandsTalkThroughTheEncryptedProfileWithAKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        java.nio.file.Path keyFile = dir.resolve("ops.key");
+        java.nio.file.Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
+        try (ModstampServer sealed = ModstampServer.start(ServerConfig.defaults()
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withProfiles(new org.modstamp.security.SecurityProfiles(java.util.List.of(
+                        org.modstamp.security.SecurityProfile.aead("ops", org.modstamp.security.Permission.DEFAULT, key),
+                        org.modstamp.security.SecurityProfile.plain(org.modstamp.security.Permission.NONE)))),
+                new MemoryValueStore())) {
+            String at = "127.0.0.1:" + sealed.port();
+            assertEquals(0, run("push", "--server", at, "--aead-id", "ops", "--aead-key-file", keyFile.toString(), "s=1").exit());
+            assertEquals("s\t1\n", run("get", "--server", at, "--aead-id", "ops", "--aead-key-file", keyFile.toString(), "s").out());
+            assertEquals(1, run("push", "--server", at, "--timeout", "300", "s=2").exit(), "plain is refused");
+            Run half = run("get", "--server", at, "--aead-id", "ops", "s");
+            assertEquals(2, half.exit());
+            assertTrue(half.err().contains("--aead-id and --aead-key-file go together"), half.err());
+        }
+    }
+
+    @Test
     void listenOnceReturnsAtTheFirstChangeNotAtTheNextQuery() throws Exception {
         try (ModstampClient producer = ModstampClient.open(target)) {
             producer.push(Map.of("job", "1"));

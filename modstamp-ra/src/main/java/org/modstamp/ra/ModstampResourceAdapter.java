@@ -23,6 +23,9 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 
 import org.modstamp.client.ClientConfig;
+import org.modstamp.security.Keys;
+import org.modstamp.security.Permission;
+import org.modstamp.security.SecurityProfile;
 import org.modstamp.ra.inbound.ModstampActivation;
 import org.modstamp.ra.inbound.ModstampActivationSpec;
 
@@ -51,6 +54,12 @@ public class ModstampResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "5000", description = "Milliseconds to wait for a server's confirmation or answer")
     private Integer requestTimeoutMillis = 5000;
 
+    @ConfigProperty(defaultValue = "", description = "Talk through the encrypted profile of this id (with aeadKeyFile)")
+    private String aeadId = "";
+
+    @ConfigProperty(defaultValue = "", description = "File holding the encrypted profile's key, base64")
+    private String aeadKeyFile = "";
+
     private volatile ClientPool clients;
     private volatile WorkManager workManager;
     private volatile Timer timer;
@@ -73,10 +82,17 @@ public class ModstampResourceAdapter implements ResourceAdapter {
     /** The client configuration from this adapter's properties; the message names a bad one. */
     ClientConfig clientConfig() throws UnknownHostException {
         InetAddress address = bindAddress == null || bindAddress.isBlank() ? null : InetAddress.getByName(bindAddress);
-        return ClientConfig.defaults()
+        ClientConfig config = ClientConfig.defaults()
                 .withMaxPacketSize(maxPacketSize)
                 .withRequestTimeout(java.time.Duration.ofMillis(requestTimeoutMillis))
                 .withBind(address, portMin, portMax);
+        boolean hasId = aeadId != null && !aeadId.isBlank();
+        boolean hasKey = aeadKeyFile != null && !aeadKeyFile.isBlank();
+        if (hasId != hasKey) {
+            throw new IllegalArgumentException("aeadId and aeadKeyFile go together");
+        }
+        return hasId ? config.withProfile(SecurityProfile.aead(aeadId.trim(), Permission.DEFAULT,
+                Keys.read(java.nio.file.Path.of(aeadKeyFile.trim())))) : config;
     }
 
     @Override
@@ -135,7 +151,24 @@ public class ModstampResourceAdapter implements ResourceAdapter {
     private String describe() {
         return "bindAddress=" + (bindAddress == null || bindAddress.isBlank() ? "*" : bindAddress)
                 + " ports=" + portMin + ".." + portMax + " maxPacketSize=" + maxPacketSize
-                + " requestTimeoutMillis=" + requestTimeoutMillis;
+                + " requestTimeoutMillis=" + requestTimeoutMillis
+                + (aeadId == null || aeadId.isBlank() ? " profile=plain" : " profile=aead id " + aeadId);
+    }
+
+    public String getAeadId() {
+        return aeadId;
+    }
+
+    public void setAeadId(String aeadId) {
+        this.aeadId = aeadId;
+    }
+
+    public String getAeadKeyFile() {
+        return aeadKeyFile;
+    }
+
+    public void setAeadKeyFile(String aeadKeyFile) {
+        this.aeadKeyFile = aeadKeyFile;
     }
 
     public String getBindAddress() {
@@ -183,11 +216,12 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         return o instanceof ModstampResourceAdapter other && Objects.equals(bindAddress, other.bindAddress)
                 && Objects.equals(portMin, other.portMin) && Objects.equals(portMax, other.portMax)
                 && Objects.equals(maxPacketSize, other.maxPacketSize)
-                && Objects.equals(requestTimeoutMillis, other.requestTimeoutMillis);
+                && Objects.equals(requestTimeoutMillis, other.requestTimeoutMillis)
+                && Objects.equals(aeadId, other.aeadId) && Objects.equals(aeadKeyFile, other.aeadKeyFile);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bindAddress, portMin, portMax, maxPacketSize, requestTimeoutMillis);
+        return Objects.hash(bindAddress, portMin, portMax, maxPacketSize, requestTimeoutMillis, aeadId, aeadKeyFile);
     }
 }

@@ -112,6 +112,38 @@ class ModstampResourceAdapterTest {
     }
 
     @Test
+    void theAdapterTalksThroughTheEncryptedProfile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        java.nio.file.Path keyFile = dir.resolve("ops.key");
+        java.nio.file.Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(key));
+        var ops = org.modstamp.security.SecurityProfile.aead("ops", org.modstamp.security.Permission.DEFAULT, key);
+        try (ModstampServer sealed = ModstampServer.start(ServerConfig.defaults()
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withProfiles(new org.modstamp.security.SecurityProfiles(List.of(ops,
+                        org.modstamp.security.SecurityProfile.plain(org.modstamp.security.Permission.NONE)))),
+                new MemoryValueStore());
+             FakeContainer other = new FakeContainer()) {
+            String at = "127.0.0.1:" + sealed.port();
+            ModstampResourceAdapter sealedAdapter = new ModstampResourceAdapter();
+            sealedAdapter.setAeadId("ops");
+            sealedAdapter.setAeadKeyFile(keyFile.toString());
+            sealedAdapter.start(other);
+            try (ModstampClient sealedProducer = ModstampClient.open(new InetSocketAddress("127.0.0.1", sealed.port()),
+                    org.modstamp.client.ClientConfig.defaults().withProfile(ops))) {
+                Bean bean = new Bean();
+                sealedAdapter.endpointActivation(FakeContainer.endpoints("Sealed", bean), spec(at, "enc"));
+                Thread.sleep(200);
+                sealedProducer.push(Map.of("enc", "1"));
+                ModstampChange change = bean.next();
+                assertEquals("1", change == null ? null : change.value(), "delivered through sealed datagrams");
+            } finally {
+                sealedAdapter.stop();
+            }
+        }
+    }
+
+    @Test
     void overlappingBeansEachGetEachChangeOnce() throws Exception {
         Bean a = new Bean();
         Bean b = new Bean();
