@@ -23,6 +23,10 @@ public class ServerMetrics {
         count("modstamp.dropped.malformed", "Datagrams dropped: no header or a framing error", stats.droppedMalformed);
         count("modstamp.dropped.permission", "Datagrams dropped: no security profile grants access", stats.droppedNoPermission);
         count("modstamp.dropped.other", "Datagrams dropped: too long, or from port 0", stats.droppedOther);
+        count("modstamp.dropped.unauthenticated", "Encrypted datagrams no key opened (tampered, wrong key)",
+                stats.droppedUnauthenticated);
+        count("modstamp.dropped.replay", "Encrypted datagrams replayed or sealed outside the time window",
+                stats.droppedReplay);
         count("modstamp.queries", "Q messages handled", stats.queries);
         count("modstamp.changes", "C messages handled", stats.changes);
         count("modstamp.changes.refused", "C messages from senders without write permission", stats.changesRefused);
