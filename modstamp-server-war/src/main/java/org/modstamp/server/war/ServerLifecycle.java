@@ -8,6 +8,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.modstamp.server.ModstampServer;
@@ -28,8 +29,9 @@ public class ServerLifecycle {
     @Inject
     ServerSettings settings;
 
+    /** Absent where the server has no MicroProfile Metrics (WildFly 39 ships Micrometer instead). */
     @Inject
-    ServerMetrics metrics;
+    Instance<ServerMetrics> metrics;
 
     @Resource
     ManagedThreadFactory threads;
@@ -41,7 +43,11 @@ public class ServerLifecycle {
             ServerConfig config = settings.serverConfig();
             ValueStore store = settings.openStore();
             ServerStats stats = new ServerStats();
-            metrics.register(stats);
+            if (metrics.isResolvable()) {
+                metrics.get().register(stats);
+            } else {
+                LOG.info("no MicroProfile Metrics here: modstamp counters are on the status page only");
+            }
             server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
             LOG.info(() -> "modstamp server listening on UDP " + server.localAddress() + " (values in "
                     + settings.describeStore() + ")");
