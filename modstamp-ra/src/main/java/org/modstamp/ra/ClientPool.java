@@ -2,12 +2,16 @@ package org.modstamp.ra;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import jakarta.resource.spi.work.HintsContext;
 import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkContextProvider;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
@@ -24,12 +28,18 @@ public final class ClientPool implements AutoCloseable {
 
     private final ClientConfig config;
     private final WorkManager workManager;
+    private final boolean longRunningHint;
     private final Map<String, ModstampClient> byServer = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ClientPool(ClientConfig config, WorkManager workManager) {
+    /**
+     * {@code longRunningHint}: the WorkManager takes a HintsContext, so the never-ending loops are marked
+     * long-running (IronJacamar then runs them in its long-running pool, not the short one).
+     */
+    public ClientPool(ClientConfig config, WorkManager workManager, boolean longRunningHint) {
         this.config = config;
         this.workManager = workManager;
+        this.longRunningHint = longRunningHint;
     }
 
     public ClientConfig config() {
@@ -56,7 +66,8 @@ public final class ClientPool implements AutoCloseable {
         try {
             return ModstampClient.open(server, config, loop -> {
                 try {
-                    workManager.scheduleWork(new LoopWork(loop, server));
+                    workManager.scheduleWork(longRunningHint ? new LongRunningLoopWork(loop, server)
+                            : new LoopWork(loop, server));
                 } catch (WorkException e) {
                     throw new IllegalStateException("the WorkManager refused the client loop for " + server, e);
                 }
@@ -71,6 +82,27 @@ public final class ClientPool implements AutoCloseable {
         closed = true;
         byServer.values().forEach(ModstampClient::close);
         byServer.clear();
+    }
+
+    /** A client's loop, marked long-running for WorkManagers that take hints. */
+    private record LongRunningLoopWork(Runnable loop, InetSocketAddress server) implements Work, WorkContextProvider {
+        @Override
+        public void run() {
+            new LoopWork(loop, server).run();
+        }
+
+        @Override
+        public void release() {
+            // the loop ends when its client is closed
+        }
+
+        @Override
+        public List<WorkContext> getWorkContexts() {
+            HintsContext hints = new HintsContext();
+            hints.setHint(HintsContext.LONGRUNNING_HINT, Boolean.TRUE);
+            hints.setName("modstamp client loop for " + server);
+            return List.of(hints);
+        }
     }
 
     /** A client's loop: runs until the client is closed. */

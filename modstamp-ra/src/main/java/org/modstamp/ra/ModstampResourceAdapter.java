@@ -71,7 +71,8 @@ public class ModstampResourceAdapter implements ResourceAdapter {
             ClientConfig config = clientConfig();
             workManager = context.getWorkManager();
             timer = context.createTimer();
-            clients = new ClientPool(config, workManager);
+            clients = new ClientPool(config, workManager,
+                    context.isContextSupported(jakarta.resource.spi.work.HintsContext.class));
             LOG.info(() -> "modstamp resource adapter started (" + describe() + ")");
         } catch (IllegalArgumentException | UnknownHostException | jakarta.resource.spi.UnavailableException e) {
             throw new ResourceAdapterInternalException("modstamp resource adapter: cannot start: "
