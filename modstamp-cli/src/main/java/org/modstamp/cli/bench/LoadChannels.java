@@ -47,6 +47,22 @@ final class LoadChannels implements AutoCloseable {
         return b.bind(local).sync().channel();
     }
 
+    /**
+     * Lets the load run {@code warmupSeconds}, then runs {@code reset} and measures {@code seconds}; both
+     * {@code reset} and {@code report} (given the measured seconds) run on the load's own thread, so they
+     * see its counters without locks. Returns the report.
+     */
+    String measure(int warmupSeconds, int seconds, Runnable reset, java.util.function.DoubleFunction<String> report)
+            throws Exception {
+        Thread.sleep(warmupSeconds * 1000L);
+        long start = group.next().submit(() -> {
+            reset.run();
+            return System.nanoTime();
+        }).get();
+        Thread.sleep(seconds * 1000L);
+        return group.next().submit(() -> report.apply((System.nanoTime() - start) / 1e9)).get();
+    }
+
     EventLoopGroup group() {
         return group;
     }

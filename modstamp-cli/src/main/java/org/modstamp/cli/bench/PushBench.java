@@ -58,19 +58,14 @@ final class PushBench implements Callable<Integer> {
             }
             channels.group().next().scheduleAtFixedRate(() -> all.forEach(Producer::resendIfLate),
                     100, 100, TimeUnit.MILLISECONDS);
-            Thread.sleep(warmup * 1000L);
-            long start = channels.group().next().submit(() -> {
+            System.out.println(channels.measure(warmup, seconds, () -> {
                 confirmed = 0;
                 latencies.reset();
-                return System.nanoTime();
-            }).get();
-            Thread.sleep(seconds * 1000L);
-            System.out.println(channels.group().next().submit(() -> {
+            }, elapsed -> {
                 all.forEach(Producer::release);
-                double elapsed = (System.nanoTime() - start) / 1e9;
                 return String.format("push: confirmed_per_s=%.0f confirmed=%d seconds=%.1f producers=%d resends=%d %s io=%s",
                         confirmed / elapsed, confirmed, elapsed, producers, resends, latencies.fields(), channels.kind());
-            }).get());
+            }));
         }
         return 0;
     }

@@ -74,19 +74,12 @@ final class QueryReplyBench implements Callable<Integer> {
             }
             channels.group().next().scheduleAtFixedRate(() -> clients.forEach(Client::resendIfStalled),
                     200, 200, TimeUnit.MILLISECONDS);
-            Thread.sleep(warmup * 1000L);
-            long[] start = channels.group().next().submit(() -> {
+            String result = channels.measure(warmup, seconds, () -> {
                 replies = 0;
                 latencies.reset();
-                return new long[] {System.nanoTime()};
-            }).get();
-            Thread.sleep(seconds * 1000L);
-            String result = channels.group().next().submit(() -> {
-                double elapsed = (System.nanoTime() - start[0]) / 1e9;
-                return String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d resends=%d %s io=%s profile=%s",
-                        replies / elapsed, replies, elapsed, ports, window, resends, latencies.fields(), channels.kind(),
-                        sealing == null ? "plain" : "aead");
-            }).get();
+            }, elapsed -> String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d "
+                            + "resends=%d %s io=%s profile=%s", replies / elapsed, replies, elapsed, ports, window, resends,
+                    latencies.fields(), channels.kind(), sealing == null ? "plain" : "aead"));
             System.out.println(result);
         }
         return 0;

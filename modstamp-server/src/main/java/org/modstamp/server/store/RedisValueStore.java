@@ -31,7 +31,7 @@ import redis.clients.jedis.JedisPool;
  * the subscriber reconnects by itself and reloads the hash, so what was missed is caught up (and
  * signalled). Never FLUSHALL, KEYS or SCAN on the request path.
  */
-public final class RedisValueStore implements SharedValueStore {
+public final class RedisValueStore extends CachedValueStore implements SharedValueStore {
     private static final System.Logger LOG = System.getLogger(RedisValueStore.class.getName());
     private static final long RETRY_MILLIS = 500;
     /**
@@ -54,7 +54,6 @@ public final class RedisValueStore implements SharedValueStore {
     private final JedisPool pool;
     private final byte[] hash;
     private final byte[] channel;
-    private final MemoryValueStore cache = new MemoryValueStore();
     private volatile boolean closed;
     private volatile Jedis subscriberConnection;
     private Thread subscriber;
@@ -93,11 +92,6 @@ public final class RedisValueStore implements SharedValueStore {
             jedis.hgetAll(hash).forEach((k, v) -> values.put(new String(k, StandardCharsets.ISO_8859_1), v));
             return values;
         }
-    }
-
-    @Override
-    public byte[] get(String id) {
-        return cache.get(id);
     }
 
     @Override
@@ -188,16 +182,6 @@ public final class RedisValueStore implements SharedValueStore {
             messages.forEach(m -> changes.put(m.id(), m.value()));
             return changes;
         });
-    }
-
-    @Override
-    public int size() {
-        return cache.size();
-    }
-
-    @Override
-    public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
-        cache.forEach(action);
     }
 
     @Override

@@ -18,14 +18,13 @@ import org.sqlite.SQLiteDataSource;
  * commit: a batch of changes costs one commit), in WAL mode with {@code synchronous=FULL}, so a
  * change is on disk when the call returns. Not thread-safe: owned by the engine thread.
  */
-public final class SqliteValueStore implements ValueStore {
+public final class SqliteValueStore extends CachedValueStore {
     private static final System.Logger LOG = System.getLogger(SqliteValueStore.class.getName());
 
     private final Path file;
     private final Connection connection;
     private final PreparedStatement upsert;
     private final PreparedStatement delete;
-    private final MemoryValueStore cache = new MemoryValueStore();
 
     private SqliteValueStore(Path file, Connection connection) throws SQLException {
         this.file = file;
@@ -75,11 +74,6 @@ public final class SqliteValueStore implements ValueStore {
     }
 
     @Override
-    public byte[] get(String id) {
-        return cache.get(id);
-    }
-
-    @Override
     public void putAll(Map<String, byte[]> changes) throws StoreException {
         if (changes.isEmpty()) {
             return;
@@ -114,16 +108,6 @@ public final class SqliteValueStore implements ValueStore {
         } catch (SQLException e) {
             LOG.log(System.Logger.Level.ERROR, "rollback failed on " + file, e);
         }
-    }
-
-    @Override
-    public int size() {
-        return cache.size();
-    }
-
-    @Override
-    public void forEach(java.util.function.BiConsumer<String, byte[]> action) {
-        cache.forEach(action);
     }
 
     @Override
