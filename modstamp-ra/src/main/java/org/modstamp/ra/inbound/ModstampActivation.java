@@ -48,6 +48,8 @@ public final class ModstampActivation {
     }
 
     private final MessageEndpointFactory factory;
+    /** The bean's class name where the container tells it, for the log (WildFly's activation names are opaque). */
+    private final String bean;
     private final ModstampActivationSpec spec;
     private final WorkManager workManager;
     private final String server;
@@ -62,6 +64,7 @@ public final class ModstampActivation {
     private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, WorkManager workManager,
                                Timer timer, String server) {
         this.factory = factory;
+        this.bean = factory.getEndpointClass() != null ? factory.getEndpointClass().getName() : factory.getActivationName();
         this.spec = spec;
         this.workManager = workManager;
         this.timer = timer;
@@ -76,7 +79,7 @@ public final class ModstampActivation {
                 client.server().getHostString() + ":" + client.server().getPort());
         activation.clients = clients;
         activation.listening = activation.listenOn(client);
-        LOG.info(() -> "modstamp: " + factory.getActivationName() + " listens to " + spec.ids() + " on " + activation.server);
+        LOG.info(() -> "modstamp: " + bean + " listens to " + spec.ids() + " on " + activation.server);
         return activation;
     }
 
@@ -98,9 +101,9 @@ public final class ModstampActivation {
         }
         try {
             listening = listenOn(clients.client(spec.getServer()));
-            LOG.info(() -> "modstamp: " + factory.getActivationName() + " listens again to " + spec.ids());
+            LOG.info(() -> "modstamp: " + bean + " listens again to " + spec.ids());
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "modstamp: " + factory.getActivationName() + " cannot listen again yet", e);
+            LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen again yet", e);
             timer.schedule(new TimerTask() {
                 @Override
                 public void run() {
@@ -128,7 +131,7 @@ public final class ModstampActivation {
                 break;
             }
         }
-        LOG.info(() -> "modstamp: " + factory.getActivationName() + " stopped listening to " + spec.ids());
+        LOG.info(() -> "modstamp: " + bean + " stopped listening to " + spec.ids());
     }
 
     /** Called on the client's loop: queue, and make sure a delivery Work runs. */
@@ -157,7 +160,7 @@ public final class ModstampActivation {
         try {
             workManager.scheduleWork(new DeliveryWork());
         } catch (WorkException e) {
-            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + factory.getActivationName()
+            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean
                     + "; retrying in " + RETRY.toMillis() + " ms", e);
             timer.schedule(new TimerTask() {
                 @Override
@@ -204,7 +207,7 @@ public final class ModstampActivation {
         @Override
         public void onNoResponse(Duration silence) {
             LOG.warning(() -> "modstamp: no answer from " + server + " for " + silence.toSeconds() + " s ("
-                    + factory.getActivationName() + " keeps querying)");
+                    + bean + " keeps querying)");
         }
 
         @Override
@@ -215,7 +218,7 @@ public final class ModstampActivation {
         @Override
         public void onClosed() {
             if (!stopped) {
-                LOG.warning(() -> "modstamp: the client for " + server + " stopped; " + factory.getActivationName()
+                LOG.warning(() -> "modstamp: the client for " + server + " stopped; " + bean
                         + " listens again");
                 timer.schedule(new TimerTask() {
                     @Override
@@ -267,7 +270,7 @@ public final class ModstampActivation {
                     }
                     return endpoint;
                 } catch (Exception e) {
-                    LOG.log(Level.WARNING, "modstamp: no endpoint for " + factory.getActivationName() + " yet; "
+                    LOG.log(Level.WARNING, "modstamp: no endpoint for " + bean + " yet; "
                             + "retrying in " + pause + " ms", e);
                     try {
                         Thread.sleep(pause);
@@ -291,7 +294,7 @@ public final class ModstampActivation {
                     endpoint.afterDelivery();
                 }
             } catch (Throwable e) {
-                LOG.log(Level.SEVERE, "modstamp: " + factory.getActivationName() + " threw on the change of "
+                LOG.log(Level.SEVERE, "modstamp: " + bean + " threw on the change of "
                         + change.id() + " (delivery goes on)", e);
             }
         }

@@ -1,0 +1,159 @@
+package org.modstamp.wildfly;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real WildFly {@code standalone-full} of the test's own: a fresh copy of {@code standalone/} as its base
+ * directory, every port shifted by a free offset, bound to loopback, driven with {@code jboss-cli.sh} as an
+ * operator would. Stopping it kills the JVM that {@code standalone.sh} started.
+ */
+final class WildFly implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** The ports standalone-full.xml binds, before the offset. */
+    private static final int[] PORTS = {8080, 8443, 8009, 9990, 9993, 3528, 3529, 4712, 4713};
+
+    private final Path home;
+    private final Path base;
+    private final int offset;
+    private final Process process;
+
+    private WildFly(Path home, Path base, int offset, Process process) {
+        this.home = home;
+        this.base = base;
+        this.offset = offset;
+        this.process = process;
+    }
+
+    /** Starts WildFly from {@code home} with its state in {@code base} (emptied first) and these system properties. */
+    static WildFly start(Path home, Path base, Map<String, String> properties) throws Exception {
+        deleteRecursively(base);
+        copyRecursively(home.resolve("standalone"), base);
+        int offset = freeOffset();
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
+                "-c", "standalone-full.xml", "-Djboss.server.base.dir=" + base,
+                "-Djboss.socket.binding.port-offset=" + offset, "-Djboss.bind.address=127.0.0.1",
+                "-Djboss.bind.address.management=127.0.0.1"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(base.resolve("console.log").toFile());
+        builder.environment().put("JBOSS_HOME", home.toString());
+        WildFly wildfly = new WildFly(home, base, offset, builder.start());
+        wildfly.awaitStarted();
+        return wildfly;
+    }
+
+    int httpPort() {
+        return 8080 + offset;
+    }
+
+    Path base() {
+        return base;
+    }
+
+    /** Runs CLI commands (one per line; a CLI script's text) against this server; fails with what it printed. */
+    String cli(String script) throws Exception {
+        Path file = Files.createTempFile(base, "commands", ".cli");
+        Files.writeString(file, script);
+        Process cli = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                "--controller=remote+http://127.0.0.1:" + (9990 + offset), "--file=" + file)
+                .redirectErrorStream(true).start();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!cli.waitFor(120, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            throw new IllegalStateException("jboss-cli failed on\n" + script + "\nwith\n" + output);
+        }
+        return output;
+    }
+
+    /** Deploys an archive the way an operator does ({@code deploy} in the CLI, which waits for the outcome). */
+    void deploy(Path archive) throws Exception {
+        cli("deploy " + archive.toAbsolutePath());
+    }
+
+    void undeploy(String name) throws Exception {
+        cli("undeploy " + name);
+    }
+
+    String log() throws IOException {
+        return Files.readString(base.resolve("console.log"));
+    }
+
+    private void awaitStarted() throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String log = log();
+            if (log.contains("WFLYSRV0025")) {
+                return;
+            }
+            if (log.contains("WFLYSRV0026") || !process.isAlive()) { // started with errors, or died
+                close();
+                throw new IllegalStateException("WildFly did not start cleanly:\n" + log);
+            }
+            Thread.sleep(100);
+        }
+        close();
+        throw new IllegalStateException("WildFly did not start within " + START_TIMEOUT + ":\n" + log());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        List<ProcessHandle> all = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** An offset under which every port standalone-full binds is free on loopback. */
+    private static int freeOffset() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int offset = ThreadLocalRandom.current().nextInt(10_000, 50_000);
+            if (java.util.Arrays.stream(PORTS).allMatch(p -> tcpPortFree(p + offset))) {
+                return offset;
+            }
+        }
+        throw new IllegalStateException("no free port offset for WildFly");
+    }
+
+    private static boolean tcpPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.modstamp.wildfly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.modstamp.wildfly.app.ChangesBean;
+
+/**
+ * End to end on a real WildFly 39 standalone-full: the server WAR serves UDP; the RAR, activated by the
+ * operator's CLI script, listens for an MDB application and carries its pusher's changes. Unchanged
+ * archives, the same ones the Payara tests deploy.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WildFlyTest {
+    private static final Path DEPLOYMENTS = Path.of(System.getProperty("modstamp.deployments"));
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static WildFly wildfly;
+    private static int serverPort;
+    private static int adapterPort;
+
+    @BeforeAll
+    static void deployEverything() throws Exception {
+        serverPort = freeUdpPort();
+        adapterPort = freeUdpPort();
+        Path base = Path.of("target", "wildfly-base").toAbsolutePath();
+        wildfly = WildFly.start(Path.of(System.getProperty("wildfly.home")), base, Map.of(
+                "modstamp.listen", "127.0.0.1:" + serverPort,
+                "modstamp.db", base.resolve("modstamp.db").toString(),
+                "modstamp.server", "127.0.0.1:" + serverPort,
+                "modstamp.connectionFactories", "java:/eis/ModstampCF"));
+        String adapter = "/subsystem=resource-adapters/resource-adapter=modstamp-ra.rar";
+        wildfly.cli(Files.readString(Path.of(System.getProperty("modstamp.wildfly.cli")))
+                + adapter + "/config-properties=portMin:add(value=" + adapterPort + ")\n"
+                + adapter + "/config-properties=portMax:add(value=" + adapterPort + ")\n");
+        wildfly.deploy(DEPLOYMENTS.resolve("modstamp-ra.rar"));
+        wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
+        wildfly.deploy(application());
+    }
+
+    /** The MDB application: its classes, the pusher's jar, and WildFly's two descriptors. */
+    private static Path application() {
+        Path file = DEPLOYMENTS.resolve("orders-app.war");
+        ShrinkWrap.create(WebArchive.class, "orders-app.war")
+                .addPackage(ChangesBean.class.getPackage())
+                .addAsLibrary(DEPLOYMENTS.resolve("modstamp-client-ejb.jar").toFile())
+                .addAsWebInfResource("app/jboss-ejb3.xml", "jboss-ejb3.xml")
+                .addAsWebInfResource("app/jboss-deployment-structure.xml", "jboss-deployment-structure.xml")
+                .as(ZipExporter.class).exportTo(file.toFile(), true);
+        return file;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (wildfly != null) {
+            wildfly.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aCommittedPushReachesTheMdbThroughTheServerWar() throws Exception {
+        assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c1"));
+        awaitReceived("committed=c1");
+        assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c1\""));
+    }
+
+    @Test
+    @Order(2)
+    void aRolledBackPushSendsNothing() throws Exception {
+        assertEquals("rolled back", post("/orders-app/api/orders/rollback?id=rolledback&value=r1"));
+        // one sender per target, in order: once this later commit has arrived, a sent rollback would have too
+        assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c2"));
+        awaitReceived("committed=c2");
+        assertFalse(get("/orders-app/api/orders/received").contains("rolledback"));
+        assertTrue(get("/modstamp-server/api/modstamps/rolledback").contains("\"value\":null"),
+                "the server never had a value for the rolled-back id");
+    }
+
+    @Test
+    @Order(3)
+    void undeployingReleasesThePorts() throws Exception {
+        assertThrows(SocketException.class, () -> bind(serverPort), "the server WAR holds its port");
+        assertThrows(SocketException.class, () -> bind(adapterPort), "the adapter holds its port");
+        wildfly.undeploy("orders-app.war");
+        wildfly.undeploy("modstamp-server.war");
+        wildfly.undeploy("modstamp-ra.rar");
+        bind(serverPort);
+        bind(adapterPort);
+    }
+
+    private static void awaitReceived(String change) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String received = "";
+        while (System.nanoTime() < deadline) {
+            received = get("/orders-app/api/orders/received");
+            if (received.lines().anyMatch(change::equals)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the MDB did not receive " + change + "; it received [" + received
+                + "]\n" + wildfly.log());
+    }
+
+    private static String post(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    private static String get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    private static String send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), () -> request + ": " + response.body());
+        return response.body();
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + wildfly.httpPort() + path);
+    }
+
+    private static void bind(int port) throws SocketException {
+        new DatagramSocket(new InetSocketAddress(port)).close();
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return socket.getLocalPort();
+        }
+    }
+}

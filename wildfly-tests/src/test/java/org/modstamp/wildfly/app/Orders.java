@@ -1,0 +1,24 @@
+package org.modstamp.wildfly.app;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.modstamp.client.ModstampPusher;
+
+/** A transactional service that announces its changes through the pusher. */
+@ApplicationScoped
+public class Orders {
+    @Inject
+    ModstampPusher pusher;
+
+    @Transactional
+    public void changeAndCommit(String id, String value) {
+        pusher.push(id, value);
+    }
+
+    @Transactional
+    public void changeAndRollBack(String id, String value) {
+        pusher.push(id, value);
+        throw new IllegalStateException("rolled back on purpose");
+    }
+}
