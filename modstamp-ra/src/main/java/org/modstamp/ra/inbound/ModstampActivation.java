@@ -79,7 +79,7 @@ public final class ModstampActivation {
                 client.server().getHostString() + ":" + client.server().getPort());
         activation.clients = clients;
         activation.listening = activation.listenOn(client);
-        LOG.info(() -> "modstamp: " + bean + " listens to " + spec.ids() + " on " + activation.server);
+        LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server);
         return activation;
     }
 
