@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
@@ -27,6 +28,10 @@ final class LatencyBench implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "500", description = "Pushes before measuring (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--rate", defaultValue = "2000", description = "Pushes per second at most (default: "
+            + "${DEFAULT-VALUE}; a server's default abuse limit drops Signals beyond 10,000/s to one address)")
+    int rate;
+
     private volatile long pushedAt;
     private volatile boolean measuring;
 
@@ -46,7 +51,10 @@ final class LatencyBench implements Callable<Integer> {
                 delivered.release();
             });
             Thread.sleep(200);
+            long period = 1_000_000_000L / rate;
+            long next = System.nanoTime();
             for (int i = -warmup; i < rounds; i++) {
+                next += period;
                 measuring = i >= 0;
                 pushedAt = System.nanoTime();
                 var confirmed = producer.pushAsync(Map.of(ID, "v" + i));
@@ -54,9 +62,10 @@ final class LatencyBench implements Callable<Integer> {
                     missed++;
                 }
                 confirmed.join();
+                LockSupport.parkNanos(next - System.nanoTime());
             }
         }
-        System.out.printf("latency: rounds=%d missed=%d %s%n", rounds, missed, latencies.fields());
+        System.out.printf("latency: rounds=%d rate=%d missed=%d %s%n", rounds, rate, missed, latencies.fields());
         return 0;
     }
 }
