@@ -2,6 +2,7 @@ package org.modstamp.wildfly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,9 +39,13 @@ class WildFlyTest {
     private static final Path DEPLOYMENTS = Path.of(System.getProperty("modstamp.deployments"));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Listener registrations expire after this many seconds without a Query (the MDB queries every 2-4 s). */
+    private static final int LISTENER_TTL = 6;
+
     private static WildFly wildfly;
     private static int serverPort;
     private static int adapterPort;
+    private static String failureWithPortTaken;
 
     @BeforeAll
     static void deployEverything() throws Exception {
@@ -50,6 +55,7 @@ class WildFlyTest {
         wildfly = WildFly.start(Path.of(System.getProperty("wildfly.home")), base, Map.of(
                 "modstamp.listen", "127.0.0.1:" + serverPort,
                 "modstamp.db", base.resolve("modstamp.db").toString(),
+                "modstamp.listenerTtl", String.valueOf(LISTENER_TTL),
                 "modstamp.server", "127.0.0.1:" + serverPort,
                 "modstamp.connectionFactories", "java:/eis/ModstampCF"));
         String adapter = "/subsystem=resource-adapters/resource-adapter=modstamp-ra.rar";
@@ -57,6 +63,11 @@ class WildFlyTest {
                 + adapter + "/config-properties=portMin:add(value=" + adapterPort + ")\n"
                 + adapter + "/config-properties=portMax:add(value=" + adapterPort + ")\n");
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-ra.rar"));
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", serverPort))) {
+            wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
+        } catch (IllegalStateException e) {
+            failureWithPortTaken = e.getMessage();
+        }
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
         wildfly.deploy(application());
     }
@@ -81,6 +92,14 @@ class WildFlyTest {
     }
 
     @Test
+    @Order(0)
+    void aServerWarWhosePortIsTakenFailsItsDeploymentSayingWhy() {
+        assertNotNull(failureWithPortTaken, "deploying while another socket held the port failed");
+        assertTrue(failureWithPortTaken.contains("modstamp server did not start")
+                && failureWithPortTaken.contains(String.valueOf(serverPort)), failureWithPortTaken);
+    }
+
+    @Test
     @Order(1)
     void aCommittedPushReachesTheMdbThroughTheServerWar() throws Exception {
         assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c1"));
@@ -102,10 +121,22 @@ class WildFlyTest {
 
     @Test
     @Order(3)
+    void undeployingTheApplicationStopsItsQueries() throws Exception {
+        String listeners = "/modstamp-server/api/modstamps/committed/listeners";
+        assertTrue(get(listeners).contains(":" + adapterPort), "the MDB's queries registered the adapter's socket");
+        wildfly.undeploy("orders-app.war");
+        long deadline = System.nanoTime() + (LISTENER_TTL + 10) * 1_000_000_000L;
+        while (get(listeners).contains(":" + adapterPort) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertFalse(get(listeners).contains(":" + adapterPort), "no Query renewed the registration");
+    }
+
+    @Test
+    @Order(4)
     void undeployingReleasesThePorts() throws Exception {
         assertThrows(SocketException.class, () -> bind(serverPort), "the server WAR holds its port");
         assertThrows(SocketException.class, () -> bind(adapterPort), "the adapter holds its port");
-        wildfly.undeploy("orders-app.war");
         wildfly.undeploy("modstamp-server.war");
         wildfly.undeploy("modstamp-ra.rar");
         bind(serverPort);
