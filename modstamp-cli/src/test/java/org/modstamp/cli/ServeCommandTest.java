@@ -51,7 +51,7 @@ class ServeCommandTest {
             assertTrue(server.waitFor(10, TimeUnit.SECONDS));
         }
         assertEquals(137, server.exitValue(), "killed by SIGKILL");
-        try (SqliteValueStore store = SqliteValueStore.open(db)) {
+        try (var store = SqliteValueStore.open(db)) {
             assertEquals(count, store.size());
             for (int i = 0; i < count; i++) {
                 assertEquals("v" + i, new String(store.get("k" + i), StandardCharsets.UTF_8));

@@ -54,7 +54,7 @@ class WildFlyTest {
         Path base = Path.of("target", "wildfly-base").toAbsolutePath();
         wildfly = WildFly.start(Path.of(System.getProperty("wildfly.home")), base, Map.of(
                 "modstamp.listen", "127.0.0.1:" + serverPort,
-                "modstamp.db", base.resolve("modstamp.db").toString(),
+                "modstamp.store", "jdbc", // the default DataSource: WildFly's ExampleDS (H2); Payara's tests use SQLite
                 "modstamp.listenerTtl", String.valueOf(LISTENER_TTL),
                 "modstamp.server", "127.0.0.1:" + serverPort,
                 "modstamp.connectionFactories", "java:/eis/ModstampCF"));

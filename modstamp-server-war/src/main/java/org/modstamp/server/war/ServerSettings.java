@@ -2,6 +2,9 @@ package org.modstamp.server.war;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,7 @@ import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.JdbcValueStore;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.store.RedisValueStore;
 import org.modstamp.server.store.SqliteValueStore;
@@ -41,6 +45,10 @@ public class ServerSettings {
     @Inject
     @ConfigProperty(name = "modstamp.db", defaultValue = "modstamp.db")
     String db;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.datasource", defaultValue = "java:comp/DefaultDataSource")
+    String datasource;
 
     @Inject
     @ConfigProperty(name = "modstamp.redis", defaultValue = "redis://localhost:6379/0")
@@ -100,21 +108,34 @@ public class ServerSettings {
                         Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600)));
     }
 
-    /** Where values live: {@code modstamp.store} = sqlite (default), memory or redis. */
+    /** Where values live: {@code modstamp.store} = sqlite (default), jdbc, memory or redis. */
     public ValueStore openStore() throws StoreException {
         return switch (store.trim()) {
             case "sqlite" -> SqliteValueStore.open(Path.of(db.trim()));
+            case "jdbc" -> JdbcValueStore.open(dataSource(), datasource.trim());
             case "memory" -> new MemoryValueStore();
             case "redis" -> RedisValueStore.open(redis.trim(), redisPrefix);
             default -> throw new IllegalArgumentException("modstamp.store: '" + store.trim()
-                    + "' is not one of sqlite, memory, redis");
+                    + "' is not one of sqlite, jdbc, memory, redis");
         };
+    }
+
+    /** The container's DataSource named by {@code modstamp.datasource}. */
+    private DataSource dataSource() {
+        return setting("modstamp.datasource", () -> {
+            try {
+                return (DataSource) new InitialContext().lookup(datasource.trim());
+            } catch (NamingException e) {
+                throw new IllegalArgumentException("no DataSource is bound at '" + datasource.trim() + "'", e);
+            }
+        });
     }
 
     /** Where the values are, for the log. */
     public String describeStore() {
         return switch (store.trim()) {
             case "sqlite" -> Path.of(db.trim()).toAbsolutePath().toString();
+            case "jdbc" -> "the DataSource " + datasource.trim();
             case "redis" -> redis.trim() + " (prefix " + redisPrefix + ")";
             default -> store.trim();
         };

@@ -21,6 +21,7 @@ class ServerSettingsTest {
         s.maxPacketSize = "1300";
         s.broadcastRepeat = "1";
         s.adminHosts = "127.0.0.1,::1";
+        s.datasource = "java:comp/DefaultDataSource";
         s.redis = "redis://localhost:6379/0";
         s.redisPrefix = "modstamp:";
         s.listenersPerAddress = "100000";
@@ -67,7 +68,11 @@ class ServerSettingsTest {
         assertFails(s, "modstamp.profile", "/nonexistent/profiles.yaml");
         s = defaults();
         s.store = "mongodb";
-        assertFails(s, "modstamp.store", "sqlite, memory, redis");
+        assertFails(s, "modstamp.store", "sqlite, jdbc, memory, redis");
+        s = defaults();
+        s.store = "jdbc";
+        s.datasource = "java:comp/env/jdbc/missing";
+        assertFails(s, "modstamp.datasource", "no DataSource is bound at 'java:comp/env/jdbc/missing'");
         s = defaults();
         s.signalsPerSecond = "0";
         assertFails(s, "modstamp.limits", "signalsPerSecondPerAddress");

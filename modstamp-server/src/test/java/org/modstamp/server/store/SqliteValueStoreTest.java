@@ -29,14 +29,14 @@ class SqliteValueStoreTest {
     @Test
     void valuesSurviveReopeningAndDeletesRemoveRows() throws Exception {
         Path db = dir.resolve("values.db");
-        try (SqliteValueStore store = SqliteValueStore.open(db)) {
+        try (var store = SqliteValueStore.open(db)) {
             Map<String, byte[]> changes = new LinkedHashMap<>();
             changes.put("a", new byte[] {0, (byte) 0xff, 10});
             changes.put("b", "two".getBytes());
             store.putAll(changes);
             store.putAll(Map.of("b", ValueStore.NONE));
         }
-        try (SqliteValueStore store = SqliteValueStore.open(db)) {
+        try (var store = SqliteValueStore.open(db)) {
             assertArrayEquals(new byte[] {0, (byte) 0xff, 10}, store.get("a"));
             assertEquals(0, store.get("b").length);
             assertEquals(1, store.size());
@@ -55,7 +55,7 @@ class SqliteValueStoreTest {
             c.createStatement().executeUpdate("CREATE TABLE modstamps(modstamp PRIMARY KEY, value)");
             c.createStatement().executeUpdate("INSERT INTO modstamps VALUES ('test', 'abc')");
         }
-        try (SqliteValueStore store = SqliteValueStore.open(db)) {
+        try (var store = SqliteValueStore.open(db)) {
             assertArrayEquals("abc".getBytes(), store.get("test"));
         }
     }
@@ -65,7 +65,7 @@ class SqliteValueStoreTest {
         Path bad = dir.resolve("not-a.db");
         Files.writeString(bad, "this is not sqlite, ".repeat(100));
         StoreException e = assertThrows(StoreException.class, () -> {
-            try (SqliteValueStore store = SqliteValueStore.open(bad)) {
+            try (var store = SqliteValueStore.open(bad)) {
                 store.get("x");
             }
         });

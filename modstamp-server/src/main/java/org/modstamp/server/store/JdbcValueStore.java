@@ -1,0 +1,145 @@
+package org.modstamp.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Values in a relational database (SQLite, PostgreSQL, H2, MySQL, MariaDB) through a JDBC
+ * {@link DataSource}, in the reference's table {@code modstamps(modstamp PRIMARY KEY, value)} (created
+ * when missing), with every value also held in memory for Queries. Each {@link #putAll} is one
+ * transaction (group commit: a batch of changes costs one commit), so a change is durable when the call
+ * returns, as durable as the database makes a commit. The store keeps one connection; after a failure it
+ * drops it and takes a new one for the next batch, so a restarted database is picked up again. Not
+ * thread-safe (owned by the engine thread), but for {@link #checkReachable}.
+ */
+public final class JdbcValueStore extends CachedValueStore {
+    private static final System.Logger LOG = System.getLogger(JdbcValueStore.class.getName());
+    private static final int VALIDATION_SECONDS = 2;
+
+    private final DataSource source;
+    private final String name;
+    private final JdbcDialect dialect;
+    private Connection connection;
+    private PreparedStatement upsert;
+    private PreparedStatement delete;
+
+    private JdbcValueStore(DataSource source, String name, JdbcDialect dialect) {
+        this.source = source;
+        this.name = name;
+        this.dialect = dialect;
+    }
+
+    /**
+     * Opens the store on {@code source}: creates the table if it is missing and loads every value.
+     * {@code name} says which database this is in messages (a file, a JNDI name).
+     */
+    public static JdbcValueStore open(DataSource source, String name) throws StoreException {
+        try (Connection c = source.getConnection()) {
+            JdbcValueStore store = new JdbcValueStore(source, name, JdbcDialect.of(c.getMetaData().getDatabaseProductName()));
+            store.load(c);
+            return store;
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void load(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(dialect.createTable);
+            try (ResultSet rows = s.executeQuery(dialect.selectAll)) {
+                while (rows.next()) {
+                    byte[] value = rows.getBytes(2);
+                    if (value != null && value.length > 0) {
+                        cache.put(rows.getString(1), value);
+                    }
+                }
+            }
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+
+    @Override
+    public void putAll(Map<String, byte[]> changes) throws StoreException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try {
+            connect();
+            for (Map.Entry<String, byte[]> change : changes.entrySet()) {
+                if (change.getValue().length == 0) {
+                    delete.setString(1, change.getKey());
+                    delete.addBatch();
+                } else {
+                    upsert.setString(1, change.getKey());
+                    upsert.setBytes(2, change.getValue());
+                    upsert.addBatch();
+                }
+            }
+            upsert.executeBatch();
+            delete.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            disconnect(true);
+            throw new StoreException("cannot store " + changes.size() + " change(s) in " + name + ": "
+                    + e.getMessage(), e);
+        }
+        cache.putAll(changes);
+    }
+
+    private void connect() throws SQLException {
+        if (connection == null) {
+            Connection c = source.getConnection();
+            try {
+                c.setAutoCommit(false);
+                upsert = c.prepareStatement(dialect.upsert);
+                delete = c.prepareStatement(dialect.delete);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            connection = c;
+        }
+    }
+
+    /** Closes the connection (rolling back what it had begun, after a failure); the next batch takes a new one. */
+    private void disconnect(boolean rollback) {
+        if (connection == null) {
+            return;
+        }
+        try (Connection c = connection) {
+            if (rollback) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.ERROR, (rollback ? "rollback on " : "closing ") + name + " failed", e);
+        } finally {
+            connection = null;
+            upsert = null;
+            delete = null;
+        }
+    }
+
+    @Override
+    public void checkReachable() throws StoreException {
+        try (Connection c = source.getConnection()) {
+            if (!c.isValid(VALIDATION_SECONDS)) {
+                throw new StoreException(name + " did not answer within " + VALIDATION_SECONDS + " s", null);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(name + " is not reachable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        disconnect(false);
+        cache.close();
+    }
+}
