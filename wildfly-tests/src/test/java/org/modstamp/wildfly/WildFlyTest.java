@@ -143,6 +143,21 @@ class WildFlyTest {
         bind(adapterPort);
     }
 
+    @Test
+    @Order(5)
+    void aBadlyConfiguredDeploymentFailsNamingThePropertyAndAGoodOneBindsThePortAgain() throws Exception {
+        wildfly.cli("/system-property=modstamp.maxPacketSize:add(value=10)");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war")));
+        assertTrue(e.getMessage().contains("modstamp.maxPacketSize"), e.getMessage());
+        wildfly.cli("/system-property=modstamp.maxPacketSize:remove");
+
+        wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
+        assertThrows(SocketException.class, () -> bind(serverPort), "the new deployment holds the port");
+        assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c2\""),
+                "the values outlived the deployment, in the container's DataSource");
+    }
+
     private static void awaitReceived(String change) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         String received = "";
