@@ -102,6 +102,12 @@ class WildFlyTest {
     @Test
     @Order(1)
     void aCommittedPushReachesTheMdbThroughTheServerWar() throws Exception {
+        // the MDB reports only changes after its first answer: wait until its Query has registered it
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!get("/modstamp-server/api/modstamps/committed/listeners").contains(":" + adapterPort)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c1"));
         awaitReceived("committed=c1");
         assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c1\""));
