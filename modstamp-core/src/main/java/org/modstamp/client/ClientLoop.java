@@ -471,7 +471,23 @@ final class ClientLoop implements Runnable {
 
         private void put(String id, String lastKnown) {
             Ids.require(id);
-            known.put(id, lastKnown == null ? null : Values.encode(id, lastKnown));
+            remember(id, lastKnown == null ? null : Values.encode(id, lastKnown));
+        }
+
+        /** Every change of {@code known} goes through here, so that {@link #lastKnown} can copy it from any thread. */
+        private void remember(String id, byte[] value) {
+            synchronized (known) {
+                known.put(id, value);
+            }
+        }
+
+        @Override
+        public Map<String, String> lastKnown() {
+            synchronized (known) {
+                Map<String, String> copy = new java.util.LinkedHashMap<>();
+                known.forEach((id, v) -> copy.put(id, v == null ? null : v.length == 0 ? "" : Values.decode(v)));
+                return copy;
+            }
         }
 
         Session started(long now) {
@@ -485,7 +501,7 @@ final class ClientLoop implements Runnable {
             Ids.require(id);
             byte[] value = lastKnown == null ? null : Values.encode(id, lastKnown);
             submit(() -> {
-                known.put(id, value);
+                remember(id, value);
                 unanswered.add(id);
                 long now = System.nanoTime();
                 roundDeadline = Math.max(roundDeadline, now + config.requestTimeout().toNanos());
@@ -497,7 +513,9 @@ final class ClientLoop implements Runnable {
         @Override
         public void remove(String id) {
             submit(() -> {
-                known.remove(id);
+                synchronized (known) {
+                    known.remove(id);
+                }
                 unanswered.remove(id);
             });
         }
@@ -567,7 +585,7 @@ final class ClientLoop implements Runnable {
             if (old != null && Arrays.equals(old, value)) {
                 return; // no change, or a duplicate Signal
             }
-            known.put(id, value);
+            remember(id, value);
             if (old != null || deliverInitial) {
                 String previous = old == null ? null : Values.decode(old);
                 String text = Values.decode(value);

@@ -16,6 +16,7 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -25,6 +26,8 @@ import org.modstamp.ra.api.ModstampListener;
 /** Just enough of an application server to run the adapter in a unit test: a WorkManager on a thread pool. */
 final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool();
+    /** While set, scheduled Work is refused, as a WorkManager with no thread to spare would. */
+    volatile boolean refusing;
 
     @Override
     public WorkManager getWorkManager() {
@@ -73,12 +76,15 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
     }
 
     @Override
-    public void scheduleWork(Work work) {
+    public void scheduleWork(Work work) throws WorkException {
+        if (refusing) {
+            throw new jakarta.resource.spi.work.WorkRejectedException("refused for the test");
+        }
         pool.execute(work);
     }
 
     @Override
-    public void scheduleWork(Work work, long timeout, ExecutionContext ctx, WorkListener listener) {
+    public void scheduleWork(Work work, long timeout, ExecutionContext ctx, WorkListener listener) throws WorkException {
         scheduleWork(work);
     }
 

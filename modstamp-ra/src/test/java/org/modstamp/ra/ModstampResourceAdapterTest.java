@@ -112,6 +112,23 @@ class ModstampResourceAdapterTest {
     }
 
     @Test
+    void aChangeMadeWhileNoClientListenedIsDeliveredOnceTheBeanListensAgain() throws Exception {
+        Bean bean = new Bean();
+        adapter.endpointActivation(FakeContainer.endpoints("Gap", bean), spec(address, "gap"));
+        Thread.sleep(200);
+        producer.push(Map.of("gap", "1"));
+        assertEquals("1", bean.next().value());
+        container.refusing = true; // no replacement client can run yet
+        adapter.clients().client(address).close();
+        Thread.sleep(300);
+        producer.push(Map.of("gap", "2")); // nobody listens now
+        container.refusing = false;
+        ModstampChange change = bean.next();
+        assertTrue(change != null && "2".equals(change.value()) && "1".equals(change.previousValue()),
+                "the change made in the gap arrives, with the value known before it: " + change);
+    }
+
+    @Test
     void theAdapterTalksThroughTheEncryptedProfile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);

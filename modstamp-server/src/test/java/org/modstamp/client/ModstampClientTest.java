@@ -120,6 +120,34 @@ class ModstampClientTest {
     }
 
     @Test
+    void aListenStartedFromWhatAnEndedOneKnewReportsTheChangesMadeInBetween() throws Exception {
+        ModstampClient producer = client(address, FAST);
+        producer.push(Map.of("kept", "1", "moved", "1"));
+        Changes first = new Changes();
+        Map<String, String> unknown = new HashMap<>();
+        unknown.put("kept", null);
+        unknown.put("moved", null);
+        unknown.put("empty", null);
+        Listening listening = client(address, FAST).listen(unknown, first);
+        Thread.sleep(100); // its first answer: values learned silently
+        producer.push(Map.of("moved", "2"));
+        assertEquals("moved=2", first.next());
+        listening.close();
+        Map<String, String> known = listening.lastKnown();
+        assertEquals("1", known.get("kept"));
+        assertEquals("2", known.get("moved"));
+        assertEquals("", known.get("empty"), "an id without a value is known to have none");
+        assertEquals(3, known.size());
+
+        producer.push(Map.of("moved", "3", "empty", "now"));
+        Changes second = new Changes();
+        client(address, FAST).listen(known, second);
+        assertEquals(java.util.Set.of("moved=3", "empty=now"), java.util.Set.of(second.next(), second.next()),
+                "both changes made between the two listens are reported");
+        assertEquals(null, second.seen.poll(300, TimeUnit.MILLISECONDS), "and nothing else");
+    }
+
+    @Test
     void listenerConvergesWhenEverySignalIsDropped() throws Exception {
         try (LossyProxy proxy = new LossyProxy(address, bytes -> bytes.length > 1 && bytes[1] == 'S')) {
             ModstampClient producer = client(address, FAST);

@@ -78,29 +78,28 @@ public final class ModstampActivation {
         ModstampActivation activation = new ModstampActivation(factory, spec, workManager, timer,
                 client.server().getHostString() + ":" + client.server().getPort());
         activation.clients = clients;
-        activation.listening = activation.listenOn(client);
+        Map<String, String> unknown = new LinkedHashMap<>();
+        spec.ids().forEach(id -> unknown.put(id, null));
+        activation.listening = activation.listenOn(client, unknown);
         LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server);
         return activation;
     }
 
-    private Listening listenOn(ModstampClient client) {
-        Map<String, String> unknown = new LinkedHashMap<>();
-        spec.ids().forEach(id -> unknown.put(id, null));
-        return client.listen(unknown, new Handler(), spec.deliversInitialValues(),
+    private Listening listenOn(ModstampClient client, Map<String, String> lastKnown) {
+        return client.listen(lastKnown, new Handler(), spec.deliversInitialValues(),
                 Duration.ofSeconds(spec.getQueryInterval()));
     }
 
     /**
-     * The client under this listen died: listen again on its replacement, retrying every second. The new
-     * listen starts from unknown values, so a change made while no client was listening is not delivered
-     * (the bean sees the changes after it).
+     * The client under this listen died: listen again on its replacement, retrying every second, from the
+     * values the dead listen knew, so that a change made while no client was listening is delivered too.
      */
     private void relisten() {
         if (stopped) {
             return;
         }
         try {
-            listening = listenOn(clients.client(spec.getServer()));
+            listening = listenOn(clients.client(spec.getServer()), listening.lastKnown());
             LOG.info(() -> "modstamp: " + bean + " listens again to " + spec.ids());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen again yet", e);
