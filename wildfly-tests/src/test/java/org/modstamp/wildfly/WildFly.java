@@ -50,7 +50,13 @@ final class WildFly implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(base.resolve("console.log").toFile());
         builder.environment().put("JBOSS_HOME", home.toString());
-        WildFly wildfly = new WildFly(home, base, offset, builder.start());
+        Process process = builder.start();
+        // if the test JVM ends without close() (a killed or timed-out run), WildFly must not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }));
+        WildFly wildfly = new WildFly(home, base, offset, process);
         wildfly.awaitStarted();
         return wildfly;
     }
