@@ -19,6 +19,7 @@ import jakarta.resource.spi.work.WorkContext;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
+import jakarta.resource.spi.work.WorkRejectedException;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.modstamp.ra.api.ModstampListener;
@@ -78,7 +79,7 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
     @Override
     public void scheduleWork(Work work) throws WorkException {
         if (refusing) {
-            throw new jakarta.resource.spi.work.WorkRejectedException("refused for the test");
+            throw new WorkRejectedException("refused for the test");
         }
         pool.execute(work);
     }

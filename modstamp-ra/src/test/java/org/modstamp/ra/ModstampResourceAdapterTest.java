@@ -115,7 +115,11 @@ class ModstampResourceAdapterTest {
     void aChangeMadeWhileNoClientListenedIsDeliveredOnceTheBeanListensAgain() throws Exception {
         Bean bean = new Bean();
         adapter.endpointActivation(FakeContainer.endpoints("Gap", bean), spec(address, "gap"));
-        Thread.sleep(200);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.listeners("gap").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // until the bean's first Query is answered: its first value is learned silently
+        }
+        Thread.sleep(50);
         producer.push(Map.of("gap", "1"));
         assertEquals("1", bean.next().value());
         container.refusing = true; // no replacement client can run yet

@@ -3,7 +3,6 @@ package org.modstamp.wildfly;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,8 @@ import java.util.stream.Stream;
  */
 final class WildFly implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
+    private static final int START_ATTEMPTS = 3;
     /** The ports standalone-full.xml binds, before the offset. */
     private static final int[] PORTS = {8080, 8443, 8009, 9990, 9993, 3528, 3529, 4712, 4713};
 
@@ -30,15 +31,43 @@ final class WildFly implements AutoCloseable {
     private final int offset;
     private final Process process;
 
+    private final Thread killer;
+
     private WildFly(Path home, Path base, int offset, Process process) {
         this.home = home;
         this.base = base;
         this.offset = offset;
         this.process = process;
+        this.killer = new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        });
     }
 
-    /** Starts WildFly from {@code home} with its state in {@code base} (emptied first) and these system properties. */
+    /** WildFly could not bind a port that was free a moment before. */
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Starts WildFly from {@code home} with its state in {@code base} (emptied first) and these system
+     * properties; tries other ports when one was taken between the check and the bind.
+     */
     static WildFly start(Path home, Path base, Map<String, String> properties) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(home, base, properties);
+            } catch (PortTaken e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static WildFly startOnce(Path home, Path base, Map<String, String> properties) throws Exception {
         deleteRecursively(base);
         copyRecursively(home.resolve("standalone"), base);
         int offset = freeOffset();
@@ -50,13 +79,9 @@ final class WildFly implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(base.resolve("console.log").toFile());
         builder.environment().put("JBOSS_HOME", home.toString());
-        Process process = builder.start();
-        // if the test JVM ends without close() (a killed or timed-out run), WildFly must not outlive it
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }));
-        WildFly wildfly = new WildFly(home, base, offset, process);
+        WildFly wildfly = new WildFly(home, base, offset, builder.start());
+        // if the test JVM ends without close() (a failed or timed-out run), WildFly must not outlive it
+        Runtime.getRuntime().addShutdownHook(wildfly.killer);
         wildfly.awaitStarted();
         return wildfly;
     }
@@ -73,14 +98,21 @@ final class WildFly implements AutoCloseable {
     String cli(String script) throws Exception {
         Path file = Files.createTempFile(base, "commands", ".cli");
         Files.writeString(file, script);
+        Path output = Files.createTempFile(base, "commands", ".out");
         Process cli = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
                 "--controller=remote+http://127.0.0.1:" + (9990 + offset), "--file=" + file)
-                .redirectErrorStream(true).start();
-        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!cli.waitFor(120, TimeUnit.SECONDS) || cli.exitValue() != 0) {
-            throw new IllegalStateException("jboss-cli failed on\n" + script + "\nwith\n" + output);
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))) // never waits for a prompt
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean finished = cli.waitFor(CLI_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!finished) {
+            cli.destroyForcibly();
         }
-        return output;
+        String printed = Files.readString(output);
+        if (!finished || cli.exitValue() != 0) {
+            throw new IllegalStateException("jboss-cli " + (finished ? "failed" : "timed out") + " on\n" + script
+                    + "\nwith\n" + printed);
+        }
+        return printed;
     }
 
     /** Deploys an archive the way an operator does ({@code deploy} in the CLI, which waits for the outcome). */
@@ -105,7 +137,8 @@ final class WildFly implements AutoCloseable {
             }
             if (log.contains("WFLYSRV0026") || !process.isAlive()) { // started with errors, or died
                 close();
-                throw new IllegalStateException("WildFly did not start cleanly:\n" + log);
+                String message = "WildFly did not start cleanly:\n" + log;
+                throw log.contains("Address already in use") ? new PortTaken(message) : new IllegalStateException(message);
             }
             Thread.sleep(100);
         }
@@ -115,6 +148,11 @@ final class WildFly implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting already: the hook does the work
+        }
         List<ProcessHandle> all = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
         all.forEach(ProcessHandle::destroy);
         for (ProcessHandle p : all) {
@@ -126,10 +164,13 @@ final class WildFly implements AutoCloseable {
         }
     }
 
-    /** An offset under which every port standalone-full binds is free on loopback. */
+    /**
+     * An offset under which every port standalone-full binds is free on loopback; the ports stay below
+     * Linux's ephemeral range (32768 and up), where other programs' outgoing sockets come and go.
+     */
     private static int freeOffset() {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int offset = ThreadLocalRandom.current().nextInt(10_000, 50_000);
+            int offset = ThreadLocalRandom.current().nextInt(10_000, 22_000);
             if (java.util.Arrays.stream(PORTS).allMatch(p -> tcpPortFree(p + offset))) {
                 return offset;
             }

@@ -38,6 +38,7 @@ import org.modstamp.wildfly.app.ChangesBean;
 class WildFlyTest {
     private static final Path DEPLOYMENTS = Path.of(System.getProperty("modstamp.deployments"));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final java.time.Duration HTTP_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     /** Listener registrations expire after this many seconds without a Query (the MDB queries every 2-4 s). */
     private static final int LISTENER_TTL = 6;
@@ -50,7 +51,9 @@ class WildFlyTest {
     @BeforeAll
     static void deployEverything() throws Exception {
         serverPort = freeUdpPort();
-        adapterPort = freeUdpPort();
+        do {
+            adapterPort = freeUdpPort();
+        } while (adapterPort == serverPort);
         Path base = Path.of("target", "wildfly-base").toAbsolutePath();
         wildfly = WildFly.start(Path.of(System.getProperty("wildfly.home")), base, Map.of(
                 "modstamp.listen", "127.0.0.1:" + serverPort,
@@ -65,6 +68,7 @@ class WildFlyTest {
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-ra.rar"));
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", serverPort))) {
             wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
+            wildfly.undeploy("modstamp-server.war"); // it should not have deployed: the first test says so
         } catch (IllegalStateException e) {
             failureWithPortTaken = e.getMessage();
         }
@@ -108,6 +112,8 @@ class WildFlyTest {
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        assertTrue(get("/modstamp-server/api/modstamps/committed/listeners").contains(":" + adapterPort),
+                "the MDB listens through the adapter's socket");
         assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c1"));
         awaitReceived("committed=c1");
         assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c1\""));
@@ -179,11 +185,11 @@ class WildFlyTest {
     }
 
     private static String post(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     private static String get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).GET().build());
     }
 
     private static String send(HttpRequest request) throws Exception {

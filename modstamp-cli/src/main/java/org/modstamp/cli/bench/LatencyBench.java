@@ -11,7 +11,10 @@ import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Push-to-listener latency through the client library: from {@code push} to the listener's handler. */
 @Command(name = "latency", mixinStandardHelpOptions = true,
@@ -32,11 +35,17 @@ final class LatencyBench implements Callable<Integer> {
             + "${DEFAULT-VALUE}; a server's default abuse limit drops Signals beyond 10,000/s to one address)")
     int rate;
 
+    @Spec
+    CommandSpec spec;
+
     private volatile long pushedAt;
     private volatile boolean measuring;
 
     @Override
     public Integer call() throws Exception {
+        if (rate < 1) {
+            throw new ParameterException(spec.commandLine(), "--rate must be at least 1 push per second, not " + rate);
+        }
         var address = HostPort.parse(server, 1415).resolve();
         Latencies latencies = new Latencies();
         Semaphore delivered = new Semaphore(0);

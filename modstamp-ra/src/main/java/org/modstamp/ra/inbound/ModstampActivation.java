@@ -100,6 +100,10 @@ public final class ModstampActivation {
         }
         try {
             listening = listenOn(clients.client(spec.getServer()), listening.lastKnown());
+            if (stopped) { // stop() ran meanwhile and closed the listen before this one
+                listening.close();
+                return;
+            }
             LOG.info(() -> "modstamp: " + bean + " listens again to " + spec.ids());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen again yet", e);

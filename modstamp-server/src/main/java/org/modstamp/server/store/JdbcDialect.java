@@ -14,16 +14,19 @@ enum JdbcDialect {
     /** VALUE is a keyword in H2 2, so the column is quoted (and keeps its lower-case name). */
     H2("\"value\"", "modstamps(modstamp VARCHAR(255) PRIMARY KEY, \"value\" VARBINARY(255))",
             "MERGE INTO modstamps(modstamp, \"value\") KEY(modstamp) VALUES (?, ?)"),
-    MYSQL("value", "modstamps(modstamp VARCHAR(255) PRIMARY KEY, value VARBINARY(255))",
+    /** Ids are case-sensitive: the key column compares bytes, not MySQL's default case-blind collation. */
+    MYSQL("value", "modstamps(modstamp VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin PRIMARY KEY, "
+            + "value VARBINARY(255))",
             "INSERT INTO modstamps(modstamp, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)");
 
+    /** Run only when the table is missing: a user without the right to create tables can use an existing one. */
     final String createTable;
     final String selectAll;
     final String upsert;
     final String delete = "DELETE FROM modstamps WHERE modstamp = ?";
 
     JdbcDialect(String valueColumn, String table, String upsert) {
-        this.createTable = "CREATE TABLE IF NOT EXISTS " + table;
+        this.createTable = "CREATE TABLE " + table;
         this.selectAll = "SELECT modstamp, " + valueColumn + " FROM modstamps";
         this.upsert = upsert;
     }

@@ -50,7 +50,9 @@ public final class JdbcValueStore extends CachedValueStore {
 
     private void load(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.executeUpdate(dialect.createTable);
+            if (!tableExists(c)) {
+                s.executeUpdate(dialect.createTable);
+            }
             try (ResultSet rows = s.executeQuery(dialect.selectAll)) {
                 while (rows.next()) {
                     byte[] value = rows.getBytes(2);
@@ -65,55 +67,86 @@ public final class JdbcValueStore extends CachedValueStore {
         }
     }
 
+    /** Both spellings: databases fold unquoted names to lower (PostgreSQL) or upper case (H2). */
+    private static boolean tableExists(Connection c) throws SQLException {
+        for (String table : new String[] {"modstamps", "MODSTAMPS"}) {
+            try (ResultSet tables = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+                if (tables.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stores the changes in one transaction. A connection kept from an earlier batch may have been closed
+     * by the database meanwhile (an idle timeout, a restart): then the batch is tried once more on a new
+     * one; upserts and deletes of the same values can be applied twice.
+     */
     @Override
     public void putAll(Map<String, byte[]> changes) throws StoreException {
         if (changes.isEmpty()) {
             return;
         }
+        boolean reused = connection != null;
         try {
-            connect();
-            for (Map.Entry<String, byte[]> change : changes.entrySet()) {
-                if (change.getValue().length == 0) {
-                    delete.setString(1, change.getKey());
-                    delete.addBatch();
-                } else {
-                    upsert.setString(1, change.getKey());
-                    upsert.setBytes(2, change.getValue());
-                    upsert.addBatch();
-                }
-            }
-            upsert.executeBatch();
-            delete.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
+            write(changes);
+        } catch (SQLException | RuntimeException first) {
             disconnect(true);
-            throw new StoreException("cannot store " + changes.size() + " change(s) in " + name + ": "
-                    + e.getMessage(), e);
+            if (!reused) {
+                throw failure(changes, first);
+            }
+            try {
+                write(changes);
+            } catch (SQLException | RuntimeException second) {
+                disconnect(true);
+                throw failure(changes, second);
+            }
         }
         cache.putAll(changes);
+    }
+
+    private void write(Map<String, byte[]> changes) throws SQLException {
+        connect();
+        for (Map.Entry<String, byte[]> change : changes.entrySet()) {
+            if (change.getValue().length == 0) {
+                delete.setString(1, change.getKey());
+                delete.addBatch();
+            } else {
+                upsert.setString(1, change.getKey());
+                upsert.setBytes(2, change.getValue());
+                upsert.addBatch();
+            }
+        }
+        upsert.executeBatch();
+        delete.executeBatch();
+        connection.commit();
+    }
+
+    private StoreException failure(Map<String, byte[]> changes, Exception e) {
+        return new StoreException("cannot store " + changes.size() + " change(s) in " + name + ": " + e.getMessage(), e);
     }
 
     private void connect() throws SQLException {
         if (connection == null) {
             Connection c = source.getConnection();
-            try {
-                c.setAutoCommit(false);
-                upsert = c.prepareStatement(dialect.upsert);
-                delete = c.prepareStatement(dialect.delete);
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
             connection = c;
+            c.setAutoCommit(false);
+            upsert = c.prepareStatement(dialect.upsert);
+            delete = c.prepareStatement(dialect.delete);
         }
     }
 
-    /** Closes the connection (rolling back what it had begun, after a failure); the next batch takes a new one. */
+    /**
+     * Closes the statements and the connection (rolling back what it had begun, after a failure; a batch
+     * half added goes with them); the next batch takes a new connection.
+     */
     private void disconnect(boolean rollback) {
         if (connection == null) {
             return;
         }
-        try (Connection c = connection) {
+        try (Connection c = connection; PreparedStatement u = upsert; PreparedStatement d = delete) {
             if (rollback) {
                 c.rollback();
             }

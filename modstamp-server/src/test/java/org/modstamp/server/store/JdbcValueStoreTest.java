@@ -47,6 +47,28 @@ class JdbcValueStoreTest {
     }
 
     @Test
+    void aConnectionTheDatabaseClosedIsReplacedWithoutFailingTheBatch() throws Exception {
+        JdbcDataSource source = h2();
+        try (JdbcValueStore store = JdbcValueStore.open(source, "h2");
+             Connection admin = source.getConnection()) {
+            store.putAll(Map.of("a", "1".getBytes())); // the store now keeps a connection
+            try (ResultSet others = admin.createStatement().executeQuery(
+                    "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> SESSION_ID()")) {
+                int closed = 0;
+                while (others.next()) {
+                    admin.createStatement().execute("CALL ABORT_SESSION(" + others.getInt(1) + ")");
+                    closed++;
+                }
+                assertEquals(1, closed, "the store's connection was closed by the database");
+            }
+            store.putAll(Map.of("a", "2".getBytes()));
+        }
+        try (JdbcValueStore store = JdbcValueStore.open(source, "h2")) {
+            assertArrayEquals("2".getBytes(), store.get("a"));
+        }
+    }
+
+    @Test
     void aFailedBatchChangesNothingAndTheNextConnectionWorks() throws Exception {
         JdbcDataSource source = h2();
         try (JdbcValueStore store = JdbcValueStore.open(source, "h2");
