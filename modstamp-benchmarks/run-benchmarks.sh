@@ -71,3 +71,30 @@ if command -v gcc >/dev/null; then
   taskset -c 0 "$work/fanout-floor" 10000 1 | tail -1
   taskset -c 0 "$work/fanout-floor" 100000 1 | tail -1
 fi
+
+if command -v gcc >/dev/null; then
+  # Each Signal's SO_TIMESTAMPNS at its listener: the generator sleeps while the Signals arrive and reads
+  # them afterwards, as listeners on other hosts would cost the server nothing; nothing pinned, so that
+  # --io-threads 2 can send from both cores
+  echo "== fan-out timed by the kernel (listeners' receive timestamps), 1 and 2 I/O threads"
+  gcc -O2 -o "$work/fanout-kernel-time" modstamp-benchmarks/src/main/c/fanout-kernel-time.c
+  for listeners in 10000 100000; do
+    for threads in 1 2; do
+      server_cpus=0,1 serve --memory --io-threads $threads
+      echo "io-threads $threads: $("$work/fanout-kernel-time" $listeners 30 127.0.0.1:$port | tail -1)"
+      stop
+    done
+  done
+  if command -v redis-server >/dev/null; then
+    echo "== the same over two instances sharing one Redis (appendfsync always), listeners spread over both"
+    redis-server --port 16379 --save "" --appendonly yes --appendfsync always --dir "$work" > "$work/redis.log" 2>&1 &
+    redis=$!; sleep 0.5
+    for i in 0 1; do
+      java -jar "$jar" serve --listen 127.0.0.1:$((port + 20 + i)) --redis redis://127.0.0.1:16379/0 > "$work/instance$i.log" 2>&1 &
+      instance[i]=$!
+    done
+    for i in 0 1; do for _ in $(seq 50); do grep -q "listening on udp" "$work/instance$i.log" && break; sleep 0.1; done; done
+    "$work/fanout-kernel-time" 10000 30 127.0.0.1:$((port + 20)) 127.0.0.1:$((port + 21)) | tail -1
+    kill "${instance[@]}" $redis; wait "${instance[@]}" $redis 2>/dev/null || true
+  fi
+fi

@@ -49,13 +49,19 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
         }
         io = io == null ? IoKind.AUTO : io;
         limits = limits == null ? AbuseLimits.defaults() : limits;
-        if (ioThreads < 0 || ioThreads > 64) {
-            throw new IllegalArgumentException("ioThreads must be 0 (one per core) .. 64, not " + ioThreads);
-        }
+        checkIoThreads(ioThreads);
         if (ioThreads > 1 && io == IoKind.NIO) {
             throw new IllegalArgumentException("ioThreads " + ioThreads + " needs epoll (SO_REUSEPORT sockets); "
                     + "with NIO use 1");
         }
+    }
+
+    /** {@code ioThreads} if it is 0 (one per core) .. 64; fails otherwise. */
+    public static int checkIoThreads(int ioThreads) {
+        if (ioThreads < 0 || ioThreads > 64) {
+            throw new IllegalArgumentException("ioThreads must be 0 (one per core) .. 64, not " + ioThreads);
+        }
+        return ioThreads;
     }
 
     public static ServerConfig defaults() {

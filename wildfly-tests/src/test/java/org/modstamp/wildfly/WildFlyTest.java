@@ -59,6 +59,7 @@ class WildFlyTest {
                 "modstamp.listen", "127.0.0.1:" + serverPort,
                 "modstamp.store", "jdbc", // the default DataSource: WildFly's ExampleDS (H2); Payara's tests use SQLite
                 "modstamp.listenerTtl", String.valueOf(LISTENER_TTL),
+                "modstamp.ioThreads", "2", // two SO_REUSEPORT sockets, threads from the ManagedThreadFactory
                 "modstamp.server", "127.0.0.1:" + serverPort,
                 "modstamp.connectionFactories", "java:/eis/ModstampCF"));
         String adapter = "/subsystem=resource-adapters/resource-adapter=modstamp-ra.rar";

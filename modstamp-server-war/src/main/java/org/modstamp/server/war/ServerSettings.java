@@ -79,6 +79,10 @@ public class ServerSettings {
     String broadcastRepeat;
 
     @Inject
+    @ConfigProperty(name = "modstamp.ioThreads", defaultValue = "1")
+    String ioThreads;
+
+    @Inject
     @ConfigProperty(name = "modstamp.admin.hosts", defaultValue = "127.0.0.1,::1")
     String adminHosts;
 
@@ -103,7 +107,7 @@ public class ServerSettings {
                 setting("modstamp.broadcastRepeat", () -> Integer.parseInt(broadcastRepeat.trim())),
                 setting("modstamp.listenerTtl", () -> Duration.ofSeconds(Long.parseLong(listenerTtl.trim()))),
                 setting("modstamp.profile", this::profiles),
-                IoKind.AUTO, 1,
+                IoKind.AUTO, setting("modstamp.ioThreads", () -> ServerConfig.checkIoThreads(Integer.parseInt(ioThreads.trim()))),
                 setting("modstamp.limits", () -> new AbuseLimits(Integer.parseInt(listenersPerAddress.trim()),
                         Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600)));
     }

@@ -20,6 +20,7 @@ class ServerSettingsTest {
         s.listenerTtl = "300";
         s.maxPacketSize = "1300";
         s.broadcastRepeat = "1";
+        s.ioThreads = "1";
         s.adminHosts = "127.0.0.1,::1";
         s.datasource = "java:comp/DefaultDataSource";
         s.redis = "redis://localhost:6379/0";
@@ -76,6 +77,9 @@ class ServerSettingsTest {
         s = defaults();
         s.signalsPerSecond = "0";
         assertFails(s, "modstamp.limits", "signalsPerSecondPerAddress");
+        s = defaults();
+        s.ioThreads = "99";
+        assertFails(s, "modstamp.ioThreads", "0 (one per core) .. 64");
         s = defaults();
         s.adminHosts = "everyone";
         assertFails(s, "modstamp.admin.hosts");
