@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark recorded in BENCHMARKS.md: server pinned to core 0, load generator to core 1, except
-# the latency and kernel-timed fan-out sections (they say why); loopback only. Takes about 8 minutes.
+# the latency and kernel-timed fan-out sections (they say why); loopback only. Takes about 4 minutes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mvn -B -q -DskipTests -pl modstamp-cli,modstamp-benchmarks -am package
