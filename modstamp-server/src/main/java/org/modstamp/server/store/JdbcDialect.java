@@ -26,7 +26,7 @@ enum JdbcDialect {
     final String delete = "DELETE FROM modstamps WHERE modstamp = ?";
 
     JdbcDialect(String valueColumn, String table, String upsert) {
-        this.createTable = "CREATE TABLE " + table;
+        this.createTable = "CREATE TABLE IF NOT EXISTS " + table; // another instance may be creating it too
         this.selectAll = "SELECT modstamp, " + valueColumn + " FROM modstamps";
         this.upsert = upsert;
     }
