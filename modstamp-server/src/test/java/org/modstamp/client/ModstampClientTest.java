@@ -129,7 +129,10 @@ class ModstampClientTest {
         unknown.put("moved", null);
         unknown.put("empty", null);
         Listening listening = client(address, FAST).listen(unknown, first);
-        Thread.sleep(100); // its first answer: values learned silently
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (listening.lastKnown().containsValue(null) && System.nanoTime() < deadline) {
+            Thread.sleep(5); // until its first answers: values learned silently
+        }
         producer.push(Map.of("moved", "2"));
         assertEquals("moved=2", first.next());
         listening.close();
