@@ -147,11 +147,11 @@ public final class JdbcValueStore extends CachedValueStore {
             return;
         }
         try (Connection c = connection; PreparedStatement u = upsert; PreparedStatement d = delete) {
-            if (rollback) {
+            if (rollback && !c.isClosed()) { // a connection the database closed has nothing to roll back
                 c.rollback();
             }
         } catch (SQLException e) {
-            LOG.log(System.Logger.Level.ERROR, (rollback ? "rollback on " : "closing ") + name + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, (rollback ? "rollback on " : "closing ") + name + " failed", e);
         } finally {
             connection = null;
             upsert = null;
