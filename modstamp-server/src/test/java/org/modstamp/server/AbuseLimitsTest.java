@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,10 @@ import org.modstamp.server.engine.DatagramHandler;
 import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.security.Aead;
+import org.modstamp.security.Permission;
+import org.modstamp.security.SecurityProfile;
+import org.modstamp.security.SecurityProfiles;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -62,6 +67,37 @@ class AbuseLimitsTest {
             }
         }
         assertEquals(5, signals, "a burst of 5, then the bucket is empty");
+    }
+
+    @Test
+    void signalsToAListenerWhoseQueriesWereAuthenticatedAreNotCapped() {
+        AbuseLimits limits = new AbuseLimits(1000, 5, 3.0, 600);
+        byte[] key = new byte[32];
+        key[0] = 42;
+        SecurityProfile ops = SecurityProfile.aead("ops", Permission.DEFAULT, key);
+        ServerConfig config = ServerConfig.defaults().withLimits(limits)
+                .withProfiles(new SecurityProfiles(List.of(ops, SecurityProfile.plain(Permission.READ_WRITE))));
+        DatagramHandler handler = new DatagramHandler(config, new MemoryValueStore(), new ListenerRegistry(300),
+                new MutableClock(), new ServerStats());
+        InetSocketAddress plain = new InetSocketAddress("127.0.0.2", 9000);
+        InetSocketAddress sealed = new InetSocketAddress("127.0.0.3", 9000);
+        for (int i = 0; i < 10; i++) {
+            handler.handleOne(plain, ByteBuffer.wrap(datagram(Message.query("r" + i))));
+            byte[] query = datagram(Message.query("r" + i));
+            handler.handleOne(sealed, ByteBuffer.wrap(Aead.seal(ops, Arrays.copyOfRange(query, 1, query.length),
+                    System.currentTimeMillis())));
+        }
+        int toPlain = 0;
+        int toSealed = 0;
+        for (int i = 0; i < 10; i++) {
+            for (OutgoingDatagram out : handler.handleOne(PRODUCER,
+                    ByteBuffer.wrap(datagram(Message.change("r" + i, "x".getBytes()))))) {
+                toPlain += out.recipient().equals(plain) ? 1 : 0;
+                toSealed += out.recipient().equals(sealed) ? 1 : 0;
+            }
+        }
+        assertEquals(5, toPlain, "the plain listener's bucket empties after 5");
+        assertEquals(10, toSealed, "the authenticated listener gets every Signal");
     }
 
     @Test

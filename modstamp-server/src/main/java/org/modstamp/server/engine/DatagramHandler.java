@@ -202,12 +202,14 @@ public final class DatagramHandler {
         int repeat = config.broadcastRepeat();
         long nanos = System.nanoTime();
         registry.forEachListener(id, now, listener -> {
-            if (!signalLimiter.allow(listener.getAddress(), nanos)) {
+            SealedListener sealedFor = sealedListeners.get(listener);
+            // the cap bounds what forged plain Queries can reflect at a victim: an authenticated Query
+            // cannot be forged (nor replayed), so its sender's Signals are not capped
+            if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), nanos)) {
                 stats.signalsRateLimited.incrementAndGet();
                 return;
             }
             stats.signals.incrementAndGet();
-            SealedListener sealedFor = sealedListeners.get(listener);
             for (int i = 0; i < repeat; i++) {
                 batch.outgoing.add(new OutgoingDatagram(listener,
                         sealedFor == null ? signal : seal(sealedFor.profile(), sealedFor.keyIndex(), signal)));
