@@ -9,7 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.modstamp.client.ModstampPusher;
+import org.modstamp.ee.ModstampPusher;
 
 /** Lets the tests drive the transactional beans and read what happened. */
 @Path("pusher")

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
-import org.modstamp.client.ModstampPusher;
+import org.modstamp.ee.ModstampPusher;
 
 /** A CDI bean whose @Transactional methods push and then commit or roll back. */
 @ApplicationScoped

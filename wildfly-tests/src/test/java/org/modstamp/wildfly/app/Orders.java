@@ -3,7 +3,7 @@ package org.modstamp.wildfly.app;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.modstamp.client.ModstampPusher;
+import org.modstamp.ee.ModstampPusher;
 
 /** A transactional service that announces its changes through the pusher. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,9 +25,8 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.modstamp.client.Values;
 import org.modstamp.ra.api.ModstampConnectionFactory;
-import org.modstamp.wire.Ids;
-import org.modstamp.wire.Message;
 
 /**
  * Pushes changes when the data they announce is visible: inside a JTA transaction, after it commits (the
@@ -90,7 +89,7 @@ public class ModstampPusher {
      * values are checked here, so a mistake fails the caller, not the later delivery.
      */
     public void push(Map<String, String> changes) {
-        changes.forEach(ModstampPusher::check);
+        Values.check(changes);
         if (transactions.getTransactionKey() == null) {
             deliver(new LinkedHashMap<>(changes), System.nanoTime());
             return;
@@ -117,14 +116,6 @@ public class ModstampPusher {
 
     public PusherStats.Snapshot stats() {
         return stats.snapshot();
-    }
-
-    private static void check(String id, String value) {
-        Ids.require(id);
-        if (value != null && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Message.MAX_VALUE_LENGTH) {
-            throw new IllegalArgumentException("value of '" + id + "' is over " + Message.MAX_VALUE_LENGTH
-                    + " bytes in UTF-8");
-        }
     }
 
     @SuppressWarnings("unchecked")

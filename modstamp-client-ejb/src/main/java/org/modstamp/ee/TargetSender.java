@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
