@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.it.app.ProbeApplication;
+import org.modstamp.it.pusher.AfterSuccessAnnouncer;
 import org.modstamp.it.pusher.EventsBridge;
 import org.modstamp.it.pusher.Observers;
 import org.modstamp.it.pusher.PusherProbe;
@@ -52,6 +53,7 @@ class PusherTest {
     static WebArchive app() {
         return ShrinkWrap.create(WebArchive.class, "pusher-test.war")
                 .addClasses(TxService.class, TxEjb.class, Observers.class, EventsBridge.class, PusherProbe.class,
+                        AfterSuccessAnnouncer.class, AfterSuccessAnnouncer.Changed.class,
                         ProbeApplication.class)
                 .addAsLibraries(new File("target/modstamp-client-ejb.jar"))
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
@@ -101,6 +103,13 @@ class PusherTest {
         Thread.sleep(100);
         assertEquals("committed", post("cdi/commit?id=pc&value=1"));
         assertEquals("pc=1", seen.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAfterSuccessObserverPushesTheCommittedChange() throws Exception {
+        assertEquals("committed", post("cdi/announce?id=pa&value=1"));
+        assertEquals("1", awaitValue("pa", "1", 10));
+        assertEquals(List.of("1"), CountingProxy.changesOf("pa"));
     }
 
     @Test

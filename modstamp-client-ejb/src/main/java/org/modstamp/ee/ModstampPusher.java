@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.resource.ResourceException;
@@ -58,17 +61,35 @@ public class ModstampPusher {
     @ConfigProperty(name = "modstamp.pusher.deadlineSeconds", defaultValue = "60")
     long deadlineSeconds;
 
+    @Inject
+    @ConfigProperty(name = "modstamp.pusher.shutdownWaitSeconds", defaultValue = "10")
+    long shutdownWaitSeconds;
+
     @Resource
     TransactionSynchronizationRegistry transactions;
 
-    @Resource
-    ManagedExecutorService executor;
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    ExecutorService executor;
 
-    private final ConnectionFactories factories = new ConnectionFactories();
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ScheduledExecutorService scheduler;
+
+    ConnectionFactories factories = new ConnectionFactories();
     private final PusherStats stats = new PusherStats();
     private final ConcurrentLinkedQueue<Delivery> handoff = new ConcurrentLinkedQueue<>();
     private final Map<String, TargetSender> senders = new ConcurrentHashMap<>();
     private final AtomicBoolean dispatching = new AtomicBoolean();
+    private final TaskRunner runner = new TaskRunner() {
+        @Override
+        public void run(Runnable task) {
+            executor.execute(task);
+        }
+
+        @Override
+        public void later(Duration delay, Runnable task) {
+            scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    };
     private List<String> targets;
 
     @PostConstruct
@@ -77,6 +98,27 @@ public class ModstampPusher {
         if (targets.isEmpty()) {
             throw new IllegalStateException("modstamp.connectionFactories names no connection factory");
         }
+        if (deadlineSeconds < 1 || shutdownWaitSeconds < 0) {
+            throw new IllegalStateException("modstamp.pusher.deadlineSeconds must be at least 1 (not " + deadlineSeconds
+                    + ") and modstamp.pusher.shutdownWaitSeconds at least 0 (not " + shutdownWaitSeconds + ")");
+        }
+    }
+
+    /**
+     * The application stops: sends what is still unconfirmed for at most {@code modstamp.pusher.shutdownWaitSeconds},
+     * then logs, as a WARNING, every id it gives up with its value.
+     */
+    @PreDestroy
+    void drain() {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(shutdownWaitSeconds);
+        dispatchQueued();
+        senders.forEach((target, sender) -> {
+            Map<String, String> givenUp = sender.drain(until);
+            if (!givenUp.isEmpty()) {
+                LOG.warning(() -> "modstamp: the application stops; " + target + " did not confirm " + givenUp
+                        + " within " + shutdownWaitSeconds + " s: these changes are not sent");
+            }
+        });
     }
 
     /** Pushes one change (null or "" deletes the id). */
@@ -85,22 +127,40 @@ public class ModstampPusher {
     }
 
     /**
-     * Pushes changes: after the current transaction commits, or at once outside a transaction. Ids and
-     * values are checked here, so a mistake fails the caller, not the later delivery.
+     * Pushes changes: after the current transaction commits, or at once outside a transaction or when the
+     * transaction has committed already (an observer of {@code TransactionPhase.AFTER_SUCCESS}, say). Nothing
+     * is sent for a transaction that is marked for rollback or rolling back. Ids and values are checked here,
+     * so a mistake fails the caller, not the later delivery.
      */
     public void push(Map<String, String> changes) {
         Values.check(changes);
+        Map<String, String> copy = new LinkedHashMap<>(changes);
         if (transactions.getTransactionKey() == null) {
-            deliver(new LinkedHashMap<>(changes), System.nanoTime());
+            deliver(copy, System.nanoTime());
             return;
         }
         int status = transactions.getTransactionStatus();
-        if (status == Status.STATUS_ACTIVE) {
+        switch (status) {
+            case Status.STATUS_ACTIVE -> pendingOfThisTransaction().putAll(copy);
+            case Status.STATUS_MARKED_ROLLBACK, Status.STATUS_ROLLING_BACK, Status.STATUS_ROLLEDBACK ->
+                    LOG.fine(() -> "modstamp: not pushing " + copy.keySet() + ": the transaction rolls back (status "
+                            + status + ")");
+            case Status.STATUS_COMMITTED -> deliver(copy, System.nanoTime());
+            default -> afterThisTransactionOrNow(copy, status);
+        }
+    }
+
+    /**
+     * Preparing, committing, or a status the registry does not tell: wait for the commit if a synchronization
+     * can still be registered, else send now (the transaction is past its point of no return).
+     */
+    private void afterThisTransactionOrNow(Map<String, String> changes, int status) {
+        try {
             pendingOfThisTransaction().putAll(changes);
-        } else {
-            // marked for rollback, or completing: these changes will never be committed
-            LOG.fine(() -> "modstamp: not pushing " + changes.keySet() + ": the transaction will not commit (status "
-                    + status + ")");
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "modstamp: the transaction (status " + status + ") takes no synchronization any "
+                    + "more; pushing " + changes.keySet() + " now", e);
+            deliver(changes, System.nanoTime());
         }
     }
 
@@ -123,7 +183,6 @@ public class ModstampPusher {
         Map<String, String> pending = (Map<String, String>) transactions.getResource(PENDING);
         if (pending == null) {
             Map<String, String> created = new LinkedHashMap<>();
-            transactions.putResource(PENDING, created);
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -138,6 +197,7 @@ public class ModstampPusher {
                     stats.committingThreadSpent(System.nanoTime() - start);
                 }
             });
+            transactions.putResource(PENDING, created);
             pending = created;
         }
         return pending;
@@ -159,13 +219,15 @@ public class ModstampPusher {
     private record Delivery(Map<String, String> changes, long committedAt) {
     }
 
+    /** Starts the dispatcher unless it runs; if the executor refuses it, tries again a second later. */
     private void startDispatcher() {
         if (dispatching.compareAndSet(false, true)) {
             try {
-                executor.execute(this::dispatch);
+                runner.runOrRetry(this::dispatch, TargetSender.RETRY);
             } catch (RejectedExecutionException e) {
                 dispatching.set(false);
-                LOG.log(Level.WARNING, "modstamp: the executor refused the pusher's dispatcher; retried with the next push", e);
+                LOG.log(Level.SEVERE, "modstamp: neither the executor nor the scheduler takes the pusher's "
+                        + "dispatcher; the changes wait for the next push", e);
             }
         }
     }
@@ -175,18 +237,9 @@ public class ModstampPusher {
         try {
             long idleSince = System.nanoTime();
             while (System.nanoTime() - idleSince < DISPATCHER_LINGER.toNanos() && !Thread.currentThread().isInterrupted()) {
-                Delivery delivery = handoff.poll();
-                if (delivery == null) {
+                if (!dispatchQueued()) {
                     LockSupport.parkNanos(DISPATCHER_POLL_NANOS);
                     continue;
-                }
-                for (String target : targets) {
-                    try {
-                        sender(target).offer(delivery.changes(), delivery.committedAt(), executor);
-                    } catch (ResourceException e) {
-                        stats.failed.incrementAndGet();
-                        LOG.log(Level.SEVERE, "modstamp: cannot push " + delivery.changes().keySet() + " to " + target, e);
-                    }
                 }
                 idleSince = System.nanoTime();
             }
@@ -198,12 +251,29 @@ public class ModstampPusher {
         }
     }
 
+    /** Passes every queued delivery to the senders; false when there was none. */
+    private boolean dispatchQueued() {
+        boolean any = false;
+        for (Delivery delivery; (delivery = handoff.poll()) != null; ) {
+            any = true;
+            for (String target : targets) {
+                try {
+                    sender(target).offer(delivery.changes(), delivery.committedAt());
+                } catch (ResourceException e) {
+                    stats.failed.incrementAndGet();
+                    LOG.log(Level.SEVERE, "modstamp: cannot push " + delivery.changes().keySet() + " to " + target, e);
+                }
+            }
+        }
+        return any;
+    }
+
     private TargetSender sender(String target) throws ResourceException {
         TargetSender sender = senders.get(target);
         if (sender == null) {
             ModstampConnectionFactory factory = factories.get(target);
             sender = senders.computeIfAbsent(target,
-                    t -> new TargetSender(t, factory, Duration.ofSeconds(deadlineSeconds), stats));
+                    t -> new TargetSender(t, factory, Duration.ofSeconds(deadlineSeconds), stats, runner));
         }
         return sender;
     }

@@ -3,7 +3,8 @@ package org.modstamp.ee;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,11 +15,14 @@ import org.modstamp.ra.api.ModstampConnectionFactory;
 /**
  * Everything still to be confirmed by one target, the latest value per id, sent by at most one task at a
  * time: a newer commit of an id replaces an older unconfirmed value (so an older value can never be
- * resent after a newer one), and a server that is down holds one managed thread, not one per commit.
+ * resent after a newer one), and a server that is down holds one managed thread, not one per commit. A
+ * task the executor refuses is tried again a second later on the scheduler, never left for the next push.
  */
 final class TargetSender {
     private static final Logger LOG = Logger.getLogger(TargetSender.class.getName());
+    private static final long FIRST_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
+    static final Duration RETRY = Duration.ofSeconds(1);
 
     /** A value waiting for its confirmation, with when it was committed. */
     private record Pending(String value, long committedAt) {
@@ -28,18 +32,24 @@ final class TargetSender {
     private final ModstampConnectionFactory factory;
     private final Duration deadline;
     private final PusherStats stats;
+    private final TaskRunner runner;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private boolean sending;
+    /** Set when the application stops: past {@link #stopAt} (System.nanoTime), a sending loop ends. */
+    private volatile boolean draining;
+    private volatile long stopAt;
 
-    TargetSender(String name, ModstampConnectionFactory factory, Duration deadline, PusherStats stats) {
+    TargetSender(String name, ModstampConnectionFactory factory, Duration deadline, PusherStats stats,
+                 TaskRunner runner) {
         this.name = name;
         this.factory = factory;
         this.deadline = deadline;
         this.stats = stats;
+        this.runner = runner;
     }
 
     /** Adds changes (the latest value of an id wins) and starts a sending task unless one runs. */
-    void offer(Map<String, String> changes, long committedAt, Executor executor) {
+    void offer(Map<String, String> changes, long committedAt) {
         synchronized (this) {
             changes.forEach((id, value) -> {
                 if (pending.put(id, new Pending(value, committedAt)) != null) {
@@ -51,27 +61,27 @@ final class TargetSender {
             }
             sending = true;
         }
+        start();
+    }
+
+    private void start() {
         try {
-            executor.execute(this::send);
+            runner.runOrRetry(this::send, RETRY);
         } catch (RejectedExecutionException e) {
             synchronized (this) {
-                sending = false; // the next offer tries again
+                sending = false; // neither executor takes work: the next offer or the drain tries again
             }
-            LOG.log(Level.WARNING, "modstamp: the executor refused to push to " + name + "; retried with the next push", e);
+            LOG.log(Level.SEVERE, "modstamp: cannot run the push to " + name + " of " + pendingIds()
+                    + " now or later; tried again with the next push", e);
         }
     }
 
     private void send() {
-        long backoff = 50;
+        long backoff = FIRST_BACKOFF_MILLIS;
         while (true) {
-            Map<String, String> batch = new LinkedHashMap<>();
-            synchronized (this) {
-                expire();
-                if (pending.isEmpty()) {
-                    sending = false;
-                    return;
-                }
-                pending.forEach((id, p) -> batch.put(id, p.value()));
+            Map<String, String> batch = nextBatch();
+            if (batch == null) {
+                return;
             }
             Map<String, String> confirmed = Map.of();
             try (ModstampConnection connection = factory.getConnection()) {
@@ -79,32 +89,59 @@ final class TargetSender {
             } catch (Exception e) {
                 LOG.log(Level.FINE, "modstamp: push to " + name + " failed; retrying", e);
             }
-            long now = System.nanoTime();
+            confirm(confirmed);
+            if (!confirmed.isEmpty()) {
+                backoff = FIRST_BACKOFF_MILLIS;
+                continue;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the executor is stopping this task: go on from the scheduler
+                LOG.log(Level.FINE, "modstamp: the push to " + name + " was interrupted; going on in "
+                        + RETRY.toMillis() + " ms", e);
+                retryLater();
+                return;
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+        }
+    }
+
+    /** The values to send now, or null when there is nothing (left) to send and the task ends. */
+    private synchronized Map<String, String> nextBatch() {
+        expire();
+        if (pending.isEmpty() || (draining && System.nanoTime() - stopAt > 0)) {
+            sending = false;
+            notifyAll();
+            return null;
+        }
+        Map<String, String> batch = new LinkedHashMap<>();
+        pending.forEach((id, p) -> batch.put(id, p.value()));
+        return batch;
+    }
+
+    /** Removes what the target confirmed with the value still pending (a newer value stays). */
+    private synchronized void confirm(Map<String, String> confirmed) {
+        long now = System.nanoTime();
+        confirmed.forEach((id, value) -> {
+            Pending p = pending.get(id);
+            if (p != null && Objects.equals(p.value(), value)) {
+                pending.remove(id);
+                stats.confirmedAfter(now - p.committedAt());
+            }
+        });
+    }
+
+    private void retryLater() {
+        try {
+            runner.later(RETRY, this::start);
+        } catch (RejectedExecutionException e) {
             synchronized (this) {
-                for (Map.Entry<String, String> done : confirmed.entrySet()) {
-                    Pending p = pending.get(done.getKey());
-                    if (p != null && java.util.Objects.equals(p.value(), done.getValue())) {
-                        pending.remove(done.getKey());
-                        stats.confirmedAfter(now - p.committedAt());
-                    }
-                }
+                sending = false;
             }
-            if (confirmed.isEmpty()) {
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    synchronized (this) {
-                        stats.failed.addAndGet(pending.size());
-                        pending.clear();
-                        sending = false;
-                    }
-                    return;
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            } else {
-                backoff = 50;
-            }
+            Set<String> ids = pendingIds();
+            LOG.log(ids.isEmpty() ? Level.FINE : Level.WARNING, "modstamp: the scheduler refused to go on with the "
+                    + "push to " + name + " of " + ids + "; tried again with the next push", e);
         }
     }
 
@@ -120,5 +157,44 @@ final class TargetSender {
                     + " s of the commit; giving up");
             return true;
         });
+    }
+
+    /**
+     * For the application's shutdown: sends what is pending until it is confirmed or {@code until}
+     * (System.nanoTime) passes, on the caller's thread if no task is sending (the executors may already be
+     * stopping); then gives up what is left and returns those ids with their values.
+     */
+    Map<String, String> drain(long until) {
+        stopAt = until;
+        draining = true;
+        boolean sendHere;
+        synchronized (this) {
+            sendHere = !sending && !pending.isEmpty();
+            if (sendHere) {
+                sending = true;
+            }
+        }
+        if (sendHere) {
+            send();
+        }
+        synchronized (this) {
+            for (long left; sending && (left = until - System.nanoTime()) > 0; ) {
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            Map<String, String> left = new LinkedHashMap<>();
+            pending.forEach((id, p) -> left.put(id, p.value()));
+            stats.failed.addAndGet(left.size());
+            pending.clear();
+            return left;
+        }
+    }
+
+    private synchronized Set<String> pendingIds() {
+        return Set.copyOf(pending.keySet());
     }
 }

@@ -70,6 +70,13 @@ public class PusherProbe {
     }
 
     @POST
+    @Path("cdi/announce")
+    public String announce(@QueryParam("id") String id, @QueryParam("value") String value) {
+        cdi.announceAndCommit(id, value);
+        return "committed";
+    }
+
+    @POST
     @Path("cdi/twice")
     public String twice(@QueryParam("id") String id, @QueryParam("first") String first,
                         @QueryParam("second") String second) {

@@ -33,6 +33,15 @@ public class TxService {
         pusher.push(id, value);
     }
 
+    @Inject
+    jakarta.enterprise.event.Event<AfterSuccessAnnouncer.Changed> changed;
+
+    /** Fires an event that an AFTER_SUCCESS observer turns into a push, then commits. */
+    @Transactional
+    public void announceAndCommit(String id, String value) {
+        changed.fire(new AfterSuccessAnnouncer.Changed(id, value));
+    }
+
     @Transactional
     public void pushAndRollBack(String id, String value) {
         pusher.push(id, value);
