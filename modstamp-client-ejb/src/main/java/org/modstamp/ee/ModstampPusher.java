@@ -1,6 +1,7 @@
 package org.modstamp.ee;
 
 import java.time.Duration;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -20,7 +22,13 @@ import java.util.logging.Logger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.resource.ResourceException;
 import jakarta.transaction.Status;
@@ -65,6 +73,18 @@ public class ModstampPusher {
     @ConfigProperty(name = "modstamp.pusher.shutdownWaitSeconds", defaultValue = "10")
     long shutdownWaitSeconds;
 
+    @Inject
+    @ConfigProperty(name = "modstamp.pusher.outbox", defaultValue = " ")
+    String outboxDataSource = "";
+
+    @Inject
+    @ConfigProperty(name = "modstamp.pusher.outboxTable", defaultValue = "modstamp_outbox")
+    String outboxTable = "modstamp_outbox";
+
+    @Inject
+    @ConfigProperty(name = "modstamp.pusher.outboxSweepSeconds", defaultValue = "10")
+    long outboxSweepSeconds = 10;
+
     @Resource
     TransactionSynchronizationRegistry transactions;
 
@@ -91,6 +111,10 @@ public class ModstampPusher {
         }
     };
     private List<String> targets;
+    /** The transactional outbox, null without one. */
+    private Outbox outbox;
+    private TargetSender.Confirmations confirmations = (target, id, version) -> { };
+    private ScheduledFuture<?> sweeping;
 
     @PostConstruct
     void configure() {
@@ -102,6 +126,65 @@ public class ModstampPusher {
             throw new IllegalStateException("modstamp.pusher.deadlineSeconds must be at least 1 (not " + deadlineSeconds
                     + ") and modstamp.pusher.shutdownWaitSeconds at least 0 (not " + shutdownWaitSeconds + ")");
         }
+        if (!outboxDataSource.isBlank()) {
+            openOutbox(outboxDataSource.trim());
+        }
+    }
+
+    /** Opens the outbox, creating its table when missing, and starts sweeping it (at once: a crash may have left rows). */
+    private void openOutbox(String dataSourceName) {
+        if (outboxSweepSeconds < 1) {
+            throw new IllegalStateException("modstamp.pusher.outboxSweepSeconds must be at least 1, not " + outboxSweepSeconds);
+        }
+        try {
+            outbox = new Outbox(dataSource(dataSourceName), outboxTable.trim());
+            outbox.createIfMissing();
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new IllegalStateException("modstamp.pusher.outbox=" + dataSourceName + ": cannot use the table "
+                    + outboxTable + ": " + e.getMessage(), e);
+        }
+        confirmations = new OutboxConfirmations(outbox, targets);
+        sweeping = scheduler.scheduleWithFixedDelay(this::sweep, 0, outboxSweepSeconds, TimeUnit.SECONDS);
+        LOG.info(() -> "modstamp: the pusher keeps its changes in the outbox " + outbox.table() + " of "
+                + dataSourceName);
+    }
+
+    /** The DataSource bound at {@code name}; the message names the setting when there is none. */
+    DataSource dataSource(String name) {
+        try {
+            Object found = new InitialContext().lookup(name);
+            if (found instanceof DataSource dataSource) {
+                return dataSource;
+            }
+            throw new IllegalStateException("modstamp.pusher.outbox: " + name + " is " + found + ", not a DataSource");
+        } catch (NamingException e) {
+            throw new IllegalStateException("modstamp.pusher.outbox: no DataSource at " + name, e);
+        }
+    }
+
+    /**
+     * Created at application start (an observer of the application context's start), so that the outbox's first
+     * sweep sends what a crash left before any new push.
+     */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        LOG.fine(() -> "modstamp: pusher ready for " + targets + (outbox == null ? "" : " with its outbox"));
+    }
+
+    /** Sends every outbox row no target confirmed yet (left by a crash, a lost confirmation, or a deadline). */
+    private void sweep() {
+        try {
+            List<Outbox.Row> rows = outbox.unconfirmed();
+            long now = System.nanoTime();
+            for (String target : targets) {
+                TargetSender sender = sender(target);
+                rows.forEach(row -> sender.offerLeftOver(row.id(), row.value(), row.version(), now));
+            }
+            if (!rows.isEmpty()) {
+                LOG.fine(() -> "modstamp: the outbox sweep sends " + rows.size() + " unconfirmed changes");
+            }
+        } catch (SQLException | ResourceException | RuntimeException e) {
+            LOG.log(Level.WARNING, "modstamp: the outbox sweep failed; trying again in " + outboxSweepSeconds + " s", e);
+        }
     }
 
     /**
@@ -110,11 +193,20 @@ public class ModstampPusher {
      */
     @PreDestroy
     void drain() {
+        if (sweeping != null) {
+            sweeping.cancel(false);
+        }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(shutdownWaitSeconds);
         dispatchQueued();
         senders.forEach((target, sender) -> {
             Map<String, String> givenUp = sender.drain(until);
-            if (!givenUp.isEmpty()) {
+            if (givenUp.isEmpty()) {
+                return;
+            }
+            if (outbox != null) {
+                LOG.info(() -> "modstamp: the application stops; " + target + " did not confirm " + givenUp.keySet()
+                        + " yet: they stay in the outbox and are sent after the next start");
+            } else {
                 LOG.warning(() -> "modstamp: the application stops; " + target + " did not confirm " + givenUp
                         + " within " + shutdownWaitSeconds + " s: these changes are not sent");
             }
@@ -136,17 +228,48 @@ public class ModstampPusher {
         Values.check(changes);
         Map<String, String> copy = new LinkedHashMap<>(changes);
         if (transactions.getTransactionKey() == null) {
-            deliver(copy, System.nanoTime());
+            deliver(copy, System.nanoTime(), recordOutsideATransaction(copy));
             return;
         }
         int status = transactions.getTransactionStatus();
         switch (status) {
-            case Status.STATUS_ACTIVE -> pendingOfThisTransaction().putAll(copy);
+            case Status.STATUS_ACTIVE -> afterThisTransaction(copy);
             case Status.STATUS_MARKED_ROLLBACK, Status.STATUS_ROLLING_BACK, Status.STATUS_ROLLEDBACK ->
                     LOG.fine(() -> "modstamp: not pushing " + copy.keySet() + ": the transaction rolls back (status "
                             + status + ")");
-            case Status.STATUS_COMMITTED -> deliver(copy, System.nanoTime());
+            case Status.STATUS_COMMITTED -> deliver(copy, System.nanoTime(), 0);
             default -> afterThisTransactionOrNow(copy, status);
+        }
+    }
+
+    /** Queues the changes for the commit; with an outbox, records them in it, in the caller's transaction. */
+    private void afterThisTransaction(Map<String, String> changes) {
+        TransactionChanges pending = pendingOfThisTransaction();
+        if (outbox != null) {
+            try {
+                outbox.record(changes, pending.version);
+            } catch (SQLException e) {
+                throw new IllegalStateException("modstamp: cannot record " + changes.keySet() + " in the outbox "
+                        + outbox.table() + " (modstamp.pusher.outbox=" + outboxDataSource.trim() + "): "
+                        + e.getMessage(), e);
+            }
+        }
+        pending.values.putAll(changes);
+    }
+
+    /** With an outbox, a push outside a transaction is recorded on its own first (best effort); its version, or 0. */
+    private long recordOutsideATransaction(Map<String, String> changes) {
+        if (outbox == null) {
+            return 0;
+        }
+        long version = FreshValues.nextMicros();
+        try {
+            outbox.record(changes, version);
+            return version;
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "modstamp: cannot record " + changes.keySet() + " in the outbox; sending them "
+                    + "without it", e);
+            return 0;
         }
     }
 
@@ -156,11 +279,11 @@ public class ModstampPusher {
      */
     private void afterThisTransactionOrNow(Map<String, String> changes, int status) {
         try {
-            pendingOfThisTransaction().putAll(changes);
+            afterThisTransaction(changes);
         } catch (IllegalStateException e) {
             LOG.log(Level.FINE, "modstamp: the transaction (status " + status + ") takes no synchronization any "
                     + "more; pushing " + changes.keySet() + " now", e);
-            deliver(changes, System.nanoTime());
+            deliver(changes, System.nanoTime(), 0);
         }
     }
 
@@ -178,11 +301,16 @@ public class ModstampPusher {
         return stats.snapshot();
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, String> pendingOfThisTransaction() {
-        Map<String, String> pending = (Map<String, String>) transactions.getResource(PENDING);
+    /** What one transaction pushed: the last value of each id, and its outbox version. */
+    private static final class TransactionChanges {
+        final Map<String, String> values = new LinkedHashMap<>();
+        final long version = FreshValues.nextMicros();
+    }
+
+    private TransactionChanges pendingOfThisTransaction() {
+        TransactionChanges pending = (TransactionChanges) transactions.getResource(PENDING);
         if (pending == null) {
-            Map<String, String> created = new LinkedHashMap<>();
+            TransactionChanges created = new TransactionChanges();
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -192,7 +320,7 @@ public class ModstampPusher {
                 public void afterCompletion(int status) {
                     long start = System.nanoTime();
                     if (status == Status.STATUS_COMMITTED) {
-                        deliver(created, start);
+                        deliver(created.values, start, outbox == null ? 0 : created.version);
                     }
                     stats.committingThreadSpent(System.nanoTime() - start);
                 }
@@ -207,16 +335,16 @@ public class ModstampPusher {
      * Hands the changes over: the caller (the committing thread) only adds to a lock-free queue (no system
      * call, no thread wake-up); a dispatcher on a managed thread passes them to each target's sender.
      */
-    private void deliver(Map<String, String> changes, long committedAt) {
+    private void deliver(Map<String, String> changes, long committedAt, long version) {
         if (changes.isEmpty()) {
             return;
         }
         stats.queued.addAndGet((long) changes.size() * targets.size());
-        handoff.add(new Delivery(changes, committedAt));
+        handoff.add(new Delivery(changes, committedAt, version));
         startDispatcher();
     }
 
-    private record Delivery(Map<String, String> changes, long committedAt) {
+    private record Delivery(Map<String, String> changes, long committedAt, long version) {
     }
 
     /** Starts the dispatcher unless it runs; if the executor refuses it, tries again a second later. */
@@ -258,7 +386,7 @@ public class ModstampPusher {
             any = true;
             for (String target : targets) {
                 try {
-                    sender(target).offer(delivery.changes(), delivery.committedAt());
+                    sender(target).offer(delivery.changes(), delivery.committedAt(), delivery.version());
                 } catch (ResourceException e) {
                     stats.failed.incrementAndGet();
                     LOG.log(Level.SEVERE, "modstamp: cannot push " + delivery.changes().keySet() + " to " + target, e);
@@ -273,7 +401,7 @@ public class ModstampPusher {
         if (sender == null) {
             ModstampConnectionFactory factory = factories.get(target);
             sender = senders.computeIfAbsent(target,
-                    t -> new TargetSender(t, factory, Duration.ofSeconds(deadlineSeconds), stats, runner));
+                    t -> new TargetSender(t, factory, Duration.ofSeconds(deadlineSeconds), stats, runner, confirmations));
         }
         return sender;
     }

@@ -24,8 +24,13 @@ final class TargetSender {
     private static final long MAX_BACKOFF_MILLIS = 2_000;
     static final Duration RETRY = Duration.ofSeconds(1);
 
-    /** A value waiting for its confirmation, with when it was committed. */
-    private record Pending(String value, long committedAt) {
+    /** A value waiting for its confirmation, with when it was committed and its outbox version (0: none). */
+    private record Pending(String value, long committedAt, long version) {
+    }
+
+    /** Told of each confirmation of a value that has an outbox version. */
+    interface Confirmations {
+        void confirmed(String target, String id, long version);
     }
 
     private final String name;
@@ -33,6 +38,7 @@ final class TargetSender {
     private final Duration deadline;
     private final PusherStats stats;
     private final TaskRunner runner;
+    private final Confirmations confirmations;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private boolean sending;
     /** Set when the application stops: past {@link #stopAt} (System.nanoTime), a sending loop ends. */
@@ -40,28 +46,58 @@ final class TargetSender {
     private volatile long stopAt;
 
     TargetSender(String name, ModstampConnectionFactory factory, Duration deadline, PusherStats stats,
-                 TaskRunner runner) {
+                 TaskRunner runner, Confirmations confirmations) {
         this.name = name;
+        this.confirmations = confirmations;
         this.factory = factory;
         this.deadline = deadline;
         this.stats = stats;
         this.runner = runner;
     }
 
-    /** Adds changes (the latest value of an id wins) and starts a sending task unless one runs. */
-    void offer(Map<String, String> changes, long committedAt) {
+    /**
+     * Adds changes (the latest value of an id wins) and starts a sending task unless one runs. {@code version}
+     * is their outbox version, 0 without an outbox.
+     */
+    void offer(Map<String, String> changes, long committedAt, long version) {
         synchronized (this) {
             changes.forEach((id, value) -> {
-                if (pending.put(id, new Pending(value, committedAt)) != null) {
+                if (pending.put(id, new Pending(value, committedAt, version)) != null) {
                     stats.superseded.incrementAndGet();
                 }
             });
-            if (sending) {
+            if (!startSending()) {
                 return;
             }
-            sending = true;
         }
         start();
+    }
+
+    /**
+     * Adds a row left in the outbox unless a newer version of its id is pending already (sent by the sweep,
+     * after a crash or when a confirmation was lost).
+     */
+    void offerLeftOver(String id, String value, long version, long now) {
+        synchronized (this) {
+            Pending current = pending.get(id);
+            if (current != null && current.version() >= version) {
+                return;
+            }
+            pending.put(id, new Pending(value, now, version));
+            if (!startSending()) {
+                return;
+            }
+        }
+        start();
+    }
+
+    /** Whether the caller starts the sending task (none runs yet); the caller holds the lock. */
+    private boolean startSending() {
+        if (sending) {
+            return false;
+        }
+        sending = true;
+        return true;
     }
 
     private void start() {
@@ -120,16 +156,26 @@ final class TargetSender {
         return batch;
     }
 
-    /** Removes what the target confirmed with the value still pending (a newer value stays). */
-    private synchronized void confirm(Map<String, String> confirmed) {
-        long now = System.nanoTime();
-        confirmed.forEach((id, value) -> {
-            Pending p = pending.get(id);
-            if (p != null && Objects.equals(p.value(), value)) {
-                pending.remove(id);
-                stats.confirmedAfter(now - p.committedAt());
-            }
-        });
+    /**
+     * Removes what the target confirmed with the value still pending (a newer value stays), and tells the
+     * outbox the versions confirmed.
+     */
+    private void confirm(Map<String, String> confirmed) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            confirmed.forEach((id, value) -> {
+                Pending p = pending.get(id);
+                if (p != null && Objects.equals(p.value(), value)) {
+                    pending.remove(id);
+                    stats.confirmedAfter(now - p.committedAt());
+                    if (p.version() != 0) {
+                        versions.put(id, p.version());
+                    }
+                }
+            });
+        }
+        versions.forEach((id, version) -> confirmations.confirmed(name, id, version));
     }
 
     private void retryLater() {

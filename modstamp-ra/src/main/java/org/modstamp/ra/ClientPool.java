@@ -2,6 +2,7 @@ package org.modstamp.ra;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,20 +57,33 @@ public final class ClientPool implements AutoCloseable {
         return config;
     }
 
-    /** The client for {@code server} ("host:port", port 1415 by default), opened on first use. */
+    /**
+     * The client for {@code server} ("host:port", port 1415 by default), opened on first use. The name is
+     * resolved at each call, and clients are kept per address: when the name moves to another address, the
+     * caller gets a client for the new one.
+     */
     public ModstampClient client(String server) throws IOException {
         if (closed) {
             throw new IOException("the modstamp resource adapter is stopped");
         }
-        HostPort hostPort = HostPort.parse(server, 1415);
-        String key = hostPort.toString();
+        InetSocketAddress address = resolve(server);
         try {
             // a client whose loop died is replaced, so that one failure does not silence a server for good
-            return byServer.compute(key, (k, existing) ->
-                    existing == null || existing.isClosed() ? open(hostPort.resolve()) : existing);
-        } catch (IllegalStateException | IllegalArgumentException e) {
+            return byServer.compute(address.toString(), (k, existing) ->
+                    existing == null || existing.isClosed() ? open(address) : existing);
+        } catch (IllegalStateException e) {
             throw new IOException(e.getMessage(), e.getCause());
         }
+    }
+
+    /** The address {@code server} ("host:port") has now; UnknownHostException when its name does not resolve. */
+    public static InetSocketAddress resolve(String server) throws UnknownHostException {
+        HostPort hostPort = HostPort.parse(server, HostPort.DEFAULT_PORT);
+        InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve host '" + hostPort.host() + "' of " + server);
+        }
+        return address;
     }
 
     private ModstampClient open(InetSocketAddress server) {

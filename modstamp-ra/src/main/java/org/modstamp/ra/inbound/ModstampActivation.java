@@ -2,6 +2,8 @@ package org.modstamp.ra.inbound;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,7 @@ import jakarta.resource.spi.work.WorkManager;
 import org.modstamp.client.ChangeHandler;
 import org.modstamp.client.Listening;
 import org.modstamp.client.ModstampClient;
+import org.modstamp.net.HostPort;
 import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
@@ -78,18 +81,29 @@ public final class ModstampActivation {
     private int delivering;
     private boolean deliveryScheduled;
     private volatile boolean stopped;
+    /** The running listen; null until the server's name first resolved. Replaced on the timer's thread only. */
     private volatile Listening listening;
-    private ClientPool clients;
+    /** The address the listen talks to. */
+    private volatile InetSocketAddress listeningTo;
+    /** What the first listen starts from: the committed values with resume, else nothing known. */
+    private final Map<String, String> startFrom;
+    private final ClientPool clients;
+    private TimerTask following;
 
-    private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, WorkManager workManager,
-                               Timer timer, String server, CommittedValues committed) {
+    private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, ClientPool clients,
+                               WorkManager workManager, Timer timer, CommittedValues committed) {
         this.factory = factory;
         this.bean = beanName(factory);
         this.spec = spec;
+        this.clients = clients;
         this.workManager = workManager;
         this.timer = timer;
-        this.server = server;
+        this.server = HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT).toString();
         this.committed = committed;
+        Map<String, String> known = new LinkedHashMap<>();
+        Map<String, String> before = committed == null ? Map.of() : committed.values();
+        spec.ids().forEach(id -> known.put(id, before.get(id)));
+        this.startFrom = known;
     }
 
     /** The bean's class name, or the container's activation name when it does not tell the class. */
@@ -99,23 +113,55 @@ public final class ModstampActivation {
 
     /**
      * Starts listening for the bean; never waits for the network. With a {@code stateDirectory} (null without
-     * resume), the values the bean committed before are kept there, and the listen starts from them.
+     * resume), the values the bean committed before are kept there, and the listen starts from them. A server
+     * name that does not resolve yet is tried again every second (the activation succeeds); once listening,
+     * the name is resolved again every query interval, and the listen follows it to a new address.
      */
     public static ModstampActivation start(MessageEndpointFactory factory, ModstampActivationSpec spec,
                                            ClientPool clients, WorkManager workManager, Timer timer,
                                            Path stateDirectory) throws IOException {
         CommittedValues committed = stateDirectory == null ? null : committedValues(stateDirectory, factory);
-        ModstampClient client = clients.client(spec.getServer());
-        ModstampActivation activation = new ModstampActivation(factory, spec, workManager, timer,
-                client.server().getHostString() + ":" + client.server().getPort(), committed);
-        activation.clients = clients;
-        Map<String, String> known = new LinkedHashMap<>();
-        Map<String, String> before = committed == null ? Map.of() : committed.values();
-        spec.ids().forEach(id -> known.put(id, before.get(id)));
-        activation.listening = activation.listenOn(client, known);
-        LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server
-                + (committed == null ? "" : " resuming from " + committed.file()));
+        ModstampActivation activation = new ModstampActivation(factory, spec, clients, workManager, timer, committed);
+        try {
+            activation.listenOn(clients.client(spec.getServer()), activation.startFrom);
+            LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server
+                    + " (" + activation.listeningTo + ")"
+                    + (committed == null ? "" : ", resuming from " + committed.file()));
+        } catch (UnknownHostException e) {
+            LOG.warning(() -> "modstamp: " + activation.bean + " cannot listen to " + spec.ids() + " yet: "
+                    + e.getMessage() + "; trying again every " + RETRY.toSeconds() + " s");
+            activation.later(RETRY, activation::relisten);
+        }
+        activation.followTheName();
         return activation;
+    }
+
+    /** Every query interval, resolves the server's name again and listens on the new address if it moved. */
+    private void followTheName() {
+        long period = Duration.ofSeconds(spec.getQueryInterval()).toMillis();
+        following = new TimerTask() {
+            @Override
+            public void run() {
+                try {
+                    InetSocketAddress now = ClientPool.resolve(spec.getServer());
+                    if (listening != null && !now.equals(listeningTo) && !stopped) {
+                        LOG.info(() -> "modstamp: " + server + " now resolves to " + now + " (was " + listeningTo
+                                + "); " + bean + " listens there");
+                        relisten();
+                    }
+                } catch (UnknownHostException e) {
+                    LOG.log(Level.FINE, "modstamp: " + server + " does not resolve now; " + bean
+                            + " keeps listening on " + listeningTo, e);
+                } catch (RuntimeException e) { // a TimerTask that throws would end the adapter's timer
+                    LOG.log(Level.SEVERE, "modstamp: following the address of " + server + " failed", e);
+                }
+            }
+        };
+        try {
+            timer.schedule(following, period, period);
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "modstamp: the adapter's timer is stopped", e);
+        }
     }
 
     private static CommittedValues committedValues(Path directory, MessageEndpointFactory factory) throws IOException {
@@ -127,28 +173,37 @@ public final class ModstampActivation {
         }
     }
 
-    private Listening listenOn(ModstampClient client, Map<String, String> lastKnown) {
-        return client.listen(lastKnown, new Handler(), spec.deliversInitialValues(),
+    private void listenOn(ModstampClient client, Map<String, String> lastKnown) {
+        listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues(),
                 Duration.ofSeconds(spec.getQueryInterval()));
+        listeningTo = client.server();
     }
 
     /**
-     * The client under this listen died: listen again on its replacement, retrying every second, from the
-     * values the dead listen knew, so that a change made while no client was listening is delivered too.
+     * Listens (again) on the client for the server's current address, retrying every second: after its client
+     * died, when its name moved, or when it did not resolve at first. The new listen starts from the values the
+     * old one knew, so that a change made while nobody listened is delivered too. Runs on the timer's thread.
      */
     private void relisten() {
         if (stopped) {
             return;
         }
         try {
-            listening = listenOn(clients.client(spec.getServer()), listening.lastKnown());
+            Listening previous = listening;
+            ModstampClient client = clients.client(spec.getServer());
+            if (previous != null) {
+                previous.close();
+            }
+            listenOn(client, previous == null ? startFrom : previous.lastKnown());
             if (stopped) { // stop() ran meanwhile and closed the listen before this one
                 listening.close();
                 return;
             }
-            LOG.info(() -> "modstamp: " + bean + " listens again to " + spec.ids());
+            LOG.info(() -> "modstamp: " + bean + " listens " + (previous == null ? "" : "again ") + "to " + spec.ids()
+                    + " on " + server + " (" + listeningTo + ")");
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen again yet", e);
+            LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen to " + server + " yet; trying again in "
+                    + RETRY.toSeconds() + " s", e);
             later(RETRY, this::relisten);
         }
     }
@@ -162,6 +217,9 @@ public final class ModstampActivation {
     /** Stops listening and drops the queued changes; returns at once. */
     public void beginStop() {
         stopped = true;
+        if (following != null) {
+            following.cancel();
+        }
         if (listening != null) {
             listening.close();
         }

@@ -60,7 +60,7 @@ public class ModstampActivationSpec implements ActivationSpec {
             throw new InvalidPropertyException("modstamp activation: property 'server' is required (host:port)");
         }
         try {
-            HostPort.parse(server, 1415);
+            HostPort.parse(server, HostPort.DEFAULT_PORT);
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("modstamp activation: property 'server': " + e.getMessage());
         }
