@@ -27,6 +27,12 @@ import org.modstamp.server.store.MemoryValueStore;
 class NameResolutionTest {
     private static final Path HOSTS = Path.of(System.getProperty("jdk.net.hosts.file"));
 
+    static {
+        // the JDK's security properties (10 s for failed lookups) outrank the command line's sun.net.inetaddr.*
+        java.security.Security.setProperty("networkaddress.cache.ttl", "0");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
     private static void hosts(String lines) throws Exception {
         Files.writeString(HOSTS, "127.0.0.1 localhost\n" + lines);
     }
