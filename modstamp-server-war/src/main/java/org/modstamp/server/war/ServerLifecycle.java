@@ -10,6 +10,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ServiceUnavailableException;
 
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.MonotonicClock;
@@ -70,6 +71,15 @@ public class ServerLifecycle {
         ModstampServer running = server;
         if (running == null) {
             throw new IllegalStateException("the modstamp server is not running");
+        }
+        return running;
+    }
+
+    /** The running server; 503 Service Unavailable for an API request while it is not running. */
+    public ModstampServer running() {
+        ModstampServer running = server;
+        if (running == null) {
+            throw new ServiceUnavailableException("the modstamp server is not running");
         }
         return running;
     }

@@ -1,0 +1,42 @@
+package org.modstamp.server.war;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerStats;
+
+/**
+ * The server's counters, open to anyone who reaches HTTP (no value, no listener address). Under
+ * {@code /api/status}, so that an id named "status" stays readable under {@code /api/modstamps}.
+ */
+@Path("status")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusResource {
+    @Inject
+    ServerLifecycle lifecycle;
+
+    @GET
+    public Map<String, Object> status() throws Exception {
+        ModstampServer server = lifecycle.running();
+        ServerStats stats = server.stats();
+        Map<String, Object> status = new LinkedHashMap<>();
+        InetSocketAddress bound = server.localAddress();
+        status.put("listen", bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        status.put("ids", server.size());
+        status.put("datagramsIn", stats.datagramsIn.get());
+        status.put("datagramsOut", stats.datagramsOut.get());
+        status.put("queries", stats.queries.get());
+        status.put("changes", stats.changes.get());
+        status.put("signals", stats.signals.get());
+        status.put("dropped", stats.droppedMalformed.get() + stats.droppedNoPermission.get() + stats.droppedOther.get());
+        return status;
+    }
+}
