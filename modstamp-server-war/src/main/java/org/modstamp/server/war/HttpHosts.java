@@ -22,7 +22,7 @@ public final class HttpHosts {
     }
 
     /** From {@code modstamp.http.hosts}: names separated by commas, {@code *} for any, blank for the defaults. */
-    static HttpHosts parse(String setting) throws UnknownHostException {
+    static HttpHosts parse(String setting) {
         Set<String> names = new TreeSet<>();
         Arrays.stream(setting.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
@@ -31,12 +31,21 @@ public final class HttpHosts {
         }
         if (names.isEmpty()) {
             names.addAll(Set.of("localhost", "127.0.0.1", "::1", "[::1]"));
-            InetAddress self = InetAddress.getLocalHost();
-            names.add(self.getHostName().toLowerCase(Locale.ROOT));
-            names.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
-            names.add(self.getHostAddress());
+            try {
+                InetAddress self = InetAddress.getLocalHost();
+                names.add(self.getHostName().toLowerCase(Locale.ROOT));
+                names.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
+                names.add(self.getHostAddress());
+            } catch (UnknownHostException e) { // this machine's name does not resolve: the loopback names remain
+                names.add(hostName());
+            }
         }
         return new HttpHosts(Set.copyOf(names), false);
+    }
+
+    private static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        return name == null ? "localhost" : name.toLowerCase(Locale.ROOT);
     }
 
     /** Whether a request whose Host header is {@code host} (with or without its port) is answered. */

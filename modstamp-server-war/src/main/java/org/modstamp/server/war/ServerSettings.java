@@ -177,8 +177,15 @@ public class ServerSettings {
      * names and this machine's own; {@code *} for any (then DNS rebinding is not stopped).
      */
     public HttpHosts httpHosts() {
-        return setting("modstamp.http.hosts", () -> HttpHosts.parse(httpHosts));
+        HttpHosts hosts = parsedHttpHosts;
+        if (hosts == null) { // parsed once: it looks this machine's names up
+            hosts = setting("modstamp.http.hosts", () -> HttpHosts.parse(httpHosts));
+            parsedHttpHosts = hosts;
+        }
+        return hosts;
     }
+
+    private volatile HttpHosts parsedHttpHosts;
 
     private SecurityProfiles profiles() throws IOException {
         if (!profileInline.isBlank()) {
