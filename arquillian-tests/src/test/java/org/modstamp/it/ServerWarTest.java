@@ -198,6 +198,26 @@ class ServerWarTest {
         assertTrue(status.body().contains("\"value\":\"an id like any other\""), status.body());
     }
 
+    /** Every metric the Grafana dashboard in the repository plots is exported under that name. */
+    @Test
+    void theGrafanaDashboardUsesMetricsTheServerExports() throws Exception {
+        client.get(List.of("g1")); // a query, so that every counter and timer has been touched at least once
+        client.push(Map.of("g1", "1"));
+        String dashboard = java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "modstamp-server-war", "src", "main", "grafana", "modstamp-dashboard.json"));
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("modstamp_[a-z_]+").matcher(dashboard);
+        while (names.find()) {
+            used.add(names.group());
+        }
+        assertTrue(used.size() >= 15, "the dashboard plots the server's metrics: " + used);
+        String metrics = http("GET", root("/metrics"), null).body();
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics.txt"), metrics);
+        List<String> missing = used.stream().filter(name -> metrics.lines().noneMatch(l -> l.startsWith(name + "{")
+                || l.startsWith(name + " "))).toList();
+        assertEquals(List.of(), missing, "metrics the dashboard uses but /metrics lacks (see target/metrics.txt)");
+    }
+
     @Test
     void healthAndMetricsAnswerAndTheCountersMove() throws Exception {
         HttpResponse<String> health = http("GET", root("/health"), null);
@@ -218,6 +238,10 @@ class ServerWarTest {
         String dom = chromium("--dump-dom", url);
         assertTrue(dom.contains("<td>page.check</td>") && dom.contains("<td>shown-on-the-page</td>"),
                 "the rendered page lists the id and its value: " + dom);
+        assertTrue(dom.matches("(?s).*data-series=\"queries\" data-points=\"[1-9][0-9]*\".*"),
+                "a chart of the queries with data points: " + dom);
+        assertTrue(dom.contains("<dt>store</dt>") && dom.contains("<dt>storeReachable</dt><dd>true</dd>"),
+                "the store and its state: " + dom);
         chromium("--screenshot=" + java.nio.file.Path.of("target", "status-page.png").toAbsolutePath(),
                 "--window-size=1000,700", url);
         assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("target", "status-page.png")) > 1000);

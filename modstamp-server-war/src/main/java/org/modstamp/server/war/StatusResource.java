@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 
 /**
@@ -22,6 +23,12 @@ import org.modstamp.server.ServerStats;
 public class StatusResource {
     @Inject
     ServerLifecycle lifecycle;
+
+    @Inject
+    ServerSettings settings;
+
+    @Inject
+    TrafficHistory history;
 
     @GET
     public Map<String, Object> status() throws Exception {
@@ -37,6 +44,39 @@ public class StatusResource {
         status.put("changes", stats.changes.get());
         status.put("signals", stats.signals.get());
         status.put("dropped", stats.droppedMalformed.get() + stats.droppedNoPermission.get() + stats.droppedOther.get());
+        status.put("setup", setup(server));
         return status;
+    }
+
+    /** What the server runs with, at a glance: never a key, a password or a value. */
+    private Map<String, Object> setup(ModstampServer server) throws Exception {
+        Map<String, Object> setup = new LinkedHashMap<>();
+        setup.put("version", getClass().getPackage().getImplementationVersion() == null ? "development"
+                : getClass().getPackage().getImplementationVersion());
+        setup.put("uptimeSeconds", (System.currentTimeMillis() - lifecycle.startedAt()) / 1000);
+        setup.put("store", settings.describeStore());
+        setup.put("storeReachable", storeReachable(server));
+        ServerConfig config = lifecycle.config();
+        setup.put("ioThreads", config.ioThreads());
+        setup.put("profiles", config.profiles().entries().stream().map(Object::toString).toList());
+        setup.put("limits", config.limits().toString());
+        return setup;
+    }
+
+    private static boolean storeReachable(ModstampServer server) {
+        try {
+            server.checkStore();
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The traffic of the last 15 minutes, per second, oldest first (no values, no addresses: open to all). */
+    @GET
+    @Path("history")
+    public Map<String, Object> history() {
+        lifecycle.running();
+        return history.snapshot();
     }
 }
