@@ -1,6 +1,5 @@
 package org.modstamp.server.store;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageDecoder;
@@ -19,7 +17,7 @@ import org.modstamp.wire.MessageEncoder;
 
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.util.Pool;
 
 /**
  * Values in Redis, shared by every server instance configured with the same Redis and key prefix: a hash
@@ -50,40 +48,58 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             return #ARGV
             """).getBytes(StandardCharsets.UTF_8);
 
+    private final RedisSettings settings;
     private final String uri;
-    private final JedisPool pool;
+    private final Pool<Jedis> pool;
     private final byte[] hash;
     private final byte[] channel;
     private volatile boolean closed;
     private volatile Jedis subscriberConnection;
     private Thread subscriber;
 
-    private RedisValueStore(String uri, JedisPool pool, String prefix) {
-        this.uri = uri;
+    private RedisValueStore(RedisSettings settings, Pool<Jedis> pool) {
+        this.settings = settings;
+        this.uri = settings.redactedUri();
         this.pool = pool;
-        this.hash = (prefix + "values").getBytes(StandardCharsets.UTF_8);
-        this.channel = (prefix + "changes").getBytes(StandardCharsets.UTF_8);
+        this.hash = (settings.prefix() + "values").getBytes(StandardCharsets.UTF_8);
+        this.channel = (settings.prefix() + "changes").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Connects to {@code uri} ({@code redis://host:port/db}) and loads the values under {@code prefix}. */
+    /** Connects to {@code uri} (any form {@link RedisSettings#parse} takes) and loads the values under {@code prefix}. */
     public static RedisValueStore open(String uri, String prefix) throws StoreException {
-        JedisPool pool;
+        RedisSettings settings;
         try {
-            GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-            config.setMaxTotal(8);
-            config.setTestOnBorrow(false);
-            pool = new JedisPool(config, URI.create(uri), 2_000);
-        } catch (RuntimeException e) {
-            throw new StoreException("bad Redis URI " + uri + ": " + e.getMessage(), e);
+            settings = RedisSettings.parse(uri).withPrefix(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(e.getMessage(), e);
         }
-        RedisValueStore store = new RedisValueStore(uri, pool, prefix);
+        return open(settings);
+    }
+
+    /** Connects as {@code settings} say (through the sentinels, if named) and loads the values. */
+    public static RedisValueStore open(RedisSettings settings) throws StoreException {
+        Pool<Jedis> pool;
+        try {
+            pool = RedisConnections.pool(settings);
+        } catch (RuntimeException | java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new StoreException("cannot connect to Redis " + settings.redactedUri() + ": "
+                    + RedisConnections.explain(settings, e), e);
+        }
+        RedisValueStore store = new RedisValueStore(settings, pool);
         try {
             store.loadAll().forEach(store.cache::put);
+            LOG.log(System.Logger.Level.INFO, "values in Redis " + settings);
             return store;
         } catch (RuntimeException e) {
             pool.close();
-            throw new StoreException("cannot read the values from Redis " + uri + ": " + e.getMessage(), e);
+            throw new StoreException("cannot read the values from Redis " + settings.redactedUri() + ": "
+                    + RedisConnections.explain(settings, e), e);
         }
+    }
+
+    /** Where the values are, for logs and the status page: never with the password. */
+    public RedisSettings settings() {
+        return settings;
     }
 
     private Map<String, byte[]> loadAll() {
@@ -108,7 +124,21 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         });
         args.add(MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
         try (Jedis jedis = pool.getResource()) {
-            jedis.eval(STORE_AND_PUBLISH, List.of(hash, channel), args);
+            try {
+                jedis.eval(STORE_AND_PUBLISH, List.of(hash, channel), args);
+                if (settings.replicas() > 0) {
+                    long acknowledged = jedis.waitReplicas(settings.replicas(), settings.replicasTimeout().toMillis());
+                    if (acknowledged < settings.replicas()) {
+                        throw new StoreException(changes.size() + " change(s) stored in Redis " + uri + " but only "
+                                + acknowledged + " of " + settings.replicas() + " replica(s) acknowledged them within "
+                                + settings.replicasTimeout().toMillis() + " ms: not confirmed", null);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // READONLY from a demoted primary, a dead socket...: never hand this connection out again
+                jedis.getConnection().setBroken();
+                throw e;
+            }
         } catch (RuntimeException e) {
             throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri + ": "
                     + e.getMessage(), e);

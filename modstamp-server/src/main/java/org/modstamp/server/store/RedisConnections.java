@@ -1,0 +1,118 @@
+package org.modstamp.server.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisSentinelPool;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.util.Pool;
+
+/** Builds the jedis pool for {@link RedisSettings}: one Redis, or the primary the sentinels name. */
+final class RedisConnections {
+    private static final int CONNECT_MILLIS = 2_000;
+
+    private RedisConnections() {
+    }
+
+    /**
+     * A pool of connections to the primary. Through sentinels, jedis follows {@code +switch-master}: after a
+     * failover new connections go to the promoted replica.
+     */
+    static Pool<Jedis> pool(RedisSettings settings) throws IOException, GeneralSecurityException {
+        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
+        config.setMaxTotal(8);
+        config.setTestOnBorrow(false);
+        DefaultJedisClientConfig.Builder data = base(settings)
+                // a WAIT must be answered before the socket gives up on it
+                .socketTimeoutMillis(CONNECT_MILLIS + (int) settings.replicasTimeout().toMillis())
+                .database(settings.database());
+        if (settings.user() != null) {
+            data.user(settings.user());
+        }
+        if (settings.password() != null) {
+            data.password(settings.password());
+        }
+        if (settings.topology() == RedisSettings.Topology.STANDALONE) {
+            RedisSettings.Node node = settings.nodes().get(0);
+            return new JedisPool(config, new HostAndPort(node.host(), node.port()), data.build());
+        }
+        Set<HostAndPort> sentinels = new LinkedHashSet<>();
+        settings.nodes().forEach(n -> sentinels.add(new HostAndPort(n.host(), n.port())));
+        JedisClientConfig sentinelConfig = base(settings).socketTimeoutMillis(CONNECT_MILLIS).build();
+        return new JedisSentinelPool(settings.primaryName(), sentinels, config, data.build(), sentinelConfig);
+    }
+
+    private static DefaultJedisClientConfig.Builder base(RedisSettings settings)
+            throws IOException, GeneralSecurityException {
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(CONNECT_MILLIS).clientName("modstamp");
+        if (settings.tls()) {
+            SSLParameters parameters = new SSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            builder.ssl(true).sslParameters(parameters).sslSocketFactory(sslContext(settings).getSocketFactory());
+        }
+        return builder;
+    }
+
+    private static SSLContext sslContext(RedisSettings settings) throws IOException, GeneralSecurityException {
+        if (settings.truststore() == null) {
+            return SSLContext.getDefault();
+        }
+        KeyStore trusted;
+        byte[] content = Files.readAllBytes(settings.truststore());
+        if (new String(content, 0, Math.min(content.length, 4096), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("-----BEGIN CERTIFICATE-----")) {
+            trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            int i = 0;
+            try (InputStream in = Files.newInputStream(settings.truststore())) {
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("ca-" + i++, certificate);
+                }
+            }
+        } else {
+            trusted = KeyStore.getInstance(settings.truststore().toFile(), (char[]) null);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A message for a failure to connect or read, naming what to check. Never contains the password. */
+    static String explain(RedisSettings settings, Exception e) {
+        Throwable access = e;
+        while (access != null && !(access instanceof JedisAccessControlException)) {
+            access = access.getCause();
+        }
+        if (access != null) {
+            return "Redis refused the credentials of " + (settings.user() == null ? "the default user"
+                    : "user '" + settings.user() + "'") + (settings.hasPassword() ? "" : " (no password was given)")
+                    + ": " + access.getMessage();
+        }
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            message.append(" (").append(cause.getMessage()).append(')');
+        }
+        return message.toString();
+    }
+}
