@@ -109,9 +109,20 @@ final class RedisConnections {
                     : "user '" + settings.user() + "'") + (settings.hasPassword() ? "" : " (no password was given)")
                     + ": " + access.getMessage();
         }
+        Throwable deepest = e;
         StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            message.append(" (").append(cause.getMessage()).append(')');
+        for (Throwable cause = e.getCause(); cause != null && cause != deepest; cause = cause.getCause()) {
+            deepest = cause;
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(" (").append(cause.getMessage()).append(')');
+            }
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+                return "the TLS handshake failed (" + deepest.getMessage() + "): trust the CA of the server's "
+                        + "certificate (--redis-truststore, modstamp.redis.truststore) and check that the certificate "
+                        + "names the host of the URI";
+            }
         }
         return message.toString();
     }
