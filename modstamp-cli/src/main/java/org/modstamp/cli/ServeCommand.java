@@ -43,7 +43,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "URI",
             description = "Share values with other instances through Redis instead of --db: "
                     + "redis://[user:password@]host:port/db, redis-sentinel://[user:password@]s1:26379,s2:26379/"
-                    + "primary-name?db=0, or rediss:// and rediss-sentinel:// for TLS; run Redis with appendonly yes "
+                    + "primary-name?db=0, redis-cluster://[user:password@]n1:6379,n2:6379, or rediss://, "
+                    + "rediss-sentinel:// and rediss-cluster:// for TLS; run Redis with appendonly yes "
                     + "and appendfsync always for durable changes")
     String redis;
 

@@ -16,6 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -23,23 +24,94 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisSentinelPool;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.Pool;
 
-/** Builds the jedis pool for {@link RedisSettings}: one Redis, or the primary the sentinels name. */
+/**
+ * Connections to the primary that holds the values, as {@link RedisSettings} name it: one Redis, the
+ * primary the sentinels name, or the primary of the prefix's slot in a Redis Cluster.
+ */
 final class RedisConnections {
     private static final int CONNECT_MILLIS = 2_000;
 
     private RedisConnections() {
     }
 
-    /**
-     * A pool of connections to the primary. Through sentinels, jedis follows {@code +switch-master}: after a
-     * failover new connections go to the promoted replica.
-     */
-    static Pool<Jedis> pool(RedisSettings settings) throws IOException, GeneralSecurityException {
-        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
+    /** Where the batch script, its WAIT and the subscription go. */
+    interface Primary extends AutoCloseable {
+        /** A connection to the current primary; close it to give it back. */
+        Jedis borrow();
+
+        /** A command on a borrowed connection failed with {@code cause} or was redirected: find the primary again. */
+        void lost(RuntimeException cause);
+
+        @Override
+        void close();
+    }
+
+    /** The primary for {@code settings}; {@code slotKey} is the key whose slot matters in a cluster. */
+    static Primary primary(RedisSettings settings, String slotKey) throws IOException, GeneralSecurityException {
+        if (settings.topology() != RedisSettings.Topology.CLUSTER) {
+            Pool<Jedis> pool = pool(settings);
+            return new Primary() {
+                @Override
+                public Jedis borrow() {
+                    return pool.getResource();
+                }
+
+                @Override
+                public void lost(RuntimeException cause) {
+                    // jedis' sentinel pool follows +switch-master by itself; one Redis is where it is
+                }
+
+                @Override
+                public void close() {
+                    pool.close();
+                }
+            };
+        }
+        Set<HostAndPort> seeds = new LinkedHashSet<>();
+        settings.nodes().forEach(n -> seeds.add(new HostAndPort(n.host(), n.port())));
+        GenericObjectPoolConfig<Connection> config = new GenericObjectPoolConfig<>();
         config.setMaxTotal(8);
-        config.setTestOnBorrow(false);
+        ClusterConnectionProvider cluster = new ClusterConnectionProvider(seeds, dataConfig(settings).build(), config);
+        int slot = JedisClusterCRC16.getSlot(slotKey);
+        return new Primary() {
+            /** Where the last MOVED pointed, until the slot map agrees (the nodes learn of a failover one by one). */
+            private volatile HostAndPort movedTo;
+
+            @Override
+            public Jedis borrow() {
+                HostAndPort target = movedTo;
+                if (target != null && !target.equals(cluster.getNode(slot))) {
+                    return new Jedis(cluster.getConnection(target));
+                }
+                movedTo = null;
+                return new Jedis(cluster.getConnectionFromSlot(slot));
+            }
+
+            @Override
+            public void lost(RuntimeException cause) {
+                movedTo = cause instanceof JedisMovedDataException moved ? moved.getTargetNode() : null;
+                try {
+                    cluster.renewSlotCache();
+                } catch (RuntimeException e) { // no node answers now: the next borrow tries again
+                    System.getLogger(RedisConnections.class.getName()).log(System.Logger.Level.DEBUG,
+                            "renewing the Redis Cluster's slots", e);
+                }
+            }
+
+            @Override
+            public void close() {
+                cluster.close();
+            }
+        };
+    }
+
+    private static DefaultJedisClientConfig.Builder dataConfig(RedisSettings settings)
+            throws IOException, GeneralSecurityException {
         DefaultJedisClientConfig.Builder data = base(settings)
                 // a WAIT must be answered before the socket gives up on it
                 .socketTimeoutMillis(CONNECT_MILLIS + (int) settings.replicasTimeout().toMillis())
@@ -50,6 +122,18 @@ final class RedisConnections {
         if (settings.password() != null) {
             data.password(settings.password());
         }
+        return data;
+    }
+
+    /**
+     * A pool of connections to the primary. Through sentinels, jedis follows {@code +switch-master}: after a
+     * failover new connections go to the promoted replica.
+     */
+    private static Pool<Jedis> pool(RedisSettings settings) throws IOException, GeneralSecurityException {
+        GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
+        config.setMaxTotal(8);
+        config.setTestOnBorrow(false);
+        DefaultJedisClientConfig.Builder data = dataConfig(settings);
         if (settings.topology() == RedisSettings.Topology.STANDALONE) {
             RedisSettings.Node node = settings.nodes().get(0);
             return new JedisPool(config, new HostAndPort(node.host(), node.port()), data.build());

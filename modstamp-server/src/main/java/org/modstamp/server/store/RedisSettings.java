@@ -17,8 +17,10 @@ import java.util.Objects;
  * <li>{@code redis://[user:password@]host[:6379][/db]}: one Redis;</li>
  * <li>{@code redis-sentinel://[user:password@]s1[:26379],s2[:26379],.../primary-name[?db=N]}: the primary
  * that the sentinels name (followed through failovers);</li>
+ * <li>{@code redis-cluster://[user:password@]seed1[:6379],seed2[:6379],...}: a Redis Cluster, found from any
+ * of the seed nodes (database 0, the only one a cluster has);</li>
  * </ul>
- * with {@code rediss} / {@code rediss-sentinel} for TLS (to the sentinels too). The password may instead
+ * with {@code rediss}, {@code rediss-sentinel} and {@code rediss-cluster} for TLS (to the sentinels too). The password may instead
  * come from a file or from the environment, so it is not on a command line; it is never printed:
  * {@link #toString()} and {@link #redactedUri()} show {@code ***} in its place.
  */
@@ -28,7 +30,9 @@ public final class RedisSettings {
         /** One Redis (its replicas, if any, are not known to us). */
         STANDALONE,
         /** The primary named by a set of sentinels. */
-        SENTINEL
+        SENTINEL,
+        /** A Redis Cluster: the primary of the slot the prefix's keys hash to. */
+        CLUSTER
     }
 
     /** A host and port, IPv6 literals without brackets. */
@@ -44,7 +48,7 @@ public final class RedisSettings {
     public static final Duration DEFAULT_REPLICAS_TIMEOUT = Duration.ofMillis(500);
     private static final String FORMS = "redis://[user:password@]host[:port][/db], "
             + "redis-sentinel://[user:password@]host[:port],host[:port],.../primary-name[?db=N], "
-            + "or the same with rediss for TLS";
+            + "redis-cluster://[user:password@]host[:port],host[:port],..., or the same with rediss for TLS";
 
     private final Topology topology;
     private final boolean tls;
@@ -89,8 +93,10 @@ public final class RedisSettings {
             case "rediss" -> { topology = Topology.STANDALONE; tls = true; }
             case "redis-sentinel" -> { topology = Topology.SENTINEL; tls = false; }
             case "rediss-sentinel" -> { topology = Topology.SENTINEL; tls = true; }
+            case "redis-cluster" -> { topology = Topology.CLUSTER; tls = false; }
+            case "rediss-cluster" -> { topology = Topology.CLUSTER; tls = true; }
             default -> throw new IllegalArgumentException("Redis URI " + redact(text) + ": the scheme must be "
-                    + "redis, rediss, redis-sentinel or rediss-sentinel (" + FORMS + ")");
+                    + "redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster or rediss-cluster (" + FORMS + ")");
         }
         String rest = text.substring(schemeEnd + 3);
         String user = null;
@@ -124,13 +130,18 @@ public final class RedisSettings {
         }
         if (topology == Topology.STANDALONE && nodes.size() != 1) {
             throw new IllegalArgumentException("Redis URI " + shown + ": redis:// names one host; "
-                    + "for several, name the sentinels (redis-sentinel://)");
+                    + "for several, name the sentinels (redis-sentinel://) or the cluster's nodes (redis-cluster://)");
         }
         String primaryName = null;
         Integer database = null;
         if (topology == Topology.STANDALONE) {
             if (!path.isEmpty()) {
                 database = number(path, "database", shown);
+            }
+        } else if (topology == Topology.CLUSTER) {
+            if (!path.isEmpty() || query != null) {
+                throw new IllegalArgumentException("Redis URI " + shown + ": a Redis Cluster has database 0 only; "
+                        + "give just the seed nodes, as in redis-cluster://n1:6379,n2:6379");
             }
         } else {
             if (path.isEmpty() || path.contains("/")) {
@@ -303,7 +314,7 @@ public final class RedisSettings {
         }
         if (file != null && !tls) {
             throw new IllegalArgumentException("a Redis truststore is given, but " + redactedUri()
-                    + " is not a TLS URI (rediss:// or rediss-sentinel://)");
+                    + " is not a TLS URI (rediss://, rediss-sentinel:// or rediss-cluster://)");
         }
         return new RedisSettings(topology, tls, nodes, primaryName, database, user, password, prefix, replicas,
                 replicasTimeout, file);
@@ -317,7 +328,7 @@ public final class RedisSettings {
         return tls;
     }
 
-    /** The Redis (standalone) or the sentinels. */
+    /** The Redis (standalone), the sentinels, or the cluster's seed nodes. */
     public List<Node> nodes() {
         return nodes;
     }
@@ -365,14 +376,14 @@ public final class RedisSettings {
     /** The URI in its canonical form, with {@code ***} for the password. */
     public String redactedUri() {
         StringBuilder b = new StringBuilder(tls ? "rediss" : "redis");
-        b.append(topology == Topology.SENTINEL ? "-sentinel://" : "://");
+        b.append(topology == Topology.SENTINEL ? "-sentinel://" : topology == Topology.CLUSTER ? "-cluster://" : "://");
         if (user != null || password != null) {
             b.append(user == null ? "" : user).append(password == null ? "" : ":***").append('@');
         }
         b.append(String.join(",", nodes.stream().map(Node::toString).toList()));
         if (topology == Topology.SENTINEL) {
             b.append('/').append(primaryName).append("?db=").append(database);
-        } else {
+        } else if (topology == Topology.STANDALONE) {
             b.append('/').append(database);
         }
         return b.toString();

@@ -16,15 +16,21 @@ import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
 
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.util.Pool;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Values in Redis, shared by every server instance configured with the same Redis and key prefix: a hash
  * {@code <prefix>values} (id to value) and a pub/sub channel {@code <prefix>changes}. A batch of changes is
  * one Lua script (HSET/HDEL, then one PUBLISH only if they all succeeded; atomic, so every instance hears
  * batches in the order Redis applied them); with {@code appendonly yes} and {@code appendfsync always} a
- * change is on disk when the script returns. Queries are answered from a local copy, loaded at start and kept current from the
+ * change is on disk when the script returns. With {@link RedisSettings#replicas()} N, the script is
+ * followed by {@code WAIT N timeout} on the same connection, and the batch fails unless N replicas
+ * acknowledged it (it may then be in Redis and heard all the same: the client's resend is harmless). In a
+ * Redis Cluster the keys are {@code {<prefix>}values} and the sharded channel {@code {<prefix>}changes}
+ * (one hash slot, so the script stays atomic), published with SPUBLISH and heard with SSUBSCRIBE from the
+ * slot's primary, followed when the slot moves or fails over. Queries are answered from a local copy, loaded at start and kept current from the
  * channel: they never wait on Redis. If the connection is lost, changes fail (no M) until Redis is back;
  * the subscriber reconnects by itself and reloads the hash, so what was missed is caught up (and
  * signalled). Never FLUSHALL, KEYS or SCAN on the request path.
@@ -36,7 +42,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
      * Sets (or, for an empty value, deletes) each id and then publishes the batch, atomically: if a write
      * fails, the script stops before the PUBLISH, so no instance hears of a change that was not stored.
      */
-    private static final byte[] STORE_AND_PUBLISH = ("""
+    private static final String STORE_AND_PUBLISH = """
             for i = 1, #ARGV - 1, 2 do
               if ARGV[i + 1] == '' then
                 redis.call('HDEL', KEYS[1], ARGV[i])
@@ -44,25 +50,35 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
               end
             end
-            redis.call('PUBLISH', KEYS[2], ARGV[#ARGV])
+            redis.call('%s', KEYS[2], ARGV[#ARGV])
             return #ARGV
-            """).getBytes(StandardCharsets.UTF_8);
+            """;
 
     private final RedisSettings settings;
     private final String uri;
-    private final Pool<Jedis> pool;
+    private final RedisConnections.Primary primary;
+    private final boolean cluster;
+    private final byte[] script;
     private final byte[] hash;
     private final byte[] channel;
     private volatile boolean closed;
     private volatile Jedis subscriberConnection;
     private Thread subscriber;
 
-    private RedisValueStore(RedisSettings settings, Pool<Jedis> pool) {
+    private RedisValueStore(RedisSettings settings, RedisConnections.Primary primary) {
         this.settings = settings;
         this.uri = settings.redactedUri();
-        this.pool = pool;
-        this.hash = (settings.prefix() + "values").getBytes(StandardCharsets.UTF_8);
-        this.channel = (settings.prefix() + "changes").getBytes(StandardCharsets.UTF_8);
+        this.primary = primary;
+        this.cluster = settings.topology() == RedisSettings.Topology.CLUSTER;
+        this.script = STORE_AND_PUBLISH.formatted(cluster ? "SPUBLISH" : "PUBLISH").getBytes(StandardCharsets.UTF_8);
+        this.hash = key(settings, "values").getBytes(StandardCharsets.UTF_8);
+        this.channel = key(settings, "changes").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code <prefix>name}; in a cluster {@code {<prefix>}name}, so that both keys share one hash slot. */
+    private static String key(RedisSettings settings, String name) {
+        return settings.topology() == RedisSettings.Topology.CLUSTER ? "{" + settings.prefix() + "}" + name
+                : settings.prefix() + name;
     }
 
     /** Connects to {@code uri} (any form {@link RedisSettings#parse} takes) and loads the values under {@code prefix}. */
@@ -78,20 +94,20 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
 
     /** Connects as {@code settings} say (through the sentinels, if named) and loads the values. */
     public static RedisValueStore open(RedisSettings settings) throws StoreException {
-        Pool<Jedis> pool;
+        RedisConnections.Primary primary;
         try {
-            pool = RedisConnections.pool(settings);
+            primary = RedisConnections.primary(settings, key(settings, "values"));
         } catch (RuntimeException | java.io.IOException | java.security.GeneralSecurityException e) {
             throw new StoreException("cannot connect to Redis " + settings.redactedUri() + ": "
                     + RedisConnections.explain(settings, e), e);
         }
-        RedisValueStore store = new RedisValueStore(settings, pool);
+        RedisValueStore store = new RedisValueStore(settings, primary);
         try {
             store.loadAll().forEach(store.cache::put);
             LOG.log(System.Logger.Level.INFO, "values in Redis " + settings);
             return store;
         } catch (RuntimeException e) {
-            pool.close();
+            primary.close();
             throw new StoreException("cannot read the values from Redis " + settings.redactedUri() + ": "
                     + RedisConnections.explain(settings, e), e);
         }
@@ -103,7 +119,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     }
 
     private Map<String, byte[]> loadAll() {
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = primary.borrow()) {
             Map<String, byte[]> values = new HashMap<>();
             jedis.hgetAll(hash).forEach((k, v) -> values.put(new String(k, StandardCharsets.ISO_8859_1), v));
             return values;
@@ -123,32 +139,49 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             announced.add(Message.change(id, value));
         });
         args.add(MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
-        try (Jedis jedis = pool.getResource()) {
+        try {
+            store(args, changes.size());
+        } catch (JedisRedirectionException moved) { // the slot moved: the script did not run; once more
             try {
-                jedis.eval(STORE_AND_PUBLISH, List.of(hash, channel), args);
+                store(args, changes.size());
+            } catch (JedisRedirectionException again) {
+                throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri
+                        + ": the slot moved again (" + again.getMessage() + ")", again);
+            }
+        }
+        cache.putAll(changes);
+    }
+
+    /** Runs the script (and WAIT) on one connection to the primary; a redirection is thrown as it is. */
+    private void store(List<byte[]> args, int count) throws StoreException {
+        try (Jedis jedis = primary.borrow()) {
+            try {
+                jedis.eval(script, List.of(hash, channel), args);
                 if (settings.replicas() > 0) {
                     long acknowledged = jedis.waitReplicas(settings.replicas(), settings.replicasTimeout().toMillis());
                     if (acknowledged < settings.replicas()) {
-                        throw new StoreException(changes.size() + " change(s) stored in Redis " + uri + " but only "
+                        throw new StoreException(count + " change(s) stored in Redis " + uri + " but only "
                                 + acknowledged + " of " + settings.replicas() + " replica(s) acknowledged them within "
                                 + settings.replicasTimeout().toMillis() + " ms: not confirmed", null);
                     }
                 }
             } catch (RuntimeException e) {
-                // READONLY from a demoted primary, a dead socket...: never hand this connection out again
+                // READONLY from a demoted primary, MOVED, a dead socket...: never hand this connection out again
                 jedis.getConnection().setBroken();
+                primary.lost(e);
                 throw e;
             }
+        } catch (JedisRedirectionException e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri + ": "
+            throw new StoreException("cannot store " + count + " change(s) in Redis " + uri + ": "
                     + e.getMessage(), e);
         }
-        cache.putAll(changes);
     }
 
     @Override
     public void checkReachable() throws StoreException {
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = primary.borrow()) {
             jedis.ping();
         } catch (RuntimeException e) {
             throw new StoreException("Redis " + uri + " does not answer: " + e.getMessage(), e);
@@ -173,27 +206,28 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
      */
     private void listen(Consumer<Heard> heard) {
         while (!closed) {
-            try (Jedis jedis = pool.getResource()) {
+            try (Jedis jedis = primary.borrow()) {
                 subscriberConnection = jedis;
                 if (closed) {
                     return; // close() ran while we were connecting
                 }
-                jedis.subscribe(new BinaryJedisPubSub() {
-                    @Override
-                    public void onMessage(byte[] from, byte[] message) {
-                        decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
-                    }
-
-                    @Override
-                    public void onSubscribe(byte[] from, int count) {
-                        LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
-                        heard.accept(new Heard(loadAll(), true));
-                    }
-                }, channel);
+                if (cluster) {
+                    shardedSubscribe(jedis, heard);
+                } else {
+                    subscribe(jedis, heard);
+                }
+                // the server ended the subscription: in a cluster, the slot moved or its primary failed over
+                jedis.getConnection().setBroken();
+                if (!closed) {
+                    LOG.log(System.Logger.Level.INFO, "Redis " + uri + " ended the subscription (the slot moved?); "
+                            + "subscribing again");
+                    primary.lost(new IllegalStateException("subscription ended"));
+                }
             } catch (RuntimeException e) {
                 if (closed) {
                     return;
                 }
+                primary.lost(e);
                 LOG.log(System.Logger.Level.WARNING, "lost Redis " + uri + " (" + e.getMessage()
                         + "); retrying every " + RETRY_MILLIS + " ms");
                 try {
@@ -203,6 +237,40 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 }
             }
         }
+    }
+
+    private void subscribe(Jedis jedis, Consumer<Heard> heard) {
+        jedis.subscribe(new BinaryJedisPubSub() {
+            @Override
+            public void onMessage(byte[] from, byte[] message) {
+                decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
+            }
+
+            @Override
+            public void onSubscribe(byte[] from, int count) {
+                subscribed(heard);
+            }
+        }, channel);
+    }
+
+    private void shardedSubscribe(Jedis jedis, Consumer<Heard> heard) {
+        jedis.getConnection().setTimeoutInfinite();
+        new BinaryJedisShardedPubSub() {
+            @Override
+            public void onSMessage(byte[] from, byte[] message) {
+                decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
+            }
+
+            @Override
+            public void onSSubscribe(byte[] from, int count) {
+                subscribed(heard);
+            }
+        }.proceed(jedis.getConnection(), channel);
+    }
+
+    private void subscribed(Consumer<Heard> heard) {
+        LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
+        heard.accept(new Heard(loadAll(), true));
     }
 
     private static Optional<Map<String, byte[]>> decode(byte[] message) {
@@ -232,7 +300,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 Thread.currentThread().interrupt();
             }
         }
-        pool.close();
+        primary.close();
         cache.close();
     }
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,9 +72,9 @@ class RedisSentinelFailoverTest {
              RedisProcess s3 = RedisProcess.sentinel(dir.resolve("s3"), NAME, primary)) {
             List<RedisProcess> sentinels = List.of(s1, s2, s3);
             List<RedisProcess> replicas = List.of(replicaA, replicaB);
-            awaitTrue("the replicas are in sync", Duration.ofSeconds(20), () -> replicas.stream()
+            Poll.until("the replicas are in sync", Duration.ofSeconds(20), () -> replicas.stream()
                     .allMatch(r -> info(r, "replication").contains("master_link_status:up")));
-            awaitTrue("each sentinel knows the two others and the replicas", Duration.ofSeconds(30),
+            Poll.until("each sentinel knows the two others and the replicas", Duration.ofSeconds(30),
                     () -> sentinels.stream().allMatch(s -> {
                         try (Jedis jedis = s.connect()) {
                             return jedis.sentinelSentinels(NAME).size() == 2 && jedis.sentinelReplicas(NAME).size() == 2;
@@ -137,16 +136,16 @@ class RedisSentinelFailoverTest {
                 producers.add(thread);
             }
             long start = System.nanoTime();
-            awaitTrue("time to kill", KILL_AT.plusSeconds(1), () -> System.nanoTime() - start >= KILL_AT.toNanos());
+            Poll.until("time to kill", KILL_AT.plusSeconds(1), () -> System.nanoTime() - start >= KILL_AT.toNanos());
             int confirmedBeforeKill = confirmed.size();
             primary.kill();
             killedAt.set(System.nanoTime());
-            awaitTrue("the sentinels promoted a replica", Duration.ofSeconds(30), () -> replicaProcesses.stream()
+            Poll.until("the sentinels promoted a replica", Duration.ofSeconds(30), () -> replicaProcesses.stream()
                     .anyMatch(r -> r.port() == currentPrimaryPort(sentinels)));
             long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt.get());
             RedisProcess promoted = replicaProcesses.stream().filter(r -> r.port() == currentPrimaryPort(sentinels))
                     .findFirst().orElseThrow();
-            awaitTrue("changes are confirmed again after the failover", Duration.ofSeconds(40),
+            Poll.until("changes are confirmed again after the failover", Duration.ofSeconds(40),
                     () -> firstConfirmedAfterKill.get() != Long.MAX_VALUE && System.nanoTime() - start >= RUN.toNanos());
             stop.set(true);
             for (Thread producer : producers) {
@@ -160,7 +159,7 @@ class RedisSentinelFailoverTest {
             int lost = (int) confirmed.stream().filter(id -> !stored.containsKey(id)).count();
             for (int i = 0; i < seen.size(); i++) {
                 Map<String, String> latest = seen.get(i);
-                awaitTrue("the listener of instance " + (i + 1) + " converged on the promoted primary's values",
+                Poll.until("the listener of instance " + (i + 1) + " converged on the promoted primary's values",
                         Duration.ofSeconds(15), () -> unknown.keySet().stream()
                                 .allMatch(id -> stored.getOrDefault(id, "").equals(latest.get(id))));
             }
@@ -208,22 +207,5 @@ class RedisSentinelFailoverTest {
             }
         }
         return -1;
-    }
-
-    private static void awaitTrue(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            boolean met;
-            try {
-                met = condition.getAsBoolean();
-            } catch (RuntimeException e) {
-                met = false;
-            }
-            if (met) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            Thread.sleep(50);
-        }
     }
 }

@@ -76,6 +76,23 @@ class RedisSettingsTest {
     }
 
     @Test
+    void clusterForms() {
+        RedisSettings s = RedisSettings.parse("redis-cluster://n1:7000,n2");
+        assertEquals(Topology.CLUSTER, s.topology());
+        assertFalse(s.tls());
+        assertEquals(List.of(new Node("n1", 7000), new Node("n2", 6379)), s.nodes());
+        assertEquals(0, s.database());
+        assertEquals("redis-cluster://n1:7000,n2:6379", s.redactedUri());
+        RedisSettings tls = RedisSettings.parse("rediss-cluster://app:" + SECRET.replace("#", "%23").replace("/", "%2F")
+                .replace("@", "%40") + "@n1:7000");
+        assertTrue(tls.tls());
+        assertEquals(SECRET, tls.password());
+        assertEquals("rediss-cluster://app:***@n1:7000", tls.redactedUri());
+        assertRejected(() -> RedisSettings.parse("redis-cluster://app:" + SECRET + "@n1/1"), "database 0 only");
+        assertRejected(() -> RedisSettings.parse("redis-cluster://n1?db=1"), "database 0 only");
+    }
+
+    @Test
     void replicasPrefixAndTruststore() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
         RedisSettings s = RedisSettings.of("rediss://h", "app:", 2, Duration.ofMillis(250), null, null, ca);
