@@ -47,14 +47,21 @@ final class RedisProcess implements AutoCloseable {
      * without an answer.
      */
     static RedisProcess sentinel(Path dir, String name, RedisProcess primary) throws Exception {
+        return sentinel(dir, name, primary.port(), 2, List.of());
+    }
+
+    /** A sentinel watching the primary on {@code primaryPort}, with more lines of configuration (TLS, say). */
+    static RedisProcess sentinel(Path dir, String name, int primaryPort, int quorum, List<String> extraLines)
+            throws Exception {
         int port = freePort();
         Files.createDirectories(dir);
-        Path config = Files.writeString(dir.resolve("sentinel.conf"), String.join("\n",
-                "port " + port, "bind 127.0.0.1", "dir " + dir,
-                "sentinel monitor " + name + " 127.0.0.1 " + primary.port() + " 2",
+        List<String> lines = new ArrayList<>(List.of("port " + port, "bind 127.0.0.1", "dir " + dir));
+        lines.addAll(extraLines);
+        lines.addAll(List.of("sentinel monitor " + name + " 127.0.0.1 " + primaryPort + " " + quorum,
                 "sentinel down-after-milliseconds " + name + " 2000",
                 "sentinel failover-timeout " + name + " 6000",
                 "sentinel parallel-syncs " + name + " 1", ""));
+        Path config = Files.writeString(dir.resolve("sentinel.conf"), String.join("\n", lines));
         RedisProcess sentinel = new RedisProcess(port, dir, List.of("redis-server", config.toString(), "--sentinel"));
         sentinel.restart();
         return sentinel;
