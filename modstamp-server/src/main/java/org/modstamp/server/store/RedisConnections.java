@@ -47,6 +47,12 @@ final class RedisConnections {
         /** A command on a borrowed connection failed with {@code cause} or was redirected: find the primary again. */
         void lost(RuntimeException cause);
 
+        /**
+         * Where the primary is now, as the sentinels or the cluster say (asking the cluster afresh); null for
+         * one Redis, which does not move.
+         */
+        String current();
+
         @Override
         void close();
     }
@@ -56,6 +62,11 @@ final class RedisConnections {
         if (settings.topology() != RedisSettings.Topology.CLUSTER) {
             Pool<Jedis> pool = pool(settings);
             return new Primary() {
+                @Override
+                public String current() {
+                    return pool instanceof JedisSentinelPool sentinel ? sentinel.getCurrentHostMaster().toString() : null;
+                }
+
                 @Override
                 public Jedis borrow() {
                     return pool.getResource();
@@ -93,8 +104,19 @@ final class RedisConnections {
             }
 
             @Override
+            public String current() {
+                renew();
+                HostAndPort node = cluster.getNode(slot);
+                return node == null ? null : node.toString();
+            }
+
+            @Override
             public void lost(RuntimeException cause) {
                 movedTo = cause instanceof JedisMovedDataException moved ? moved.getTargetNode() : null;
+                renew();
+            }
+
+            private void renew() {
                 try {
                     cluster.renewSlotCache();
                 } catch (RuntimeException e) { // no node answers now: the next borrow tries again

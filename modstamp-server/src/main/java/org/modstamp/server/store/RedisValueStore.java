@@ -38,6 +38,7 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 public final class RedisValueStore extends CachedValueStore implements SharedValueStore {
     private static final System.Logger LOG = System.getLogger(RedisValueStore.class.getName());
     private static final long RETRY_MILLIS = 500;
+    private static final long FOLLOW_MILLIS = 1_000;
     /**
      * Sets (or, for an empty value, deletes) each id and then publishes the batch, atomically: if a write
      * fails, the script stops before the PUBLISH, so no instance hears of a change that was not stored.
@@ -63,7 +64,10 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     private final byte[] channel;
     private volatile boolean closed;
     private volatile Jedis subscriberConnection;
+    /** The primary's address when the subscription started; null while not subscribed or for one Redis. */
+    private volatile String subscribedTo;
     private Thread subscriber;
+    private Thread follower;
 
     private RedisValueStore(RedisSettings settings, RedisConnections.Primary primary) {
         this.settings = settings;
@@ -197,6 +201,43 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     public void onChanges(Consumer<Heard> heard, ThreadFactory threads) {
         subscriber = threads.newThread(() -> listen(heard));
         subscriber.start();
+        if (settings.topology() != RedisSettings.Topology.STANDALONE) {
+            follower = threads.newThread(this::followPrimary);
+            follower.start();
+        }
+    }
+
+    /**
+     * A subscription stays on the node it started on, even when that node stops answering without closing
+     * the connection (a frozen host, a cut cable): nothing would ever be heard again. So, every second,
+     * this asks where the primary is (sentinels, cluster slots) and, when it moved, ends the subscription;
+     * {@link #listen} starts it again on the new primary, with a snapshot.
+     */
+    private void followPrimary() {
+        while (!closed) {
+            try {
+                Thread.sleep(FOLLOW_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String at = subscribedTo;
+            Jedis connection = subscriberConnection;
+            if (at == null || connection == null) {
+                continue;
+            }
+            String now;
+            try {
+                now = primary.current();
+            } catch (RuntimeException e) {
+                continue; // the sentinels or the cluster do not answer now: ask again next time
+            }
+            if (now != null && !now.equals(at) && subscribedTo != null) {
+                LOG.log(System.Logger.Level.WARNING, "the primary of Redis " + uri + " moved from " + at + " to " + now
+                        + " while subscribed: subscribing there");
+                subscribedTo = null;
+                connection.disconnect();
+            }
+        }
     }
 
     /**
@@ -206,8 +247,15 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
      */
     private void listen(Consumer<Heard> heard) {
         while (!closed) {
+            String at;
+            try {
+                at = primary.current();
+            } catch (RuntimeException e) {
+                at = null;
+            }
             try (Jedis jedis = primary.borrow()) {
                 subscriberConnection = jedis;
+                subscribedTo = at;
                 if (closed) {
                     return; // close() ran while we were connecting
                 }
@@ -224,6 +272,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                     primary.lost(new IllegalStateException("subscription ended"));
                 }
             } catch (RuntimeException e) {
+                subscribedTo = null;
                 if (closed) {
                     return;
                 }
@@ -293,11 +342,16 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 LOG.log(System.Logger.Level.DEBUG, "closing the Redis subscription", e);
             }
         }
-        if (subscriber != null) {
-            try {
-                subscriber.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (follower != null) {
+            follower.interrupt();
+        }
+        for (Thread thread : new Thread[] {subscriber, follower}) {
+            if (thread != null) {
+                try {
+                    thread.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         primary.close();

@@ -32,8 +32,9 @@ import redis.clients.jedis.Jedis;
 class RedisClusterModeTest {
     private static final String PREFIX = "cl:";
     private static final String HASH = "{" + PREFIX + "}values";
+    /** Cluster nodes; the replica's first full sync starts at once (Redis 7 waits 5 s for more replicas). */
     private static final List<String> CLUSTER = List.of("--cluster-enabled", "yes", "--cluster-config-file",
-            "nodes.conf", "--cluster-node-timeout", "2000");
+            "nodes.conf", "--cluster-node-timeout", "2000", "--repl-diskless-sync-delay", "0");
 
     @TempDir
     Path dir;
@@ -66,6 +67,18 @@ class RedisClusterModeTest {
             }
             Poll.until("the replica is in sync", Duration.ofSeconds(30),
                     () -> info(replica).contains("master_link_status:up"));
+            String replicaId;
+            try (Jedis jedis = replica.connect()) {
+                replicaId = jedis.clusterMyId();
+            }
+            // a failover needs the votes of the primaries: each must know the replica as the owner's
+            Poll.until("every node sees the cluster up and the replica as the owner's", Duration.ofSeconds(30),
+                    () -> List.of(a, b, c, replica).stream().allMatch(n -> {
+                        try (Jedis jedis = n.connect()) {
+                            return jedis.clusterInfo().contains("cluster_state:ok") && jedis.clusterNodes().lines()
+                                    .anyMatch(line -> line.startsWith(replicaId) && line.contains("slave " + owner));
+                        }
+                    }));
             System.out.printf("Redis Cluster: 3 primaries and a replica of slot %d's ready in %d ms%n", slot,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - setup));
 

@@ -110,6 +110,17 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the process stops answering but its connections stay open, as with a frozen host or a cut
+     * cable (nothing tells the clients); {@link #close} still kills it.
+     */
+    void freeze() throws Exception {
+        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start();
+        if (!stop.waitFor(5, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+            throw new IllegalStateException("could not SIGSTOP redis-server " + process.pid());
+        }
+    }
+
     /** SIGKILL: no clean shutdown, only what the append-only file holds survives. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
