@@ -172,12 +172,13 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             } catch (RuntimeException e) {
                 // READONLY from a demoted primary, MOVED, a dead socket...: never hand this connection out again
                 jedis.getConnection().setBroken();
-                primary.lost(e);
                 throw e;
             }
-        } catch (JedisRedirectionException e) {
-            throw e;
         } catch (RuntimeException e) {
+            primary.lost(e); // no connection, or a failed one: where is the primary now?
+            if (e instanceof JedisRedirectionException moved) {
+                throw moved;
+            }
             throw new StoreException("cannot store " + count + " change(s) in Redis " + uri + ": "
                     + e.getMessage(), e);
         }
