@@ -13,6 +13,7 @@ import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.store.RedisSettings;
 import org.modstamp.server.store.RedisValueStore;
 import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.StoreException;
@@ -40,13 +41,35 @@ final class ServeCommand implements Callable<Integer> {
     boolean memory;
 
     @Option(names = "--redis", paramLabel = "URI",
-            description = "Share values with other instances through Redis (redis://host:port/db) instead of --db; "
-                    + "run Redis with appendonly yes and appendfsync always for durable changes")
+            description = "Share values with other instances through Redis instead of --db: "
+                    + "redis://[user:password@]host:port/db, redis-sentinel://[user:password@]s1:26379,s2:26379/"
+                    + "primary-name?db=0, redis-cluster://[user:password@]n1:6379,n2:6379, or rediss://, "
+                    + "rediss-sentinel:// and rediss-cluster:// for TLS; run Redis with appendonly yes "
+                    + "and appendfsync always for durable changes")
     String redis;
 
     @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "modstamp:",
             description = "Prefix of this cluster's Redis keys (default: ${DEFAULT-VALUE})")
     String redisPrefix;
+
+    @Option(names = "--redis-replicas", paramLabel = "N", defaultValue = "0",
+            description = "Confirm a change (send its M) only once N Redis replicas acknowledged it (WAIT), else "
+                    + "refuse it (default: ${DEFAULT-VALUE}: no waiting)")
+    int redisReplicas;
+
+    @Option(names = "--redis-replicas-timeout", paramLabel = "MS", defaultValue = "500",
+            description = "How long to wait for the --redis-replicas acknowledgements (default: ${DEFAULT-VALUE})")
+    long redisReplicasTimeoutMillis;
+
+    @Option(names = "--redis-password-file", paramLabel = "FILE",
+            description = "Read the Redis password from the first line of FILE (or set MODSTAMP_REDIS_PASSWORD) "
+                    + "rather than put it in the URI")
+    Path redisPasswordFile;
+
+    @Option(names = "--redis-truststore", paramLabel = "FILE",
+            description = "CA certificates to trust for rediss:// (PEM, or a PKCS12/JKS keystore without password); "
+                    + "default: the JVM's")
+    Path redisTruststore;
 
     @Option(names = "--profile", paramLabel = "FILE",
             description = "Security profile list (JSON or YAML); default: rw for 127.0.0.1 and ::1, ro for others")
@@ -106,9 +129,20 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;
         }
+        RedisSettings redisSettings = null;
+        if (redis != null) {
+            try {
+                redisSettings = RedisSettings.of(redis, redisPrefix, redisReplicas,
+                        Duration.ofMillis(redisReplicasTimeoutMillis), System.getenv("MODSTAMP_REDIS_PASSWORD"),
+                        redisPasswordFile, redisTruststore);
+            } catch (IllegalArgumentException e) {
+                System.err.println("modstamp serve: " + e.getMessage());
+                return 2;
+            }
+        }
         ModstampServer server;
         try {
-            ValueStore store = redis != null ? RedisValueStore.open(redis, redisPrefix)
+            ValueStore store = redisSettings != null ? RedisValueStore.open(redisSettings)
                     : memory ? new MemoryValueStore() : SqliteValueStore.open(db);
             server = ModstampServer.start(config, store);
         } catch (StoreException | java.io.IOException | IllegalArgumentException e) {
@@ -125,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
                 ? (bound.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0")
                 : bound.getAddress().getHostAddress();
         System.out.println("modstamp server listening on udp " + new HostPort(host, bound.getPort())
-                + (redis != null ? " (values in " + redis + ", prefix " + redisPrefix + ")"
+                + (redisSettings != null ? " (values in " + redisSettings + ")"
                         : memory ? " (values in memory)" : " (values in " + db.toAbsolutePath() + ")"));
         System.out.flush();
         stopped.await();

@@ -21,6 +21,7 @@ import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.JdbcValueStore;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.store.RedisSettings;
 import org.modstamp.server.store.RedisValueStore;
 import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.StoreException;
@@ -57,6 +58,26 @@ public class ServerSettings {
     @Inject
     @ConfigProperty(name = "modstamp.redis.prefix", defaultValue = "modstamp:")
     String redisPrefix;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis.replicas", defaultValue = "0")
+    String redisReplicas;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis.replicasTimeout", defaultValue = "500")
+    String redisReplicasTimeout;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis.password", defaultValue = " ")
+    String redisPassword;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis.passwordFile", defaultValue = " ")
+    String redisPasswordFile;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.redis.truststore", defaultValue = " ")
+    String redisTruststore;
 
     @Inject
     @ConfigProperty(name = "modstamp.profile", defaultValue = " ")
@@ -126,10 +147,20 @@ public class ServerSettings {
             case "sqlite" -> SqliteValueStore.open(Path.of(db.trim()));
             case "jdbc" -> JdbcValueStore.open(dataSource(), datasource.trim());
             case "memory" -> new MemoryValueStore();
-            case "redis" -> RedisValueStore.open(redis.trim(), redisPrefix);
+            case "redis" -> RedisValueStore.open(redisSettings());
             default -> throw new IllegalArgumentException("modstamp.store: '" + store.trim()
                     + "' is not one of sqlite, jdbc, memory, redis");
         };
+    }
+
+    /** The {@code modstamp.redis.*} settings, parsed as the CLI parses its {@code --redis} options. */
+    public RedisSettings redisSettings() {
+        int replicas = setting("modstamp.redis.replicas", () -> Integer.parseInt(redisReplicas.trim()));
+        Duration timeout = setting("modstamp.redis.replicasTimeout",
+                () -> Duration.ofMillis(Long.parseLong(redisReplicasTimeout.trim())));
+        return setting("modstamp.redis", () -> RedisSettings.of(redis, redisPrefix, replicas, timeout, redisPassword,
+                redisPasswordFile.isBlank() ? null : Path.of(redisPasswordFile.trim()),
+                redisTruststore.isBlank() ? null : Path.of(redisTruststore.trim())));
     }
 
     /** The container's DataSource named by {@code modstamp.datasource}. */
@@ -148,7 +179,7 @@ public class ServerSettings {
         return switch (store.trim()) {
             case "sqlite" -> Path.of(db.trim()).toAbsolutePath().toString();
             case "jdbc" -> "the DataSource " + datasource.trim();
-            case "redis" -> redis.trim() + " (prefix " + redisPrefix + ")";
+            case "redis" -> redisSettings().toString();
             default -> store.trim();
         };
     }

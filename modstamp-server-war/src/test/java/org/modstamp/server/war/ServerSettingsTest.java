@@ -25,6 +25,11 @@ class ServerSettingsTest {
         s.datasource = "java:comp/DefaultDataSource";
         s.redis = "redis://localhost:6379/0";
         s.redisPrefix = "modstamp:";
+        s.redisReplicas = "0";
+        s.redisReplicasTimeout = "500";
+        s.redisPassword = " ";
+        s.redisPasswordFile = " ";
+        s.redisTruststore = " ";
         s.listenersPerAddress = "100000";
         s.signalsPerSecond = "10000";
         s.replyAmplification = "3.0";
@@ -48,6 +53,20 @@ class ServerSettingsTest {
         assertEquals(1300, config.maxPacketSize());
         assertEquals(Permission.READ_WRITE, config.profiles().permissionFor(DatagramHeader.PLAIN,
                 java.net.InetAddress.getByName("::1")));
+    }
+
+    @Test
+    void redisSettingsComeFromTheirPropertiesAndHideThePassword() {
+        ServerSettings s = defaults();
+        s.store = "redis";
+        s.redis = "rediss-sentinel://modstamp@s1,s2:26380/mymaster?db=2";
+        s.redisPassword = "from-the-environment";
+        s.redisReplicas = "1";
+        var redis = s.redisSettings();
+        assertEquals(1, redis.replicas());
+        assertTrue(redis.hasPassword());
+        assertEquals("rediss-sentinel://modstamp:***@s1:26379,s2:26380/mymaster?db=2 (prefix modstamp:, 1 replica(s) "
+                + "acknowledge each change within 500 ms)", s.describeStore());
     }
 
     @Test
@@ -80,6 +99,18 @@ class ServerSettingsTest {
         s = defaults();
         s.ioThreads = "99";
         assertFails(s, "modstamp.ioThreads", "0 (one per core) .. 64");
+        s = defaults();
+        s.store = "redis";
+        s.redis = "redis://:secret@localhost:6379/x";
+        assertFails(s, "modstamp.redis", "redis://:***@localhost:6379/x", "database 'x'");
+        s = defaults();
+        s.store = "redis";
+        s.redisReplicas = "many";
+        assertFails(s, "modstamp.redis.replicas");
+        s = defaults();
+        s.store = "redis";
+        s.redisPasswordFile = "/nonexistent/redis-password";
+        assertFails(s, "modstamp.redis", "/nonexistent/redis-password");
         s = defaults();
         s.adminHosts = "everyone";
         assertFails(s, "modstamp.admin.hosts");

@@ -1,6 +1,5 @@
 package org.modstamp.server.store;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,22 +10,27 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
 
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Values in Redis, shared by every server instance configured with the same Redis and key prefix: a hash
  * {@code <prefix>values} (id to value) and a pub/sub channel {@code <prefix>changes}. A batch of changes is
  * one Lua script (HSET/HDEL, then one PUBLISH only if they all succeeded; atomic, so every instance hears
  * batches in the order Redis applied them); with {@code appendonly yes} and {@code appendfsync always} a
- * change is on disk when the script returns. Queries are answered from a local copy, loaded at start and kept current from the
+ * change is on disk when the script returns. With {@link RedisSettings#replicas()} N, the script is
+ * followed by {@code WAIT N timeout} on the same connection, and the batch fails unless N replicas
+ * acknowledged it (it may then be in Redis and heard all the same: the client's resend is harmless). In a
+ * Redis Cluster the keys are {@code {<prefix>}values} and the sharded channel {@code {<prefix>}changes}
+ * (one hash slot, so the script stays atomic), published with SPUBLISH and heard with SSUBSCRIBE from the
+ * slot's primary, followed when the slot moves or fails over. Queries are answered from a local copy, loaded at start and kept current from the
  * channel: they never wait on Redis. If the connection is lost, changes fail (no M) until Redis is back;
  * the subscriber reconnects by itself and reloads the hash, so what was missed is caught up (and
  * signalled). Never FLUSHALL, KEYS or SCAN on the request path.
@@ -34,11 +38,12 @@ import redis.clients.jedis.JedisPool;
 public final class RedisValueStore extends CachedValueStore implements SharedValueStore {
     private static final System.Logger LOG = System.getLogger(RedisValueStore.class.getName());
     private static final long RETRY_MILLIS = 500;
+    private static final long FOLLOW_MILLIS = 1_000;
     /**
      * Sets (or, for an empty value, deletes) each id and then publishes the batch, atomically: if a write
      * fails, the script stops before the PUBLISH, so no instance hears of a change that was not stored.
      */
-    private static final byte[] STORE_AND_PUBLISH = ("""
+    private static final String STORE_AND_PUBLISH = """
             for i = 1, #ARGV - 1, 2 do
               if ARGV[i + 1] == '' then
                 redis.call('HDEL', KEYS[1], ARGV[i])
@@ -46,48 +51,79 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
               end
             end
-            redis.call('PUBLISH', KEYS[2], ARGV[#ARGV])
+            redis.call('%s', KEYS[2], ARGV[#ARGV])
             return #ARGV
-            """).getBytes(StandardCharsets.UTF_8);
+            """;
 
+    private final RedisSettings settings;
     private final String uri;
-    private final JedisPool pool;
+    private final RedisConnections.Primary primary;
+    private final boolean cluster;
+    private final byte[] script;
     private final byte[] hash;
     private final byte[] channel;
     private volatile boolean closed;
     private volatile Jedis subscriberConnection;
+    /** The primary's address when the subscription started; null while not subscribed or for one Redis. */
+    private volatile String subscribedTo;
     private Thread subscriber;
+    private Thread follower;
 
-    private RedisValueStore(String uri, JedisPool pool, String prefix) {
-        this.uri = uri;
-        this.pool = pool;
-        this.hash = (prefix + "values").getBytes(StandardCharsets.UTF_8);
-        this.channel = (prefix + "changes").getBytes(StandardCharsets.UTF_8);
+    private RedisValueStore(RedisSettings settings, RedisConnections.Primary primary) {
+        this.settings = settings;
+        this.uri = settings.redactedUri();
+        this.primary = primary;
+        this.cluster = settings.topology() == RedisSettings.Topology.CLUSTER;
+        this.script = STORE_AND_PUBLISH.formatted(cluster ? "SPUBLISH" : "PUBLISH").getBytes(StandardCharsets.UTF_8);
+        this.hash = key(settings, "values").getBytes(StandardCharsets.UTF_8);
+        this.channel = key(settings, "changes").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Connects to {@code uri} ({@code redis://host:port/db}) and loads the values under {@code prefix}. */
+    /** {@code <prefix>name}; in a cluster {@code {<prefix>}name}, so that both keys share one hash slot. */
+    private static String key(RedisSettings settings, String name) {
+        return settings.topology() == RedisSettings.Topology.CLUSTER ? "{" + settings.prefix() + "}" + name
+                : settings.prefix() + name;
+    }
+
+    /** Connects to {@code uri} (any form {@link RedisSettings#parse} takes) and loads the values under {@code prefix}. */
     public static RedisValueStore open(String uri, String prefix) throws StoreException {
-        JedisPool pool;
+        RedisSettings settings;
         try {
-            GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-            config.setMaxTotal(8);
-            config.setTestOnBorrow(false);
-            pool = new JedisPool(config, URI.create(uri), 2_000);
-        } catch (RuntimeException e) {
-            throw new StoreException("bad Redis URI " + uri + ": " + e.getMessage(), e);
+            settings = RedisSettings.parse(uri).withPrefix(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(e.getMessage(), e);
         }
-        RedisValueStore store = new RedisValueStore(uri, pool, prefix);
+        return open(settings);
+    }
+
+    /** Connects as {@code settings} say (through the sentinels, if named) and loads the values. */
+    public static RedisValueStore open(RedisSettings settings) throws StoreException {
+        RedisConnections.Primary primary;
+        try {
+            primary = RedisConnections.primary(settings, key(settings, "values"));
+        } catch (RuntimeException | java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new StoreException("cannot connect to Redis " + settings.redactedUri() + ": "
+                    + RedisConnections.explain(settings, e), e);
+        }
+        RedisValueStore store = new RedisValueStore(settings, primary);
         try {
             store.loadAll().forEach(store.cache::put);
+            LOG.log(System.Logger.Level.INFO, "values in Redis " + settings);
             return store;
         } catch (RuntimeException e) {
-            pool.close();
-            throw new StoreException("cannot read the values from Redis " + uri + ": " + e.getMessage(), e);
+            primary.close();
+            throw new StoreException("cannot read the values from Redis " + settings.redactedUri() + ": "
+                    + RedisConnections.explain(settings, e), e);
         }
+    }
+
+    /** Where the values are, for logs and the status page: never with the password. */
+    public RedisSettings settings() {
+        return settings;
     }
 
     private Map<String, byte[]> loadAll() {
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = primary.borrow()) {
             Map<String, byte[]> values = new HashMap<>();
             jedis.hgetAll(hash).forEach((k, v) -> values.put(new String(k, StandardCharsets.ISO_8859_1), v));
             return values;
@@ -107,18 +143,50 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             announced.add(Message.change(id, value));
         });
         args.add(MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
-        try (Jedis jedis = pool.getResource()) {
-            jedis.eval(STORE_AND_PUBLISH, List.of(hash, channel), args);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri + ": "
-                    + e.getMessage(), e);
+        try {
+            store(args, changes.size());
+        } catch (JedisRedirectionException moved) { // the slot moved: the script did not run; once more
+            try {
+                store(args, changes.size());
+            } catch (JedisRedirectionException again) {
+                throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri
+                        + ": the slot moved again (" + again.getMessage() + ")", again);
+            }
         }
         cache.putAll(changes);
     }
 
+    /** Runs the script (and WAIT) on one connection to the primary; a redirection is thrown as it is. */
+    private void store(List<byte[]> args, int count) throws StoreException {
+        try (Jedis jedis = primary.borrow()) {
+            try {
+                jedis.eval(script, List.of(hash, channel), args);
+                if (settings.replicas() > 0) {
+                    long acknowledged = jedis.waitReplicas(settings.replicas(), settings.replicasTimeout().toMillis());
+                    if (acknowledged < settings.replicas()) {
+                        throw new StoreException(count + " change(s) stored in Redis " + uri + " but only "
+                                + acknowledged + " of " + settings.replicas() + " replica(s) acknowledged them within "
+                                + settings.replicasTimeout().toMillis() + " ms: not confirmed", null);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // READONLY from a demoted primary, MOVED, a dead socket...: never hand this connection out again
+                jedis.getConnection().setBroken();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            primary.lost(e); // no connection, or a failed one: where is the primary now?
+            if (e instanceof JedisRedirectionException moved) {
+                throw moved;
+            }
+            throw new StoreException("cannot store " + count + " change(s) in Redis " + uri + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void checkReachable() throws StoreException {
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = primary.borrow()) {
             jedis.ping();
         } catch (RuntimeException e) {
             throw new StoreException("Redis " + uri + " does not answer: " + e.getMessage(), e);
@@ -134,6 +202,43 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     public void onChanges(Consumer<Heard> heard, ThreadFactory threads) {
         subscriber = threads.newThread(() -> listen(heard));
         subscriber.start();
+        if (settings.topology() != RedisSettings.Topology.STANDALONE) {
+            follower = threads.newThread(this::followPrimary);
+            follower.start();
+        }
+    }
+
+    /**
+     * A subscription stays on the node it started on, even when that node stops answering without closing
+     * the connection (a frozen host, a cut cable): nothing would ever be heard again. So, every second,
+     * this asks where the primary is (sentinels, cluster slots) and, when it moved, ends the subscription;
+     * {@link #listen} starts it again on the new primary, with a snapshot.
+     */
+    private void followPrimary() {
+        while (!closed) {
+            try {
+                Thread.sleep(FOLLOW_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String at = subscribedTo;
+            Jedis connection = subscriberConnection;
+            if (at == null || connection == null) {
+                continue;
+            }
+            String now;
+            try {
+                now = primary.current();
+            } catch (RuntimeException e) {
+                continue; // the sentinels or the cluster do not answer now: ask again next time
+            }
+            if (now != null && !now.equals(at) && subscribedTo != null) {
+                LOG.log(System.Logger.Level.WARNING, "the primary of Redis " + uri + " moved from " + at + " to " + now
+                        + " while subscribed: subscribing there");
+                subscribedTo = null;
+                connection.disconnect();
+            }
+        }
     }
 
     /**
@@ -143,27 +248,36 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
      */
     private void listen(Consumer<Heard> heard) {
         while (!closed) {
-            try (Jedis jedis = pool.getResource()) {
+            String at;
+            try {
+                at = primary.current();
+            } catch (RuntimeException e) {
+                at = null;
+            }
+            try (Jedis jedis = primary.borrow()) {
                 subscriberConnection = jedis;
+                subscribedTo = at;
                 if (closed) {
                     return; // close() ran while we were connecting
                 }
-                jedis.subscribe(new BinaryJedisPubSub() {
-                    @Override
-                    public void onMessage(byte[] from, byte[] message) {
-                        decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
-                    }
-
-                    @Override
-                    public void onSubscribe(byte[] from, int count) {
-                        LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
-                        heard.accept(new Heard(loadAll(), true));
-                    }
-                }, channel);
+                if (cluster) {
+                    shardedSubscribe(jedis, heard);
+                } else {
+                    subscribe(jedis, heard);
+                }
+                // the server ended the subscription: in a cluster, the slot moved or its primary failed over
+                jedis.getConnection().setBroken();
+                if (!closed) {
+                    LOG.log(System.Logger.Level.INFO, "Redis " + uri + " ended the subscription (the slot moved?); "
+                            + "subscribing again");
+                    primary.lost(new IllegalStateException("subscription ended"));
+                }
             } catch (RuntimeException e) {
+                subscribedTo = null;
                 if (closed) {
                     return;
                 }
+                primary.lost(e);
                 LOG.log(System.Logger.Level.WARNING, "lost Redis " + uri + " (" + e.getMessage()
                         + "); retrying every " + RETRY_MILLIS + " ms");
                 try {
@@ -173,6 +287,40 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 }
             }
         }
+    }
+
+    private void subscribe(Jedis jedis, Consumer<Heard> heard) {
+        jedis.subscribe(new BinaryJedisPubSub() {
+            @Override
+            public void onMessage(byte[] from, byte[] message) {
+                decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
+            }
+
+            @Override
+            public void onSubscribe(byte[] from, int count) {
+                subscribed(heard);
+            }
+        }, channel);
+    }
+
+    private void shardedSubscribe(Jedis jedis, Consumer<Heard> heard) {
+        jedis.getConnection().setTimeoutInfinite();
+        new BinaryJedisShardedPubSub() {
+            @Override
+            public void onSMessage(byte[] from, byte[] message) {
+                decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
+            }
+
+            @Override
+            public void onSSubscribe(byte[] from, int count) {
+                subscribed(heard);
+            }
+        }.proceed(jedis.getConnection(), channel);
+    }
+
+    private void subscribed(Consumer<Heard> heard) {
+        LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
+        heard.accept(new Heard(loadAll(), true));
     }
 
     private static Optional<Map<String, byte[]>> decode(byte[] message) {
@@ -195,14 +343,19 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 LOG.log(System.Logger.Level.DEBUG, "closing the Redis subscription", e);
             }
         }
-        if (subscriber != null) {
-            try {
-                subscriber.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (follower != null) {
+            follower.interrupt();
+        }
+        for (Thread thread : new Thread[] {subscriber, follower}) {
+            if (thread != null) {
+                try {
+                    thread.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
-        pool.close();
+        primary.close();
         cache.close();
     }
 }
