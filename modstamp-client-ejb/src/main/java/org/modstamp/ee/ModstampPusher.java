@@ -118,7 +118,8 @@ public class ModstampPusher {
 
     @PostConstruct
     void configure() {
-        targets = Arrays.stream(connectionFactoryNames.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        targets = Arrays.stream(connectionFactoryNames.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .distinct().toList();
         if (targets.isEmpty()) {
             throw new IllegalStateException("modstamp.connectionFactories names no connection factory");
         }
@@ -143,7 +144,7 @@ public class ModstampPusher {
             throw new IllegalStateException("modstamp.pusher.outbox=" + dataSourceName + ": cannot use the table "
                     + outboxTable + ": " + e.getMessage(), e);
         }
-        confirmations = new OutboxConfirmations(outbox, targets);
+        confirmations = new OutboxConfirmations(outbox, targets, this::offerLeftOver);
         sweeping = scheduler.scheduleWithFixedDelay(this::sweep, 0, outboxSweepSeconds, TimeUnit.SECONDS);
         LOG.info(() -> "modstamp: the pusher keeps its changes in the outbox " + outbox.table() + " of "
                 + dataSourceName);
@@ -174,16 +175,24 @@ public class ModstampPusher {
     private void sweep() {
         try {
             List<Outbox.Row> rows = outbox.unconfirmed();
-            long now = System.nanoTime();
-            for (String target : targets) {
-                TargetSender sender = sender(target);
-                rows.forEach(row -> sender.offerLeftOver(row.id(), row.value(), row.version(), now));
-            }
+            rows.forEach(this::offerLeftOver);
             if (!rows.isEmpty()) {
                 LOG.fine(() -> "modstamp: the outbox sweep sends " + rows.size() + " unconfirmed changes");
             }
-        } catch (SQLException | ResourceException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "modstamp: the outbox sweep failed; trying again in " + outboxSweepSeconds + " s", e);
+        }
+    }
+
+    /** Sends an outbox row to every target (one that cannot be reached does not hold up the others). */
+    private void offerLeftOver(Outbox.Row row) {
+        long now = System.nanoTime();
+        for (String target : targets) {
+            try {
+                sender(target).offerLeftOver(row.id(), row.value(), row.version(), now);
+            } catch (ResourceException | RuntimeException e) {
+                LOG.log(Level.WARNING, "modstamp: cannot send " + row.id() + " from the outbox to " + target, e);
+            }
         }
     }
 
@@ -226,7 +235,8 @@ public class ModstampPusher {
      */
     public void push(Map<String, String> changes) {
         Values.check(changes);
-        Map<String, String> copy = new LinkedHashMap<>(changes);
+        Map<String, String> copy = new LinkedHashMap<>();
+        changes.forEach((id, value) -> copy.put(id, value == null || value.isEmpty() ? null : value)); // "" deletes, as null
         if (transactions.getTransactionKey() == null) {
             deliver(copy, System.nanoTime(), recordOutsideATransaction(copy));
             return;

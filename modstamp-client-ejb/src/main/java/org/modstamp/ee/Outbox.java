@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -86,7 +88,8 @@ final class Outbox {
              PreparedStatement update = connection.prepareStatement("UPDATE " + table
                      + " SET modstamp_value = ?, version = ?, confirmed_version = NULL WHERE modstamp_id = ?")) {
             List<String> missing = new ArrayList<>();
-            for (Map.Entry<String, String> change : changes.entrySet()) {
+            // in id order: two transactions locking the same rows lock them in the same order (no deadlock)
+            for (Map.Entry<String, String> change : new TreeMap<>(changes).entrySet()) {
                 update.setString(1, change.getValue());
                 update.setLong(2, version);
                 update.setString(3, change.getKey());
@@ -124,23 +127,29 @@ final class Outbox {
     }
 
     /**
-     * Every target confirmed {@code version} of {@code id}. If the row moved on to another version meanwhile,
-     * the value just confirmed may have overwritten a newer one on the server: the row is marked unconfirmed,
-     * so that its own value is sent (again).
+     * Every target confirmed {@code version} of {@code id}: marks the row confirmed, or, if the row moved on
+     * to another version meanwhile (the value just confirmed may then have overwritten a newer one on the
+     * servers), marks it unconfirmed and returns it, so that the caller sends its value again.
      */
-    void confirmed(String id, long version) throws SQLException {
+    Optional<Row> confirmed(String id, long version) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement mark = connection.prepareStatement("UPDATE " + table
                      + " SET confirmed_version = version WHERE modstamp_id = ? AND version = ?")) {
             mark.setString(1, id);
             mark.setLong(2, version);
             if (mark.executeUpdate() == 1) {
-                return;
+                return Optional.empty();
             }
             try (PreparedStatement unmark = connection.prepareStatement("UPDATE " + table
-                    + " SET confirmed_version = NULL WHERE modstamp_id = ?")) {
+                    + " SET confirmed_version = NULL WHERE modstamp_id = ?");
+                 PreparedStatement select = connection.prepareStatement("SELECT modstamp_value, version FROM "
+                         + table + " WHERE modstamp_id = ?")) {
                 unmark.setString(1, id);
                 unmark.executeUpdate();
+                select.setString(1, id);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(new Row(id, row.getString(1), row.getLong(2))) : Optional.empty();
+                }
             }
         }
     }

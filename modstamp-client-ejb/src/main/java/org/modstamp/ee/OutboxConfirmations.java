@@ -5,13 +5,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Collects the targets' confirmations of outbox versions and marks a row confirmed once every target
- * confirmed its version. Holds at most one entry per id: a newer version replaces an older one.
+ * confirmed its version. Holds at most one entry per id: a newer version replaces an older one. When the row
+ * moved on meanwhile (another transaction, maybe in another instance, committed a newer value), the value just
+ * confirmed may have overwritten it on the servers: the newer row is sent again at once, from here.
  */
 final class OutboxConfirmations implements TargetSender.Confirmations {
     private static final Logger LOG = Logger.getLogger(OutboxConfirmations.class.getName());
@@ -22,10 +26,12 @@ final class OutboxConfirmations implements TargetSender.Confirmations {
     private final Outbox outbox;
     private final List<String> targets;
     private final Map<String, Confirmed> byId = new HashMap<>();
+    private final Consumer<Outbox.Row> sendAgain;
 
-    OutboxConfirmations(Outbox outbox, List<String> targets) {
+    OutboxConfirmations(Outbox outbox, List<String> targets, Consumer<Outbox.Row> sendAgain) {
         this.outbox = outbox;
         this.targets = targets;
+        this.sendAgain = sendAgain;
     }
 
     @Override
@@ -43,8 +49,9 @@ final class OutboxConfirmations implements TargetSender.Confirmations {
             byId.remove(id);
         }
         try {
-            outbox.confirmed(id, version);
-        } catch (SQLException e) { // the row stays unconfirmed: the next sweep sends it again, which is harmless
+            Optional<Outbox.Row> newer = outbox.confirmed(id, version);
+            newer.ifPresent(sendAgain);
+        } catch (SQLException | RuntimeException e) { // the row stays unconfirmed: the next sweep sends it again, which is harmless
             LOG.log(Level.WARNING, "modstamp: cannot mark " + id + " confirmed in the outbox " + outbox.table(), e);
         }
     }

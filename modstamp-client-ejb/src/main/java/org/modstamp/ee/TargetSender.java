@@ -113,6 +113,15 @@ final class TargetSender {
     }
 
     private void send() {
+        try {
+            sendUntilDone();
+        } catch (RuntimeException e) { // never leave the flag set with nobody sending
+            LOG.log(Level.WARNING, "modstamp: the push to " + name + " failed; going on in " + RETRY.toMillis() + " ms", e);
+            retryLater();
+        }
+    }
+
+    private void sendUntilDone() {
         long backoff = FIRST_BACKOFF_MILLIS;
         while (true) {
             Map<String, String> batch = nextBatch();

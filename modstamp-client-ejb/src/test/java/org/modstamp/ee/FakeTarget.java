@@ -2,9 +2,12 @@ package org.modstamp.ee;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.naming.Reference;
 
@@ -28,7 +31,7 @@ final class FakeTarget implements ModstampConnectionFactory {
     }
 
     synchronized Map<String, String> values() {
-        return Map.copyOf(values);
+        return new HashMap<>(values);
     }
 
     /** Every batch that reached the server while it was up, in order. */
@@ -36,23 +39,31 @@ final class FakeTarget implements ModstampConnectionFactory {
         return List.copyOf(received);
     }
 
-    /** Waits (at most 5 s) until the server holds {@code value} for {@code id}. */
+    /** Waits (at most 5 s) until the server holds {@code value} for {@code id} (null: no value, deleted). */
     synchronized boolean awaitValue(String id, String value) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5_000;
-        for (long left; !value.equals(values.get(id)) && (left = deadline - System.currentTimeMillis()) > 0; ) {
+        for (long left; !Objects.equals(value, values.get(id)) && (left = deadline - System.currentTimeMillis()) > 0; ) {
             wait(left);
         }
-        return value.equals(values.get(id));
+        return Objects.equals(value, values.get(id));
     }
 
     private synchronized Map<String, String> push(Map<String, String> changes) {
         if (!up) {
             throw new IllegalStateException("the fake server is down");
         }
-        received.add(Map.copyOf(changes));
-        values.putAll(changes);
+        received.add(Collections.unmodifiableMap(new LinkedHashMap<>(changes)));
+        changes.forEach((id, value) -> { // as a server: an empty value deletes, and is confirmed as null
+            if (value == null || value.isEmpty()) {
+                values.remove(id);
+            } else {
+                values.put(id, value);
+            }
+        });
         notifyAll();
-        return Map.copyOf(changes);
+        Map<String, String> confirmed = new LinkedHashMap<>();
+        changes.forEach((id, value) -> confirmed.put(id, value == null || value.isEmpty() ? null : value));
+        return confirmed;
     }
 
     @Override

@@ -205,6 +205,20 @@ class ModstampPusherTest {
     }
 
     @Test
+    void aDeleteIsSentOnceAndConfirmed() throws Exception {
+        pusher.push("del", "1");
+        assertTrue(target.awaitValue("del", "1"));
+        pusher.push("del", "");
+        assertTrue(target.awaitValue("del", null), "deleted");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pusher.stats().confirmed() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(2, pusher.stats().confirmed(), "the empty value was confirmed as the deletion it is");
+        assertEquals(2, target.received().size(), "sent once, not again and again");
+    }
+
+    @Test
     void badIdsAndValuesFailTheCaller() {
         assertThrows(IllegalArgumentException.class, () -> pusher.push("bad id", "1"));
         assertThrows(IllegalArgumentException.class, () -> pusher.push("ok", "x".repeat(256)));

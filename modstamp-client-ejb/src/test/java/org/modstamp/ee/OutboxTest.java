@@ -126,10 +126,11 @@ class OutboxTest {
         outbox.createIfMissing();
         outbox.record(Map.of("x", "old"), 1); // instance A commits old...
         outbox.record(Map.of("x", "new"), 2); // ...then instance B commits new
-        outbox.confirmed("x", 2); // B's push is confirmed first
+        assertEquals(java.util.Optional.empty(), outbox.confirmed("x", 2)); // B's push is confirmed first
         assertEquals(List.of(), outbox.unconfirmed());
-        outbox.confirmed("x", 1); // then A's: the server may now hold "old"
-        assertEquals(List.of(new Outbox.Row("x", "new", 2)), outbox.unconfirmed(), "the newer value goes out again");
+        // then A's: the server may now hold "old": the newer row comes back, for A to send it again at once
+        assertEquals(java.util.Optional.of(new Outbox.Row("x", "new", 2)), outbox.confirmed("x", 1));
+        assertEquals(List.of(new Outbox.Row("x", "new", 2)), outbox.unconfirmed(), "and it is unconfirmed again");
     }
 
     @Test

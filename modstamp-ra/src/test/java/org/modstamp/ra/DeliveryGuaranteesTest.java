@@ -227,6 +227,7 @@ class DeliveryGuaranteesTest {
         Bean first = new Bean(change -> Act.COMMIT);
         ModstampActivationSpec spec = spec("rs");
         spec.setResume(true);
+        spec.setInitialValues(ModstampActivationSpec.CHANGES_ONLY); // with resume the first value is delivered anyway
         MessageEndpointFactory deployed = activate("Resumed", first, true, spec);
         producer.push(Map.of("rs", "1"));
         assertNotNull(first.committedValue("1"));

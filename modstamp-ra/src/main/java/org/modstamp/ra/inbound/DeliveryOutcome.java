@@ -1,5 +1,7 @@
 package org.modstamp.ra.inbound;
 
+import java.io.Serializable;
+
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
@@ -7,9 +9,13 @@ import javax.transaction.xa.Xid;
  * The resource the adapter hands to {@code createEndpoint} for a bean whose delivery is transacted: the
  * container enlists it in the transaction of every delivery, and its only job is to learn how that
  * transaction ended, so that a change whose transaction rolled back is delivered again. It holds no data:
- * prepare always votes yes, and there is nothing to recover.
+ * prepare always votes yes, and there is nothing to recover. Serializable, so that a transaction manager that
+ * logs its resources for recovery (Narayana) can restore it after a crash and finish the transaction with it,
+ * which then does nothing: the change itself is delivered again.
  */
-final class DeliveryOutcome implements XAResource {
+final class DeliveryOutcome implements XAResource, Serializable {
+    private static final long serialVersionUID = 1L;
+
     enum Outcome { UNKNOWN, COMMITTED, ROLLED_BACK }
 
     private volatile Outcome outcome = Outcome.UNKNOWN;

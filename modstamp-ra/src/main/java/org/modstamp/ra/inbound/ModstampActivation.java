@@ -120,14 +120,14 @@ public final class ModstampActivation {
     public static ModstampActivation start(MessageEndpointFactory factory, ModstampActivationSpec spec,
                                            ClientPool clients, WorkManager workManager, Timer timer,
                                            Path stateDirectory) throws IOException {
-        CommittedValues committed = stateDirectory == null ? null : committedValues(stateDirectory, factory);
+        CommittedValues committed = stateDirectory == null ? null : committedValues(stateDirectory, factory, spec);
         ModstampActivation activation = new ModstampActivation(factory, spec, clients, workManager, timer, committed);
         try {
             activation.listenOn(clients.client(spec.getServer()), activation.startFrom);
             LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server
                     + " (" + activation.listeningTo + ")"
                     + (committed == null ? "" : ", resuming from " + committed.file()));
-        } catch (UnknownHostException e) {
+        } catch (IOException e) { // a name that does not resolve yet, a WorkManager with no thread to spare
             LOG.warning(() -> "modstamp: " + activation.bean + " cannot listen to " + spec.ids() + " yet: "
                     + e.getMessage() + "; trying again every " + RETRY.toSeconds() + " s");
             activation.later(RETRY, activation::relisten);
@@ -164,17 +164,25 @@ public final class ModstampActivation {
         }
     }
 
-    private static CommittedValues committedValues(Path directory, MessageEndpointFactory factory) throws IOException {
+    /** The bean's committed values, in a file named after the bean and its server. */
+    private static CommittedValues committedValues(Path directory, MessageEndpointFactory factory,
+                                                  ModstampActivationSpec spec) throws IOException {
         try {
-            return CommittedValues.open(directory.resolve(CommittedValues.fileName(beanName(factory))));
+            return CommittedValues.open(directory.resolve(CommittedValues.fileName(beanName(factory) + "@"
+                    + HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT))));
         } catch (IOException e) {
             throw new IOException("resume=true needs a writable stateDirectory (a property of the adapter), and "
                     + directory + " is not: " + e, e);
         }
     }
 
+    /**
+     * With resume, an id the bean has not committed yet is delivered at its first value, whatever
+     * initialValues says: learning it silently would leave nothing to resume from, and a change made while
+     * the bean is away would then be learned silently again, and lost.
+     */
     private void listenOn(ModstampClient client, Map<String, String> lastKnown) {
-        listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues(),
+        listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues() || committed != null,
                 Duration.ofSeconds(spec.getQueryInterval()));
         listeningTo = client.server();
     }
@@ -318,8 +326,11 @@ public final class ModstampActivation {
         }
     }
 
-    /** Runs {@code task} after {@code delay} on the adapter's timer; nothing once the adapter's timer is gone. */
-    private void later(Duration delay, Runnable task) {
+    /**
+     * Runs {@code task} after {@code delay} on the adapter's timer; false (and nothing runs) once the adapter's
+     * timer is gone.
+     */
+    private boolean later(Duration delay, Runnable task) {
         try {
             timer.schedule(new TimerTask() {
                 @Override
@@ -331,9 +342,11 @@ public final class ModstampActivation {
                     }
                 }
             }, delay.toMillis());
+            return true;
         } catch (IllegalStateException e) {
             LOG.log(stopped ? Level.FINE : Level.SEVERE, "modstamp: the adapter's timer is stopped; " + bean
                     + " cannot schedule a retry", e);
+            return false;
         }
     }
 
@@ -495,7 +508,11 @@ public final class ModstampActivation {
             }
             LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean
                     + "; retrying in " + RETRY.toMillis() + " ms", reason);
-            later(RETRY, ModstampActivation.this::scheduleDelivery);
+            if (!later(RETRY, ModstampActivation.this::scheduleDelivery)) {
+                synchronized (queue) {
+                    deliveryScheduled = false; // the next change tries again
+                }
+            }
         }
 
         private void deliverQueued() {

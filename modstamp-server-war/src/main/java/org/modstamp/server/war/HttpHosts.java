@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The host names a request may name in its {@code Host} header. A page that a browser loaded from another
@@ -13,6 +15,8 @@ import java.util.TreeSet;
  * use the browser of an operator on an admin host to read or change values.
  */
 public final class HttpHosts {
+    /** A Host header: a name, an IPv4 address or a bracketed IPv6 address, then an optional port of digits. */
+    private static final Pattern HOST = Pattern.compile("(\\[[0-9a-f:.]+\\]|[a-z0-9._-]+)(?::[0-9]{1,5})?");
     private final Set<String> names;
     private final boolean any;
 
@@ -25,17 +29,19 @@ public final class HttpHosts {
     static HttpHosts parse(String setting) {
         Set<String> names = new TreeSet<>();
         Arrays.stream(setting.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(name -> name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name) // IPv6 as in a Host
                 .forEach(name -> names.add(name.toLowerCase(Locale.ROOT)));
         if (names.contains("*")) {
             return new HttpHosts(Set.of(), true);
         }
         if (names.isEmpty()) {
-            names.addAll(Set.of("localhost", "127.0.0.1", "::1", "[::1]"));
+            names.addAll(Set.of("localhost", "127.0.0.1", "[::1]"));
             try {
                 InetAddress self = InetAddress.getLocalHost();
                 names.add(self.getHostName().toLowerCase(Locale.ROOT));
                 names.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
-                names.add(self.getHostAddress());
+                names.add(self.getHostAddress().contains(":") ? "[" + self.getHostAddress() + "]"
+                        : self.getHostAddress());
             } catch (UnknownHostException e) { // this machine's name does not resolve: the loopback names remain
                 names.add(hostName());
             }
@@ -56,14 +62,8 @@ public final class HttpHosts {
         if (host == null || host.isBlank()) {
             return false;
         }
-        String name = host.trim().toLowerCase(Locale.ROOT);
-        if (name.startsWith("[")) { // [v6]:port
-            int end = name.indexOf(']');
-            name = end < 0 ? name : name.substring(0, end + 1);
-        } else if (name.indexOf(':') == name.lastIndexOf(':') && name.indexOf(':') > 0) { // name:port
-            name = name.substring(0, name.indexOf(':'));
-        }
-        return names.contains(name);
+        Matcher parts = HOST.matcher(host.trim().toLowerCase(Locale.ROOT));
+        return parts.matches() && names.contains(parts.group(1));
     }
 
     @Override

@@ -38,7 +38,7 @@ public class OperatorAccess {
     private boolean carriesToken(HttpServletRequest request) {
         String token = settings.adminToken();
         String header = request.getHeader("Authorization");
-        if (token.isEmpty() || header == null || !header.startsWith("Bearer ")) {
+        if (token.isEmpty() || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
         return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),

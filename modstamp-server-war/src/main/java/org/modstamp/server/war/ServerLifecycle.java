@@ -47,6 +47,8 @@ public class ServerLifecycle {
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         try {
             ServerConfig config = settings.serverConfig();
+            settings.adminToken(); // a token too short fails the deployment, not each request
+            settings.httpHosts();
             ValueStore store = settings.openStore();
             ServerStats stats = new ServerStats();
             if (metrics.isResolvable()) {

@@ -13,15 +13,17 @@ class HttpHostsTest {
             assertTrue(hosts.allows(host), host);
         }
         for (String host : new String[] {"attacker.example", "attacker.example:8080", "127.0.0.2:8080", "", null,
-                                         "localhost.attacker.example"}) {
+                                         "localhost.attacker.example", "localhost:8080@attacker.example", "localhost:x",
+                                         "[::1]x", "::1"}) {
             assertFalse(hosts.allows(host), String.valueOf(host));
         }
     }
 
     @Test
     void aListNamesTheHostsAndAStarAllowsAny() {
-        HttpHosts listed = HttpHosts.parse("modstamp.example.org, 10.0.0.5");
+        HttpHosts listed = HttpHosts.parse("modstamp.example.org, 10.0.0.5, fd00::5");
         assertTrue(listed.allows("modstamp.example.org:443"));
+        assertTrue(listed.allows("[fd00::5]:8080"), "an IPv6 entry matches its bracketed Host form");
         assertTrue(listed.allows("10.0.0.5"));
         assertFalse(listed.allows("localhost"), "a list replaces the defaults");
         assertTrue(HttpHosts.parse("*").allows("anything.example"));
