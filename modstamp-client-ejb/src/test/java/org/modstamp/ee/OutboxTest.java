@@ -74,7 +74,7 @@ class OutboxTest {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
         return true;
     }

@@ -208,9 +208,11 @@ class DeliveryGuaranteesTest {
         running.container.toDrop.set(1); // the next delivery Work is dropped after it was accepted
         producer.push(Map.of("wd", "1"));
         assertNotNull(bean.committedValue("1"), "delivered by the Work scheduled again");
+        assertEquals(0, running.container.toDrop.get(), "a Work was dropped");
         running.container.toFail.set(1); // the next one fails in the container before it runs
         producer.push(Map.of("wd", "2"));
         assertNotNull(bean.committedValue("2"), "delivered by the Work scheduled again");
+        assertEquals(0, running.container.toFail.get(), "a Work was failed");
         producer.push(Map.of("wd", "3"));
         assertNotNull(bean.committedValue("3"), "and delivery goes on");
     }
@@ -220,6 +222,7 @@ class DeliveryGuaranteesTest {
         running.container.toDrop.set(1); // the first Work is the loop of the client for this server
         Bean bean = new Bean(change -> Act.COMMIT);
         activate("LoopDropped", bean, false, spec("ld"));
+        assertEquals(0, running.container.toDrop.get(), "the loop's first Work was dropped");
     }
 
     @Test
