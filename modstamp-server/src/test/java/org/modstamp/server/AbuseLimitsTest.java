@@ -14,6 +14,7 @@ import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.security.SecurityProfiles;
@@ -81,11 +82,12 @@ class AbuseLimitsTest {
                 new MutableClock(), new ServerStats());
         InetSocketAddress plain = new InetSocketAddress("127.0.0.2", 9000);
         InetSocketAddress sealed = new InetSocketAddress("127.0.0.3", 9000);
+        AeadSender sealer = new AeadSender(ops, Aead.Direction.REQUEST);
         for (int i = 0; i < 10; i++) {
             handler.handleOne(plain, ByteBuffer.wrap(datagram(Message.query("r" + i))));
             byte[] query = datagram(Message.query("r" + i));
-            handler.handleOne(sealed, ByteBuffer.wrap(Aead.seal(ops, Arrays.copyOfRange(query, 1, query.length),
-                    System.currentTimeMillis())));
+            handler.handleOne(sealed, ByteBuffer.wrap(sealer.seal(Arrays.copyOfRange(query, 1, query.length),
+                    System.currentTimeMillis()).datagram()));
         }
         int toPlain = 0;
         int toSealed = 0;

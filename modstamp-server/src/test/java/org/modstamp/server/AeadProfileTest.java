@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.security.SecurityProfiles;
@@ -83,18 +84,19 @@ class AeadProfileTest {
                 MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())).length);
         long now = System.currentTimeMillis();
         try (UdpPeers peers = new UdpPeers().add("A", "127.0.0.1")) {
-            byte[] tampered = Aead.seal(ops, change, now);
+            AeadSender sender = new AeadSender(ops, Aead.Direction.REQUEST);
+            byte[] tampered = sender.seal(change, now).datagram();
             tampered[tampered.length - 20] ^= 1;
             peers.send("A", tampered, address);
-            peers.send("A", Aead.seal(wrong, change, now), address);
-            peers.send("A", Aead.seal(ops, change, now - 60_000), address);
+            peers.send("A", new AeadSender(wrong, Aead.Direction.REQUEST).seal(change, now).datagram(), address);
+            peers.send("A", sender.seal(change, now - 60_000).datagram(), address);
             peers.send("A", MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())), address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "nothing answered");
             assertEquals(2, server.stats().droppedUnauthenticated.get(), "tampered and wrong key");
             assertEquals(1, server.stats().droppedReplay.get(), "stale timestamp");
             assertEquals(1, server.stats().droppedNoPermission.get(), "plain: none");
 
-            byte[] genuine = Aead.seal(ops, change, now);
+            byte[] genuine = sender.seal(change, now).datagram();
             peers.send("A", genuine, address);
             assertEquals(1, peers.collect(1, 2000, 100).size(), "a genuine C is answered");
             peers.send("A", genuine, address);

@@ -65,6 +65,16 @@ public final class ListenerRegistry {
         return true;
     }
 
+    /** Whether {@code listener} is registered for {@code id} (alive or not yet dropped). */
+    public boolean isRegistered(String id, InetSocketAddress listener) {
+        ListenerSet set = byId.get(id);
+        if (set == null) {
+            return false;
+        }
+        long key = endpoints.find(listener);
+        return key != 0 && set.contains(key);
+    }
+
     private void released(long key) {
         endpoints.release(key);
         perAddress.computeIfPresent(key >>> 16, (address, n) -> n == 1 ? null : n - 1);
