@@ -1,7 +1,7 @@
 package org.modstamp.server;
 
 /**
- * What one source may cost the server (PROTOCOL.md Part B.2): over plain UDP a source address can be forged,
+ * What one source may cost the server: over plain UDP a source address can be forged,
  * so a forged Query could enrol a victim as a listener and turn the server into a reflector. The defaults
  * keep libmodstamp clients working (one Reply always fits; thousands of ids per client are fine).
  *
