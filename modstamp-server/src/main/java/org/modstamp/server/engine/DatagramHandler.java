@@ -232,7 +232,8 @@ public final class DatagramHandler {
             stats.profileMismatches.incrementAndGet();
         } else if (sealed && registry.isRegistered(id, sender) && !sealedListeners.isSealed(sender, id)) {
             stats.profileMismatches.incrementAndGet();
-        } else if (!registry.register(id, sender, now, config.limits().listenersPerAddress())) {
+        } else if (!registry.register(id, sender, now, config.limits().listenersPerAddress(),
+                sealed ? config.limits().listeners() : config.limits().plainListeners())) {
             stats.listenersRefused.incrementAndGet();
         } else if (sealed) {
             sealedListeners.registered(sender, id, profileIndex, opened.keyIndex(), opened.sender(), now);
