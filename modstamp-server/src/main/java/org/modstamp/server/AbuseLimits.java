@@ -17,10 +17,13 @@ package org.modstamp.server;
  * @param plainListeners          most registrations in all made by plain (unauthenticated) Queries
  * @param listeners               most registrations in all; the room above {@code plainListeners} is kept for
  *                                Queries an aead profile authenticated, so plain sources are refused first
+ * @param replyBytesPerSecondPerPrefix reply bytes a destination prefix earns a second, beyond 3 x (the
+ *                                {@code replyAmplification}) the bytes that came from it (unauthenticated only)
+ * @param replyBurstPerPrefix     reply credit a prefix starts with and may hold unspent
  */
 public record AbuseLimits(int listenersPerAddress, int signalsPerSecondPerAddress, double replyAmplification,
                           int replyAllowance, int ipv4PrefixBits, int ipv6PrefixBits, int plainListeners,
-                          int listeners) {
+                          int listeners, int replyBytesPerSecondPerPrefix, int replyBurstPerPrefix) {
     /** The largest reply to one Query: a Reply with a 255-byte id and a 255-byte value, and the header. */
     public static final int ONE_REPLY = 1 + 2 + 1 + 255 + 1 + 255;
 
@@ -45,6 +48,14 @@ public record AbuseLimits(int listenersPerAddress, int signalsPerSecondPerAddres
             throw new IllegalArgumentException("plainListeners must be at least 1 and at most listeners, not "
                     + plainListeners + " of " + listeners);
         }
+        if (replyBytesPerSecondPerPrefix < 0) {
+            throw new IllegalArgumentException("replyBytesPerSecondPerPrefix must be at least 0, not "
+                    + replyBytesPerSecondPerPrefix);
+        }
+        if (replyBurstPerPrefix < ONE_REPLY) {
+            throw new IllegalArgumentException("replyBurstPerPrefix must be at least " + ONE_REPLY
+                    + " bytes (one Reply), not " + replyBurstPerPrefix);
+        }
         if (replyAllowance < ONE_REPLY) {
             throw new IllegalArgumentException("replyAllowance must be at least " + ONE_REPLY
                     + " bytes (one Reply), not " + replyAllowance);
@@ -55,7 +66,7 @@ public record AbuseLimits(int listenersPerAddress, int signalsPerSecondPerAddres
     public AbuseLimits(int listenersPerAddress, int signalsPerSecondPerAddress, double replyAmplification,
                        int replyAllowance) {
         this(listenersPerAddress, signalsPerSecondPerAddress, replyAmplification, replyAllowance, 24, 64,
-                DEFAULT_PLAIN_LISTENERS, DEFAULT_LISTENERS);
+                DEFAULT_PLAIN_LISTENERS, DEFAULT_LISTENERS, 65_536, 262_144);
     }
 
     /**
@@ -73,13 +84,19 @@ public record AbuseLimits(int listenersPerAddress, int signalsPerSecondPerAddres
     /** These limits with registrations counted per IPv4 /{@code ipv4} and IPv6 /{@code ipv6}. */
     public AbuseLimits withPrefixes(int ipv4, int ipv6) {
         return new AbuseLimits(listenersPerAddress, signalsPerSecondPerAddress, replyAmplification, replyAllowance,
-                ipv4, ipv6, plainListeners, listeners);
+                ipv4, ipv6, plainListeners, listeners, replyBytesPerSecondPerPrefix, replyBurstPerPrefix);
     }
 
     /** These limits with other registration budgets (plain, and in all). */
     public AbuseLimits withBudgets(int plain, int all) {
         return new AbuseLimits(listenersPerAddress, signalsPerSecondPerAddress, replyAmplification, replyAllowance,
-                ipv4PrefixBits, ipv6PrefixBits, plain, all);
+                ipv4PrefixBits, ipv6PrefixBits, plain, all, replyBytesPerSecondPerPrefix, replyBurstPerPrefix);
+    }
+
+    /** These limits with another reply rate and burst per destination prefix. */
+    public AbuseLimits withReplyRate(int bytesPerSecondPerPrefix, int burstPerPrefix) {
+        return new AbuseLimits(listenersPerAddress, signalsPerSecondPerAddress, replyAmplification, replyAllowance,
+                ipv4PrefixBits, ipv6PrefixBits, plainListeners, listeners, bytesPerSecondPerPrefix, burstPerPrefix);
     }
 
     /** The largest reply datagram to an unauthenticated request of {@code requestBytes}. */

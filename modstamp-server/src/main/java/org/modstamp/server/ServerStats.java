@@ -46,6 +46,8 @@ public final class ServerStats {
     public final AtomicLong signalsRateLimited = new AtomicLong();
     /** Reply messages left out: the reply would have exceeded the amplification budget of its request. */
     public final AtomicLong repliesCut = new AtomicLong();
+    /** Reply datagrams not sent: their destination prefix had no reply credit left (unauthenticated only). */
+    public final AtomicLong repliesRateLimited = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     public Recorder recorder() {

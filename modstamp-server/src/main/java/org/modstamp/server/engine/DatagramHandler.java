@@ -15,8 +15,10 @@ import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.ReplayGuard;
 import org.modstamp.security.SecurityProfile;
+import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
+import org.modstamp.server.registry.AddressPrefix;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
@@ -41,6 +43,8 @@ public final class DatagramHandler {
     static final long REPLAY_WINDOW_MILLIS = 30_000;
     /** Most aead senders whose replay windows are held at once (about 0.4 KB each: at most about 40 MB). */
     static final int MAX_SENDERS = 100_000;
+    /** Most destination prefixes whose reply credit is tracked (about 90 bytes each: at most about 23 MB). */
+    static final int MAX_REPLY_PREFIXES = 250_000;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -49,6 +53,7 @@ public final class DatagramHandler {
     private final long epochSecondAtStart;
     private final ServerStats stats;
     private final SignalRateLimiter signalLimiter;
+    private final ReplyRateLimiter replyRates;
     private final ReplayGuard replays;
     /** For each entry of the profile list: its opener and its sender when it is an aead profile, else null. */
     private final AeadOpener[] openers;
@@ -76,6 +81,10 @@ public final class DatagramHandler {
         this.stats = stats;
         this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress());
         this.replays = new ReplayGuard(REPLAY_WINDOW_MILLIS, maxSenders);
+        AbuseLimits limits = config.limits();
+        this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
+                limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
+                MAX_REPLY_PREFIXES);
         List<SecurityProfile> entries = config.profiles().entries();
         this.openers = new AeadOpener[entries.size()];
         this.senders = new AeadSender[entries.size()];
@@ -160,8 +169,10 @@ public final class DatagramHandler {
         DatagramPacker replies = null;
         int now = nowSeconds();
         boolean sealed = opened != null;
-        // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request
+        // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request, and
+        // what its network is sent at most a few times what came from it (plus a small rate)
         int budget = sealed ? Integer.MAX_VALUE : config.limits().replyBudget(datagram.limit());
+        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clockNanos());
         int replyBytes = 1;
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
@@ -184,6 +195,10 @@ public final class DatagramHandler {
         }
         if (replies != null) {
             for (byte[] bytes : replies.drain()) {
+                if (!sealed && !ReplyRateLimiter.spend(credit, bytes.length)) {
+                    stats.repliesRateLimited.incrementAndGet();
+                    continue;
+                }
                 batch.outgoing.add(new OutgoingDatagram(sender, sealed
                         ? seal(profileIndex, opened.keyIndex(), bytes, opened.counter(), opened.sender()) : bytes));
             }
@@ -363,7 +378,14 @@ public final class DatagramHandler {
         int now = nowSeconds();
         sealedListeners.sweep(now, registry.ttlSeconds());
         replays.sweep(System.currentTimeMillis());
+        replyRates.sweep(clockNanos());
         return registry.sweep(now);
+    }
+
+    /** This handler's clock in nanoseconds (for rates that tests drive with it). */
+    private long clockNanos() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Whole seconds since this handler was made (registrations compare whole seconds, as the reference). */

@@ -20,8 +20,7 @@ public final class ListenerRegistry {
     /** Registrations per IPv4 prefix and per IPv6 prefix (addresses of one network count together). */
     private final Map<Long, Integer> perIpv4Prefix = new HashMap<>();
     private final Map<Long, Integer> perIpv6Prefix = new HashMap<>();
-    private final int ipv4PrefixBits;
-    private final int ipv6PrefixBits;
+    private final AddressPrefix prefixes;
     private final int ttlSeconds;
     private long registrations;
 
@@ -35,12 +34,7 @@ public final class ListenerRegistry {
 
     /** A registry that counts registrations per IPv4 /{@code ipv4PrefixBits} and IPv6 /{@code ipv6PrefixBits} (1..64). */
     public ListenerRegistry(int ttlSeconds, int ipv4PrefixBits, int ipv6PrefixBits) {
-        if (ipv4PrefixBits < 1 || ipv4PrefixBits > 32 || ipv6PrefixBits < 1 || ipv6PrefixBits > 64) {
-            throw new IllegalArgumentException("prefixes are IPv4 /1../32 and IPv6 /1../64, not /" + ipv4PrefixBits
-                    + " and /" + ipv6PrefixBits);
-        }
-        this.ipv4PrefixBits = ipv4PrefixBits;
-        this.ipv6PrefixBits = ipv6PrefixBits;
+        this.prefixes = new AddressPrefix(ipv4PrefixBits, ipv6PrefixBits);
         if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
             throw new IllegalArgumentException("listener TTL must be 1.." + MAX_TTL_SECONDS + " seconds, not "
                     + ttlSeconds);
@@ -96,31 +90,12 @@ public final class ListenerRegistry {
         return true;
     }
 
-    private static boolean isIpv4(byte[] b) {
-        if (b.length == 4) {
-            return true;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
-    }
-
     private Map<Long, Integer> prefixCounts(InetAddress address) {
-        return isIpv4(address.getAddress()) ? perIpv4Prefix : perIpv6Prefix;
+        return AddressPrefix.isIpv4(address) ? perIpv4Prefix : perIpv6Prefix;
     }
 
-    /** The prefix of {@code address} that its registrations are counted by. */
     private long prefix(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (isIpv4(b)) {
-            int at = b.length - 4;
-            long ip = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8) | (b[at + 3] & 0xFFL);
-            return ip >>> (32 - ipv4PrefixBits);
-        }
-        return java.nio.ByteBuffer.wrap(b).getLong() >>> (64 - ipv6PrefixBits);
+        return prefixes.of(address);
     }
 
     /** Whether {@code listener} is registered for {@code id} (alive or not yet dropped). */
