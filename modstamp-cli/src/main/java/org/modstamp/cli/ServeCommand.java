@@ -98,7 +98,8 @@ final class ServeCommand implements Callable<Integer> {
     int replyBurst;
 
     @Option(names = "--signals-per-second", paramLabel = "N", defaultValue = "10000",
-            description = "Most Signals sent to one IP address per second (default: ${DEFAULT-VALUE})")
+            description = "Most Signal datagrams (each --broadcast-repeat copy counts) sent to one network "
+                    + "(see --ipv4-prefix) per second (default: ${DEFAULT-VALUE})")
     int signalsPerSecond;
 
     @Option(names = "--reply-amplification", paramLabel = "X", defaultValue = "3.0",

@@ -8,7 +8,8 @@ package org.modstamp.server;
  * @param listenersPerAddress     most (listener, id) registrations the addresses of one prefix may hold together
  *                                (an IPv4 /{@code ipv4PrefixBits}, an IPv6 /{@code ipv6PrefixBits}: forged sources
  *                                rotating through one network count as one)
- * @param signalsPerSecondPerAddress most Signals sent to one IP address per second (a token bucket)
+ * @param signalsPerSecondPerAddress most Signal datagrams (each {@code broadcastRepeat} copy counts) sent to
+ *                                one network (prefix, as above) per second (a token bucket)
  * @param replyAmplification      a reply datagram to an unauthenticated sender is at most this many times
  *                                the size of its request ...
  * @param replyAllowance          ... or this many bytes, whichever is larger (so one Reply always fits)

@@ -71,6 +71,26 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void theSignalCapCountsEveryCopyAndEveryAddressOfTheVictimsNetworkTogether() {
+        AbuseLimits limits = new AbuseLimits(1000, 6, 3.0, 600);
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits).withBroadcastRepeat(3),
+                new MemoryValueStore(), new ListenerRegistry(300), new MutableClock(), new ServerStats());
+        for (int a = 1; a <= 2; a++) { // forged Queries from two addresses of one /24
+            for (int i = 0; i < 10; i++) {
+                handler.handleOne(new InetSocketAddress("192.0.2." + a, 9000), ByteBuffer.wrap(datagram(Message.query("r" + i))));
+            }
+        }
+        int toVictimNetwork = 0;
+        for (int i = 0; i < 10; i++) {
+            for (OutgoingDatagram out : handler.handleOne(PRODUCER,
+                    ByteBuffer.wrap(datagram(Message.change("r" + i, "x".getBytes()))))) {
+                toVictimNetwork += out.recipient().getAddress().getHostAddress().startsWith("192.0.2.") ? 1 : 0;
+            }
+        }
+        assertEquals(6, toVictimNetwork, "6 datagrams in all: two Signals of 3 copies each");
+    }
+
+    @Test
     void signalsToAListenerWhoseQueriesWereAuthenticatedAreNotCapped() {
         AbuseLimits limits = new AbuseLimits(1000, 5, 3.0, 600);
         byte[] key = new byte[32];

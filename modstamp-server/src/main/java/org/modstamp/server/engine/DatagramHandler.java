@@ -79,7 +79,8 @@ public final class DatagramHandler {
         this.clock = clock;
         this.epochSecondAtStart = clock.instant().getEpochSecond();
         this.stats = stats;
-        this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress());
+        this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
+                new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()));
         this.replays = new ReplayGuard(REPLAY_WINDOW_MILLIS, maxSenders);
         AbuseLimits limits = config.limits();
         this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
@@ -279,7 +280,7 @@ public final class DatagramHandler {
             }
             // the cap bounds what forged plain Queries can reflect at a victim: an authenticated Query
             // cannot be forged (nor replayed), so its sender's Signals are not capped
-            if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), nanos)) {
+            if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), repeat, nanos)) {
                 stats.signalsRateLimited.incrementAndGet();
                 return;
             }
