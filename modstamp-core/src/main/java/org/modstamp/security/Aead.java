@@ -60,6 +60,19 @@ public final class Aead {
         return header(profile).encodedLength() + FIELDS_BYTES + TIMESTAMP_BYTES + TAG_BYTES;
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} unless the largest message, sealed with {@code profile}, fits in
+     * {@code maxPacketSize} (checked when a configuration is made, not when a reply is sent).
+     */
+    public static void checkMaxPacketSize(SecurityProfile profile, int maxPacketSize) {
+        int min = org.modstamp.wire.DatagramPacker.MAX_MESSAGE_LENGTH + overhead(profile);
+        if (maxPacketSize < min) {
+            throw new IllegalArgumentException("maxPacketSize " + maxPacketSize + " leaves no room for the largest "
+                    + "message sealed with aead profile '" + profile.id() + "' (" + overhead(profile)
+                    + " bytes of overhead): it must be at least " + min);
+        }
+    }
+
     public static DatagramHeader header(SecurityProfile profile) {
         return new DatagramHeader(profile.type().sendSignature(), profile.id());
     }

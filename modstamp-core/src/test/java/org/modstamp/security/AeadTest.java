@@ -122,6 +122,18 @@ class AeadTest {
         assertTrue(e.getMessage().contains("only an aead entry has a version"), e.getMessage());
     }
 
+    @Test
+    void aMaxPacketSizeWithoutRoomForTheOverheadIsRefusedWhenTheConfigurationIsMade() {
+        SecurityProfile ops = SecurityProfile.aead("ops", Permission.DEFAULT, KEY);
+        int min = org.modstamp.wire.DatagramPacker.MAX_MESSAGE_LENGTH + Aead.overhead(ops);
+        assertEquals(63, Aead.overhead(ops), "5 of header, 34 in clear, 8 of timestamp, 16 of tag");
+        var config = org.modstamp.client.ClientConfig.defaults().withMaxPacketSize(min - 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> config.withProfile(ops));
+        assertTrue(e.getMessage().contains("at least " + min) && e.getMessage().contains("'ops'"), e.getMessage());
+        assertEquals(min, org.modstamp.client.ClientConfig.defaults().withMaxPacketSize(min).withProfile(ops)
+                .maxPacketSize());
+    }
+
     private static Aead.Opened open(AeadOpener opener, byte[] datagram) {
         return tryOpen(opener, datagram).orElseThrow();
     }

@@ -119,6 +119,16 @@ class AeadProfileTest {
     }
 
     @Test
+    void aMaxPacketSizeWithoutRoomForTheAeadOverheadIsRefusedWhenTheConfigurationIsRead() {
+        SecurityProfiles profiles = new SecurityProfiles(List.of(SecurityProfile.aead("ops", Permission.DEFAULT, NEW_KEY)));
+        int min = org.modstamp.wire.DatagramPacker.MAX_MESSAGE_LENGTH + Aead.overhead(profiles.entries().get(0));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.defaults().withMaxPacketSize(min - 1).withProfiles(profiles));
+        assertTrue(e.getMessage().contains("at least " + min), e.getMessage());
+        assertEquals(min, ServerConfig.defaults().withMaxPacketSize(min).withProfiles(profiles).maxPacketSize());
+    }
+
+    @Test
     void keysNeverShowInToString() {
         SecurityProfile ops = SecurityProfile.aead("ops", Permission.DEFAULT, NEW_KEY);
         assertTrue(ops.toString().contains("1 key(s) redacted") && !ops.toString().contains("[B"), ops.toString());
