@@ -70,7 +70,11 @@ class AeadProfileTest {
             assertEquals(Map.of("secret", "1"), listener.get(List.of("secret")));
             BlockingQueue<String> seen = new LinkedBlockingQueue<>();
             listener.listen(Map.of("secret", "1"), (id, value) -> seen.add(id + "=" + value));
-            Thread.sleep(100);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (server.stats().queries.get() < 2) { // the get's Query, then the listen's: it is registered
+                assertTrue(System.nanoTime() < deadline, "the listen's Query never reached the server");
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
             producer.push(Map.of("secret", "2"));
             assertEquals("secret=2", seen.poll(3, TimeUnit.SECONDS), "the Signal is sealed with the listener's key");
         }
