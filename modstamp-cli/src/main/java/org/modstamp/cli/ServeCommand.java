@@ -88,11 +88,41 @@ final class ServeCommand implements Callable<Integer> {
     long listenerTtlSeconds;
 
     @Option(names = "--listeners-per-address", paramLabel = "N", defaultValue = "100000",
-            description = "Most listener registrations one IP address may hold (default: ${DEFAULT-VALUE})")
+            description = "Most listener registrations the addresses of one network may hold together: an IPv4 "
+                    + "/--ipv4-prefix, an IPv6 /--ipv6-prefix (default: ${DEFAULT-VALUE})")
     int listenersPerAddress;
 
+    @Option(names = "--ipv4-prefix", paramLabel = "BITS", defaultValue = "24",
+            description = "IPv4 prefix that registrations and reply credit are counted by (default: ${DEFAULT-VALUE})")
+    int ipv4Prefix;
+
+    @Option(names = "--ipv6-prefix", paramLabel = "BITS", defaultValue = "64",
+            description = "IPv6 prefix (at most 64) that registrations and reply credit are counted by "
+                    + "(default: ${DEFAULT-VALUE})")
+    int ipv6Prefix;
+
+    @Option(names = "--plain-listeners", paramLabel = "N", defaultValue = "250000",
+            description = "Most listener registrations in all made by plain (unauthenticated) Queries "
+                    + "(default: ${DEFAULT-VALUE})")
+    int plainListeners;
+
+    @Option(names = "--listeners", paramLabel = "N", defaultValue = "1000000",
+            description = "Most listener registrations in all; the room above --plain-listeners is for aead "
+                    + "listeners (default: ${DEFAULT-VALUE})")
+    int listeners;
+
+    @Option(names = "--reply-bytes-per-second", paramLabel = "N", defaultValue = "65536",
+            description = "Reply bytes a network may get a second beyond 3 times what came from it, for "
+                    + "unauthenticated requests (default: ${DEFAULT-VALUE})")
+    int replyBytesPerSecond;
+
+    @Option(names = "--reply-burst", paramLabel = "N", defaultValue = "262144",
+            description = "Reply credit a network starts with and may hold (default: ${DEFAULT-VALUE})")
+    int replyBurst;
+
     @Option(names = "--signals-per-second", paramLabel = "N", defaultValue = "10000",
-            description = "Most Signals sent to one IP address per second (default: ${DEFAULT-VALUE})")
+            description = "Most Signal datagrams (each --broadcast-repeat copy counts) sent to one network "
+                    + "(see --ipv4-prefix) per second (default: ${DEFAULT-VALUE})")
     int signalsPerSecond;
 
     @Option(names = "--reply-amplification", paramLabel = "X", defaultValue = "3.0",
@@ -124,7 +154,8 @@ final class ServeCommand implements Callable<Integer> {
                     : SecurityProfileLoader.load(profile);
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
                     broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads,
-                    new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification, 600));
+                    new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification, 600, ipv4Prefix,
+                            ipv6Prefix, plainListeners, listeners, replyBytesPerSecond, replyBurst));
         } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;

@@ -52,6 +52,9 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
             throw new IllegalArgumentException("local port range " + bindPortMin + ".." + bindPortMax
                     + " is not valid: use 0..0 for any port, or MIN..MAX within 1..65535");
         }
+        if (profile != null && profile.type().isProtected()) {
+            org.modstamp.security.Aead.checkMaxPacketSize(profile, maxPacketSize);
+        }
     }
 
     private static void positive(String name, Duration d) {

@@ -30,15 +30,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadOpener;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.ProfileType;
-import org.modstamp.security.SecurityProfile;
+import org.modstamp.security.ReplayGuard;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 import org.modstamp.wire.Ids;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageDecoder;
+import org.modstamp.wire.MessageType;
 
 /**
  * The client's one socket and the one loop that owns it: sends, resends on millisecond timers, reads
@@ -49,6 +53,10 @@ final class ClientLoop implements Runnable {
     private static final long NONE = Long.MAX_VALUE;
     /** How far the sealed timestamp of an encrypted datagram from the server may be from our clock. */
     private static final long REPLY_WINDOW_MILLIS = 30_000;
+    /** Server sender ids whose replay windows are held (a server has a new one at each start). */
+    private static final int SERVER_SENDERS = 64;
+    /** The inReplyTo of a plain datagram: nothing binds it to a request. */
+    private static final long UNBOUND = -1;
 
     private final InetSocketAddress server;
     private final ClientConfig config;
@@ -63,10 +71,22 @@ final class ClientLoop implements Runnable {
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
     private volatile Thread loopThread;
+    /** For an encrypted profile: this client's sending side, what opens the server's answers to it, and freshness. */
+    private final AeadSender sealer;
+    private final AeadOpener opener;
+    private final ReplayGuard replays = new ReplayGuard(REPLY_WINDOW_MILLIS, SERVER_SENDERS);
+    private final RequestCounters requests = new RequestCounters(TimeUnit.MILLISECONDS.toNanos(REPLY_WINDOW_MILLIS));
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** The messages of a datagram from the server and the request it answers ({@link #UNBOUND} for plain). */
+    private record Received(ByteBuffer messages, long inReplyTo) {
+    }
 
     ClientLoop(InetSocketAddress server, ClientConfig config) throws IOException {
         this.server = server;
         this.config = config;
+        this.sealer = config.sealed() ? new AeadSender(config.profile(), Aead.Direction.REQUEST) : null;
+        this.opener = config.sealed() ? AeadOpener.responsesFor(config.profile(), sealer.id()) : null;
         this.channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
@@ -121,6 +141,11 @@ final class ClientLoop implements Runnable {
         if (closing) { // closed between the check and the enqueue: the loop may never run it
             result.completeExceptionally(closedException(null));
         }
+    }
+
+    /** Sealed datagrams from the server dropped: replayed, stale, or not an answer to a recent request. */
+    long droppedDatagrams() {
+        return dropped.get();
     }
 
     boolean isClosing() {
@@ -244,15 +269,17 @@ final class ClientLoop implements Runnable {
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored a datagram from " + from + ", not from " + server);
                 continue;
             }
-            Optional<List<Message>> messages = DatagramHeader.read(buffer).flatMap(this::payload).flatMap(MessageDecoder::decode);
+            Optional<Received> received = DatagramHeader.read(buffer).flatMap(this::payload);
+            Optional<List<Message>> messages = received.flatMap(r -> MessageDecoder.decode(r.messages()));
             if (messages.isEmpty()) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "ignored a malformed datagram from " + from);
+                LOG.log(System.Logger.Level.DEBUG, () -> "ignored a malformed, unauthenticated, replayed or "
+                        + "unasked-for datagram from " + from);
                 continue;
             }
             long now = System.nanoTime();
             sessions.forEach(s -> s.heard(now));
             for (Message m : messages.get()) {
-                dispatch(m);
+                dispatch(m, received.get().inReplyTo());
             }
         }
     }
@@ -261,17 +288,29 @@ final class ClientLoop implements Runnable {
      * The messages part of a datagram from the server: plain only for a plain client; sealed, authentic and
      * recent for an encrypted one (anything else is ignored).
      */
-    private Optional<ByteBuffer> payload(DatagramHeader header) {
+    private Optional<Received> payload(DatagramHeader header) {
         if (!config.sealed()) {
-            return ProfileType.PLAIN.acceptsSignature(header.signature()) ? Optional.of(buffer) : Optional.empty();
+            return ProfileType.PLAIN.acceptsSignature(header.signature())
+                    ? Optional.of(new Received(buffer, UNBOUND)) : Optional.empty();
         }
-        SecurityProfile profile = config.profile();
-        if (!profile.matches(header, server.getAddress())) {
+        if (!opener.profile().matches(header, server.getAddress())) {
             return Optional.empty();
         }
-        return Aead.open(profile, header, buffer)
-                .filter(o -> Math.abs(System.currentTimeMillis() - o.timestampMillis()) <= REPLY_WINDOW_MILLIS)
-                .map(Aead.Opened::payload);
+        Optional<Aead.Opened> opened = opener.open(header, buffer);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        Aead.Opened o = opened.get();
+        ReplayGuard.Verdict verdict = replays.check(opener.profile().id(), o, System.currentTimeMillis());
+        if (verdict != ReplayGuard.Verdict.FRESH
+                || (o.inReplyTo() != 0 && !requests.isRecent(o.inReplyTo(), System.nanoTime()))) {
+            dropped.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a sealed datagram from " + server + ": "
+                    + (verdict == ReplayGuard.Verdict.FRESH ? "it answers no request of the last "
+                    + REPLY_WINDOW_MILLIS + " ms" : verdict));
+            return Optional.empty();
+        }
+        return Optional.of(new Received(o.payload(), o.inReplyTo()));
     }
 
     private boolean isServer(SocketAddress from) {
@@ -290,11 +329,17 @@ final class ClientLoop implements Runnable {
         return b;
     }
 
-    private void dispatch(Message m) {
+    /** One message of a datagram answering request {@code inReplyTo} (0: none, a Signal; or {@link #UNBOUND}). */
+    private void dispatch(Message m, long inReplyTo) {
+        if (inReplyTo == 0 && m.type() != MessageType.SIGNAL) {
+            dropped.incrementAndGet(); // an M or R must answer a request of ours
+            LOG.log(System.Logger.Level.DEBUG, () -> "ignored " + m + " from the server: it answers no request");
+            return;
+        }
         switch (m.type()) {
-            case MODIFIED -> pushes.forEach(p -> p.modified(m.id(), m.value()));
+            case MODIFIED -> pushes.forEach(p -> p.modified(m.id(), m.value(), inReplyTo));
             case REPLY -> {
-                gets.forEach(g -> g.replied(m.id(), m.value()));
+                gets.forEach(g -> g.replied(m.id(), m.value(), inReplyTo));
                 sessions.forEach(s -> s.value(m.id(), m.value(), true));
             }
             case SIGNAL -> sessions.forEach(s -> s.value(m.id(), m.value(), false));
@@ -302,18 +347,24 @@ final class ClientLoop implements Runnable {
         }
     }
 
-    private void send(Collection<Message> messages) {
+    /** Sends {@code messages}; returns the counters of the sealed datagrams they went in (none for plain). */
+    private List<Long> send(Collection<Message> messages) {
         if (messages.isEmpty()) {
-            return;
+            return List.of();
         }
         boolean sealed = config.sealed();
         DatagramPacker packer = new DatagramPacker(DatagramHeader.PLAIN,
                 config.maxPacketSize() - (sealed ? Aead.overhead(config.profile()) - 1 : 0));
         messages.forEach(packer::add);
+        List<Long> counters = new ArrayList<>();
         for (byte[] plain : packer.drain()) {
-            byte[] datagram = sealed
-                    ? Aead.seal(config.profile(), Arrays.copyOfRange(plain, 1, plain.length), System.currentTimeMillis())
-                    : plain;
+            byte[] datagram = plain;
+            if (sealed) {
+                AeadSender.Sealed s = sealer.seal(Arrays.copyOfRange(plain, 1, plain.length), System.currentTimeMillis());
+                requests.sent(s.counter(), System.nanoTime());
+                counters.add(s.counter());
+                datagram = s.datagram();
+            }
             for (int i = 0; i < config.sendRepeat(); i++) {
                 try {
                     channel.send(ByteBuffer.wrap(datagram), server);
@@ -322,6 +373,7 @@ final class ClientLoop implements Runnable {
                 }
             }
         }
+        return counters;
     }
 
     private static List<Message> queries(Collection<String> ids) {
@@ -341,7 +393,7 @@ final class ClientLoop implements Runnable {
     void startGet(Set<String> ids, CompletableFuture<Map<String, String>> result) {
         GetOp op = new GetOp(ids, result, System.nanoTime());
         gets.add(op);
-        send(queries(ids));
+        op.sent.addAll(send(queries(ids)));
     }
 
     ClientConfig config() {
@@ -359,6 +411,8 @@ final class ClientLoop implements Runnable {
     /** A push: Changes resent until each has its M with the same value, or the request times out. */
     private final class PushOp {
         final Map<String, byte[]> pending;
+        /** The counters of the sealed datagrams that carried this push's Changes: only their M count. */
+        final Set<Long> sent = new java.util.HashSet<>();
         final Map<String, String> confirmed = new LinkedHashMap<>();
         final CompletableFuture<Map<String, String>> result;
         final long deadline;
@@ -374,10 +428,13 @@ final class ClientLoop implements Runnable {
         void send() {
             List<Message> changes = new ArrayList<>(pending.size());
             pending.forEach((id, value) -> changes.add(Message.change(id, value)));
-            ClientLoop.this.send(changes);
+            sent.addAll(ClientLoop.this.send(changes));
         }
 
-        void modified(String id, byte[] value) {
+        void modified(String id, byte[] value, long inReplyTo) {
+            if (inReplyTo != UNBOUND && !sent.contains(inReplyTo)) {
+                return; // an M to another request (an earlier push of the same value, say)
+            }
             byte[] wanted = pending.get(id);
             if (wanted != null && Arrays.equals(wanted, value)) {
                 pending.remove(id);
@@ -407,6 +464,8 @@ final class ClientLoop implements Runnable {
     /** One query round: Queries resent until every id has its Reply, or the request times out. */
     private final class GetOp {
         final Set<String> pending;
+        /** The counters of the sealed datagrams that carried this round's Queries: only their R count. */
+        final Set<Long> sent = new java.util.HashSet<>();
         final int asked;
         final Map<String, String> values = new LinkedHashMap<>();
         final CompletableFuture<Map<String, String>> result;
@@ -421,7 +480,10 @@ final class ClientLoop implements Runnable {
             this.nextResend = now + config.resendTimeout().toNanos();
         }
 
-        void replied(String id, byte[] value) {
+        void replied(String id, byte[] value, long inReplyTo) {
+            if (inReplyTo != UNBOUND && !sent.contains(inReplyTo)) {
+                return;
+            }
             if (pending.remove(id)) {
                 values.put(id, Values.decode(value));
                 if (pending.isEmpty()) {
@@ -442,7 +504,7 @@ final class ClientLoop implements Runnable {
                 return -1;
             }
             if (now - nextResend >= 0) {
-                send(queries(pending));
+                sent.addAll(send(queries(pending)));
                 nextResend = now + config.resendTimeout().toNanos();
             }
             return Math.min(nextResend, deadline);

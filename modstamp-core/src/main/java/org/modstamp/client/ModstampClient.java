@@ -158,6 +158,14 @@ public final class ModstampClient implements AutoCloseable {
         return loop.startListen(lastKnown, handler, deliverInitialValues, queryInterval);
     }
 
+    /**
+     * Sealed datagrams from the server that this client dropped although they opened with its key: replayed,
+     * older than the 30 s window, or naming no request it sent within the window (always 0 for plain).
+     */
+    public long droppedDatagrams() {
+        return loop.droppedDatagrams();
+    }
+
     /** Stops the loop (pending pushes and gets fail) and closes the socket, within about 2 seconds. */
     @Override
     public void close() {

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 public final class SecurityProfileLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts", "keys");
+    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts", "keys", "version");
 
     public enum Format { JSON, YAML }
 
@@ -76,12 +76,13 @@ public final class SecurityProfileLoader {
             String field = names.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidProfileException(where + ": unknown field '" + field
-                        + "' (allowed: encryption, permission, id, hosts, keys)");
+                        + "' (allowed: encryption, permission, id, hosts, keys, version)");
             }
         }
         String encryption = text(node, "encryption", where, true);
         ProfileType type = ProfileType.ofConfigName(encryption).orElseThrow(() -> new InvalidProfileException(
                 where + ", field 'encryption': '" + encryption + "' is not one of " + ProfileType.allowedNames()));
+        checkVersion(node.get("version"), type, where);
         String permissionName = text(node, "permission", where, false);
         Permission permission = permissionName == null ? Permission.DEFAULT
                 : Permission.ofConfigName(permissionName).orElseThrow(() -> new InvalidProfileException(
@@ -97,6 +98,31 @@ public final class SecurityProfileLoader {
         } catch (IllegalArgumentException e) {
             throw new InvalidProfileException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The optional {@code version} of an aead entry: only {@value Aead#VERSION} is spoken; version 1 (random
+     * nonces under the shared key, replay state keyed by source address) is refused with what to change.
+     */
+    private static void checkVersion(JsonNode node, ProfileType type, String where) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (type != ProfileType.AEAD) {
+            throw new InvalidProfileException(where + ", field 'version': only an aead entry has a version");
+        }
+        if (node.isInt() && node.asInt() == Aead.VERSION) {
+            return;
+        }
+        if (node.isInt() && node.asInt() == 1) {
+            throw new InvalidProfileException(where + ", field 'version': aead version 1 is no longer spoken (its "
+                    + "nonces were random under the one shared key and its replay protection trusted source "
+                    + "addresses); remove 'version: 1' or write 'version: " + Aead.VERSION + "', and upgrade every "
+                    + "peer of this profile at the same time: version 1 and version 2 peers cannot read each other "
+                    + "(docs/aead-profile.md)");
+        }
+        throw new InvalidProfileException(where + ", field 'version': " + node + " is not a version of aead; the "
+                + "only one is " + Aead.VERSION);
     }
 
     /** The base64 keys of an encrypted profile; the message never shows a key. */

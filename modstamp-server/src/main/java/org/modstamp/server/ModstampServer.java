@@ -67,7 +67,8 @@ public final class ModstampServer implements AutoCloseable {
      */
     public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock,
                                        ThreadFactory threads, ServerStats stats) throws IOException {
-        ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds());
+        ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds(),
+                config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits());
         DatagramHandler handler = new DatagramHandler(config, store, registry, clock, stats);
         Batch batch = new Batch();
         UdpTransport transport;

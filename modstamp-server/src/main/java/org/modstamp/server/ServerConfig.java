@@ -47,6 +47,11 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
         if (profiles == null || profiles.entries().isEmpty()) {
             throw new IllegalArgumentException("at least one security profile is required");
         }
+        for (org.modstamp.security.SecurityProfile profile : profiles.entries()) {
+            if (profile.type().isProtected()) {
+                org.modstamp.security.Aead.checkMaxPacketSize(profile, maxPacketSize);
+            }
+        }
         io = io == null ? IoKind.AUTO : io;
         limits = limits == null ? AbuseLimits.defaults() : limits;
         checkIoThreads(ioThreads);

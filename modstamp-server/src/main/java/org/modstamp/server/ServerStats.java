@@ -27,6 +27,14 @@ public final class ServerStats {
     public final AtomicLong droppedUnauthenticated = new AtomicLong();
     /** Encrypted datagrams replayed, or sealed too long ago (or ahead). */
     public final AtomicLong droppedReplay = new AtomicLong();
+    /** Encrypted datagrams from a new sender while the replay guard holds its most senders (none expired). */
+    public final AtomicLong droppedTooManySenders = new AtomicLong();
+    /**
+     * Queries not registered, and Signals not sent, because the listener's endpoint speaks the other profile
+     * type: a plain Query from an endpoint registered through an aead profile, a Signal of a plain registration
+     * to such an endpoint.
+     */
+    public final AtomicLong profileMismatches = new AtomicLong();
     public final AtomicLong queries = new AtomicLong();
     public final AtomicLong changes = new AtomicLong();
     public final AtomicLong changesRefused = new AtomicLong();
@@ -38,6 +46,8 @@ public final class ServerStats {
     public final AtomicLong signalsRateLimited = new AtomicLong();
     /** Reply messages left out: the reply would have exceeded the amplification budget of its request. */
     public final AtomicLong repliesCut = new AtomicLong();
+    /** Reply datagrams not sent: their destination prefix had no reply credit left (unauthenticated only). */
+    public final AtomicLong repliesRateLimited = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     public Recorder recorder() {

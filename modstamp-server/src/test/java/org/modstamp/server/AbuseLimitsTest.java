@@ -14,6 +14,7 @@ import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.security.SecurityProfiles;
@@ -70,6 +71,26 @@ class AbuseLimitsTest {
     }
 
     @Test
+    void theSignalCapCountsEveryCopyAndEveryAddressOfTheVictimsNetworkTogether() {
+        AbuseLimits limits = new AbuseLimits(1000, 6, 3.0, 600);
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits).withBroadcastRepeat(3),
+                new MemoryValueStore(), new ListenerRegistry(300), new MutableClock(), new ServerStats());
+        for (int a = 1; a <= 2; a++) { // forged Queries from two addresses of one /24
+            for (int i = 0; i < 10; i++) {
+                handler.handleOne(new InetSocketAddress("192.0.2." + a, 9000), ByteBuffer.wrap(datagram(Message.query("r" + i))));
+            }
+        }
+        int toVictimNetwork = 0;
+        for (int i = 0; i < 10; i++) {
+            for (OutgoingDatagram out : handler.handleOne(PRODUCER,
+                    ByteBuffer.wrap(datagram(Message.change("r" + i, "x".getBytes()))))) {
+                toVictimNetwork += out.recipient().getAddress().getHostAddress().startsWith("192.0.2.") ? 1 : 0;
+            }
+        }
+        assertEquals(6, toVictimNetwork, "6 datagrams in all: two Signals of 3 copies each");
+    }
+
+    @Test
     void signalsToAListenerWhoseQueriesWereAuthenticatedAreNotCapped() {
         AbuseLimits limits = new AbuseLimits(1000, 5, 3.0, 600);
         byte[] key = new byte[32];
@@ -81,11 +102,12 @@ class AbuseLimitsTest {
                 new MutableClock(), new ServerStats());
         InetSocketAddress plain = new InetSocketAddress("127.0.0.2", 9000);
         InetSocketAddress sealed = new InetSocketAddress("127.0.0.3", 9000);
+        AeadSender sealer = new AeadSender(ops, Aead.Direction.REQUEST);
         for (int i = 0; i < 10; i++) {
             handler.handleOne(plain, ByteBuffer.wrap(datagram(Message.query("r" + i))));
             byte[] query = datagram(Message.query("r" + i));
-            handler.handleOne(sealed, ByteBuffer.wrap(Aead.seal(ops, Arrays.copyOfRange(query, 1, query.length),
-                    System.currentTimeMillis())));
+            handler.handleOne(sealed, ByteBuffer.wrap(sealer.seal(Arrays.copyOfRange(query, 1, query.length),
+                    System.currentTimeMillis()).datagram()));
         }
         int toPlain = 0;
         int toSealed = 0;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.security.SecurityProfiles;
@@ -69,7 +70,11 @@ class AeadProfileTest {
             assertEquals(Map.of("secret", "1"), listener.get(List.of("secret")));
             BlockingQueue<String> seen = new LinkedBlockingQueue<>();
             listener.listen(Map.of("secret", "1"), (id, value) -> seen.add(id + "=" + value));
-            Thread.sleep(100);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (server.stats().queries.get() < 2) { // the get's Query, then the listen's: it is registered
+                assertTrue(System.nanoTime() < deadline, "the listen's Query never reached the server");
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
             producer.push(Map.of("secret", "2"));
             assertEquals("secret=2", seen.poll(3, TimeUnit.SECONDS), "the Signal is sealed with the listener's key");
         }
@@ -83,18 +88,19 @@ class AeadProfileTest {
                 MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())).length);
         long now = System.currentTimeMillis();
         try (UdpPeers peers = new UdpPeers().add("A", "127.0.0.1")) {
-            byte[] tampered = Aead.seal(ops, change, now);
+            AeadSender sender = new AeadSender(ops, Aead.Direction.REQUEST);
+            byte[] tampered = sender.seal(change, now).datagram();
             tampered[tampered.length - 20] ^= 1;
             peers.send("A", tampered, address);
-            peers.send("A", Aead.seal(wrong, change, now), address);
-            peers.send("A", Aead.seal(ops, change, now - 60_000), address);
+            peers.send("A", new AeadSender(wrong, Aead.Direction.REQUEST).seal(change, now).datagram(), address);
+            peers.send("A", sender.seal(change, now - 60_000).datagram(), address);
             peers.send("A", MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())), address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "nothing answered");
             assertEquals(2, server.stats().droppedUnauthenticated.get(), "tampered and wrong key");
             assertEquals(1, server.stats().droppedReplay.get(), "stale timestamp");
             assertEquals(1, server.stats().droppedNoPermission.get(), "plain: none");
 
-            byte[] genuine = Aead.seal(ops, change, now);
+            byte[] genuine = sender.seal(change, now).datagram();
             peers.send("A", genuine, address);
             assertEquals(1, peers.collect(1, 2000, 100).size(), "a genuine C is answered");
             peers.send("A", genuine, address);
@@ -114,6 +120,16 @@ class AeadProfileTest {
         try (ModstampClient reader = client(NEW_KEY)) {
             assertNull(reader.get(List.of("x")).get("x"));
         }
+    }
+
+    @Test
+    void aMaxPacketSizeWithoutRoomForTheAeadOverheadIsRefusedWhenTheConfigurationIsRead() {
+        SecurityProfiles profiles = new SecurityProfiles(List.of(SecurityProfile.aead("ops", Permission.DEFAULT, NEW_KEY)));
+        int min = org.modstamp.wire.DatagramPacker.MAX_MESSAGE_LENGTH + Aead.overhead(profiles.entries().get(0));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.defaults().withMaxPacketSize(min - 1).withProfiles(profiles));
+        assertTrue(e.getMessage().contains("at least " + min), e.getMessage());
+        assertEquals(min, ServerConfig.defaults().withMaxPacketSize(min).withProfiles(profiles).maxPacketSize());
     }
 
     @Test

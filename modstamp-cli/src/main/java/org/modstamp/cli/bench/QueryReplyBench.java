@@ -15,6 +15,7 @@ import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.HostPort;
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.wire.Message;
@@ -89,6 +90,8 @@ final class QueryReplyBench implements Callable<Integer> {
     private final class Client extends ChannelInboundHandlerAdapter {
         private final InetSocketAddress target;
         private final ByteBuf query;
+        /** This client's aead sender (its own id and counter), when sealing. */
+        private final AeadSender sealer = sealing == null ? null : new AeadSender(sealing, Aead.Direction.REQUEST);
         private final long[] sentAt = new long[window];
         private int head;
         private int inFlight;
@@ -121,7 +124,7 @@ final class QueryReplyBench implements Callable<Integer> {
         private ByteBuf sealed() {
             byte[] messages = new byte[query.readableBytes() - 1];
             query.getBytes(query.readerIndex() + 1, messages);
-            return Unpooled.wrappedBuffer(Aead.seal(sealing, messages, System.currentTimeMillis()));
+            return Unpooled.wrappedBuffer(sealer.seal(messages, System.currentTimeMillis()).datagram());
         }
 
         @Override

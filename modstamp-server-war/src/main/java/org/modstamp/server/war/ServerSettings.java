@@ -127,6 +127,30 @@ public class ServerSettings {
     @ConfigProperty(name = "modstamp.limits.replyAmplification", defaultValue = "3.0")
     String replyAmplification;
 
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.ipv4Prefix", defaultValue = "24")
+    String ipv4Prefix;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.ipv6Prefix", defaultValue = "64")
+    String ipv6Prefix;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.plainListeners", defaultValue = "250000")
+    String plainListeners;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.listeners", defaultValue = "1000000")
+    String listeners;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.replyBytesPerSecond", defaultValue = "65536")
+    String replyBytesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.limits.replyBurst", defaultValue = "262144")
+    String replyBurst;
+
     /** The wire configuration; fails with the name of the bad property. */
     public ServerConfig serverConfig() {
         return new ServerConfig(
@@ -138,7 +162,10 @@ public class ServerSettings {
                 setting("modstamp.profile", this::profiles),
                 IoKind.AUTO, setting("modstamp.ioThreads", () -> ServerConfig.checkIoThreads(Integer.parseInt(ioThreads.trim()))),
                 setting("modstamp.limits", () -> new AbuseLimits(Integer.parseInt(listenersPerAddress.trim()),
-                        Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600)));
+                        Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600,
+                        Integer.parseInt(ipv4Prefix.trim()), Integer.parseInt(ipv6Prefix.trim()),
+                        Integer.parseInt(plainListeners.trim()), Integer.parseInt(listeners.trim()),
+                        Integer.parseInt(replyBytesPerSecond.trim()), Integer.parseInt(replyBurst.trim()))));
     }
 
     /** Where values live: {@code modstamp.store} = sqlite (default), jdbc, memory or redis. */

@@ -33,6 +33,12 @@ class ServerSettingsTest {
         s.listenersPerAddress = "100000";
         s.signalsPerSecond = "10000";
         s.replyAmplification = "3.0";
+        s.ipv4Prefix = "24";
+        s.ipv6Prefix = "64";
+        s.plainListeners = "250000";
+        s.listeners = "1000000";
+        s.replyBytesPerSecond = "65536";
+        s.replyBurst = "262144";
         return s;
     }
 

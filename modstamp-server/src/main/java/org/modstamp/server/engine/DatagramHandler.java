@@ -10,10 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.modstamp.security.Aead;
+import org.modstamp.security.AeadOpener;
+import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
+import org.modstamp.security.ReplayGuard;
 import org.modstamp.security.SecurityProfile;
+import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
+import org.modstamp.server.registry.AddressPrefix;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
@@ -36,6 +41,10 @@ public final class DatagramHandler {
     private static final System.Logger LOG = System.getLogger(DatagramHandler.class.getName());
     /** How far the sealed timestamp of an encrypted datagram may be from this server's clock. */
     static final long REPLAY_WINDOW_MILLIS = 30_000;
+    /** Most aead senders whose replay windows are held at once (about 0.4 KB each: at most about 40 MB). */
+    static final int MAX_SENDERS = 100_000;
+    /** Most destination prefixes whose reply credit is tracked (about 90 bytes each: at most about 23 MB). */
+    static final int MAX_REPLY_PREFIXES = 250_000;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -44,12 +53,13 @@ public final class DatagramHandler {
     private final long epochSecondAtStart;
     private final ServerStats stats;
     private final SignalRateLimiter signalLimiter;
-    private final ReplayGuard replays = new ReplayGuard(REPLAY_WINDOW_MILLIS);
-    /** Listeners that registered through an encrypted profile: their Signals are sealed for them. */
-    private final Map<InetSocketAddress, SealedListener> sealedListeners = new HashMap<>();
-
-    private record SealedListener(SecurityProfile profile, int keyIndex, int lastQuery) {
-    }
+    private final ReplyRateLimiter replyRates;
+    private final ReplayGuard replays;
+    /** For each entry of the profile list: its opener and its sender when it is an aead profile, else null. */
+    private final AeadOpener[] openers;
+    private final AeadSender[] senders;
+    /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
+    private final SealedListeners sealedListeners = new SealedListeners();
 
     public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock) {
         this(config, store, registry, clock, new ServerStats());
@@ -57,13 +67,34 @@ public final class DatagramHandler {
 
     public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
                            ServerStats stats) {
+        this(config, store, registry, clock, stats, MAX_SENDERS);
+    }
+
+    /** As above, holding the replay windows of at most {@code maxSenders} aead senders (tests). */
+    DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
+                    ServerStats stats, int maxSenders) {
         this.config = config;
         this.store = store;
         this.registry = registry;
         this.clock = clock;
         this.epochSecondAtStart = clock.instant().getEpochSecond();
         this.stats = stats;
-        this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress());
+        this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
+                new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()));
+        this.replays = new ReplayGuard(REPLAY_WINDOW_MILLIS, maxSenders);
+        AbuseLimits limits = config.limits();
+        this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
+                limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
+                MAX_REPLY_PREFIXES);
+        List<SecurityProfile> entries = config.profiles().entries();
+        this.openers = new AeadOpener[entries.size()];
+        this.senders = new AeadSender[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).type().isProtected()) {
+                openers[i] = AeadOpener.requests(entries.get(i));
+                senders[i] = new AeadSender(entries.get(i), Aead.Direction.RESPONSE);
+            }
+        }
     }
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
@@ -89,34 +120,39 @@ public final class DatagramHandler {
         }
         // the first profile whose type, id and hosts match and which opens the datagram decides
         SecurityProfile profile = null;
-        int keyIndex = 0;
+        int profileIndex = -1;
+        Aead.Opened opened = null;
         ByteBuffer payload = datagram;
-        for (SecurityProfile candidate : config.profiles().entries()) {
+        List<SecurityProfile> entries = config.profiles().entries();
+        for (int i = 0; i < entries.size(); i++) {
+            SecurityProfile candidate = entries.get(i);
             if (!candidate.matches(header.get(), sender.getAddress())) {
                 continue;
             }
             if (!candidate.type().isProtected()) {
                 profile = candidate;
+                profileIndex = i;
                 break;
             }
-            Optional<Aead.Opened> opened = Aead.open(candidate, header.get(), datagram.duplicate());
-            if (opened.isPresent()) {
-                if (!replays.fresh(sender.getAddress(), opened.get().timestampMillis(), opened.get().nonce(),
-                        System.currentTimeMillis())) {
-                    stats.droppedReplay.incrementAndGet();
-                    LOG.log(System.Logger.Level.DEBUG, () -> "dropped a replayed or stale datagram from " + sender);
+            Optional<Aead.Opened> open = openers[i].open(header.get(), datagram.duplicate());
+            if (open.isPresent()) {
+                if (!fresh(candidate, open.get(), sender)) {
                     return;
                 }
                 profile = candidate;
-                keyIndex = opened.get().keyIndex();
-                payload = opened.get().payload();
+                profileIndex = i;
+                opened = open.get();
+                payload = opened.payload();
                 break;
             }
         }
         if (profile == null) {
-            (header.get().signature().isEmpty() || header.get().signature().equals("p")
-                    ? stats.droppedNoPermission : stats.droppedUnauthenticated).incrementAndGet();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile accepts it");
+            boolean plain = header.get().signature().isEmpty() || header.get().signature().equals("p");
+            (plain ? stats.droppedNoPermission : stats.droppedUnauthenticated).incrementAndGet();
+            int version = Aead.versionOf(datagram);
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile accepts it"
+                    + (plain || version == Aead.VERSION ? "" : " (not aead version " + Aead.VERSION
+                    + ": a peer still on version 1 must be upgraded, see docs/aead-profile.md)"));
             return;
         }
         Permission permission = profile.effectivePermission();
@@ -133,18 +169,15 @@ public final class DatagramHandler {
         }
         DatagramPacker replies = null;
         int now = nowSeconds();
-        boolean sealed = profile.type().isProtected();
-        if (sealed) {
-            sealedListeners.put(sender, new SealedListener(profile, keyIndex, now));
-        } else {
-            sealedListeners.remove(sender);
-        }
-        // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request
+        boolean sealed = opened != null;
+        // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request, and
+        // what its network is sent at most a few times what came from it (plus a small rate)
         int budget = sealed ? Integer.MAX_VALUE : config.limits().replyBudget(datagram.limit());
+        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clockNanos());
         int replyBytes = 1;
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
-                case QUERY -> query(message.id(), sender, now, batch);
+                case QUERY -> query(message.id(), sender, sealed ? profileIndex : -1, opened, now, batch);
                 case CHANGE -> permission.canWrite() ? change(message.id(), message.value(), now, batch) : refused();
                 default -> null; // R, M and S are not for a server
             };
@@ -163,15 +196,38 @@ public final class DatagramHandler {
         }
         if (replies != null) {
             for (byte[] bytes : replies.drain()) {
-                batch.outgoing.add(new OutgoingDatagram(sender, sealed ? seal(profile, keyIndex, bytes) : bytes));
+                if (!sealed && !ReplyRateLimiter.spend(credit, bytes.length)) {
+                    stats.repliesRateLimited.incrementAndGet();
+                    continue;
+                }
+                batch.outgoing.add(new OutgoingDatagram(sender, sealed
+                        ? seal(profileIndex, opened.keyIndex(), bytes, opened.counter(), opened.sender()) : bytes));
             }
         }
     }
 
-    /** A plain datagram (header 00 and messages) sealed for {@code profile} with its key {@code keyIndex}. */
-    private static byte[] seal(SecurityProfile profile, int keyIndex, byte[] plainDatagram) {
-        return Aead.seal(profile, keyIndex, Arrays.copyOfRange(plainDatagram, 1, plainDatagram.length),
-                System.currentTimeMillis());
+    /** Whether an opened datagram is fresh from its authenticated sender; counts and logs it when not. */
+    private boolean fresh(SecurityProfile profile, Aead.Opened opened, InetSocketAddress from) {
+        ReplayGuard.Verdict verdict = replays.check(profile.id(), opened, System.currentTimeMillis());
+        if (verdict == ReplayGuard.Verdict.FRESH) {
+            return true;
+        }
+        (verdict == ReplayGuard.Verdict.FULL ? stats.droppedTooManySenders : stats.droppedReplay).incrementAndGet();
+        LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + from + ": " + switch (verdict) {
+            case STALE -> "its timestamp is more than " + REPLAY_WINDOW_MILLIS + " ms from this server's clock";
+            case REPLAY -> "a replay (its sender's counter was seen, or is too far behind)";
+            default -> "a new sender while " + replays.senders() + " senders are held";
+        });
+        return false;
+    }
+
+    /**
+     * A plain datagram (header 00 and messages) sealed with profile entry {@code profileIndex}'s key
+     * {@code keyIndex} for {@code recipient}, in reply to its datagram {@code inReplyTo} (0 for a Signal).
+     */
+    private byte[] seal(int profileIndex, int keyIndex, byte[] plainDatagram, long inReplyTo, byte[] recipient) {
+        return senders[profileIndex].seal(keyIndex, Arrays.copyOfRange(plainDatagram, 1, plainDatagram.length),
+                System.currentTimeMillis(), inReplyTo, recipient).datagram();
     }
 
     private Message refused() {
@@ -179,10 +235,24 @@ public final class DatagramHandler {
         return null;
     }
 
-    private Message query(String id, InetSocketAddress sender, int now, Batch batch) {
+    /**
+     * Answers a Query and registers its sender, whose profile is fixed by its first registration: a plain
+     * Query from an endpoint registered through an aead profile is not registered, and an aead Query for an
+     * id the endpoint holds in plain does not make that registration sealed.
+     */
+    private Message query(String id, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now,
+                          Batch batch) {
         stats.queries.incrementAndGet();
-        if (!registry.register(id, sender, now, config.limits().listenersPerAddress())) {
+        boolean sealed = opened != null;
+        if (!sealed && sealedListeners.isSealed(sender, now, registry.ttlSeconds())) {
+            stats.profileMismatches.incrementAndGet();
+        } else if (sealed && registry.isRegistered(id, sender) && !sealedListeners.isSealed(sender, id)) {
+            stats.profileMismatches.incrementAndGet();
+        } else if (!registry.register(id, sender, now, config.limits().listenersPerAddress(),
+                sealed ? config.limits().listeners() : config.limits().plainListeners())) {
             stats.listenersRefused.incrementAndGet();
+        } else if (sealed) {
+            sealedListeners.registered(sender, id, profileIndex, opened.keyIndex(), opened.sender(), now);
         }
         return Message.reply(id, currentValue(id, batch));
     }
@@ -202,17 +272,23 @@ public final class DatagramHandler {
         int repeat = config.broadcastRepeat();
         long nanos = System.nanoTime();
         registry.forEachListener(id, now, listener -> {
-            SealedListener sealedFor = sealedListeners.get(listener);
+            SealedListeners.Listener sealedFor = sealedListeners.get(listener, now, registry.ttlSeconds());
+            if (sealedFor != null && !sealedFor.has(id)) {
+                // a plain registration of an endpoint that now speaks aead: it gets nothing in cleartext
+                stats.profileMismatches.incrementAndGet();
+                return;
+            }
             // the cap bounds what forged plain Queries can reflect at a victim: an authenticated Query
             // cannot be forged (nor replayed), so its sender's Signals are not capped
-            if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), nanos)) {
+            if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), repeat, nanos)) {
                 stats.signalsRateLimited.incrementAndGet();
                 return;
             }
             stats.signals.incrementAndGet();
+            byte[] datagram = sealedFor == null ? signal
+                    : seal(sealedFor.profileIndex(), sealedFor.keyIndex(), signal, 0, sealedFor.sender());
             for (int i = 0; i < repeat; i++) {
-                batch.outgoing.add(new OutgoingDatagram(listener,
-                        sealedFor == null ? signal : seal(sealedFor.profile(), sealedFor.keyIndex(), signal)));
+                batch.outgoing.add(new OutgoingDatagram(listener, datagram));
             }
         });
     }
@@ -301,8 +377,16 @@ public final class DatagramHandler {
     public long sweepListeners() {
         signalLimiter.sweep(System.nanoTime());
         int now = nowSeconds();
-        sealedListeners.values().removeIf(l -> now - l.lastQuery() > registry.ttlSeconds());
+        sealedListeners.sweep(now, registry.ttlSeconds());
+        replays.sweep(System.currentTimeMillis());
+        replyRates.sweep(clockNanos());
         return registry.sweep(now);
+    }
+
+    /** This handler's clock in nanoseconds (for rates that tests drive with it). */
+    private long clockNanos() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Whole seconds since this handler was made (registrations compare whole seconds, as the reference). */

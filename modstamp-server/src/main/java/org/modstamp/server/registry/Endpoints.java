@@ -49,6 +49,16 @@ public final class Endpoints {
         return IPV6_FLAG | ((long) number << 16) | port;
     }
 
+    /** The key of {@code endpoint} if it can be registered now, without numbering a new IPv6 address; 0 if not. */
+    public long find(InetSocketAddress endpoint) {
+        InetAddress address = endpoint.getAddress();
+        if (address instanceof Inet4Address || isIpv4Mapped(address.getAddress())) {
+            return encode(endpoint);
+        }
+        Integer number = ipv6Numbers.get(address);
+        return number == null ? 0 : IPV6_FLAG | ((long) number << 16) | endpoint.getPort();
+    }
+
     /** A registration now uses {@code key}. */
     public void retain(long key) {
         if ((key & IPV6_FLAG) != 0) {

@@ -1,5 +1,6 @@
 package org.modstamp.server.registry;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,15 +17,24 @@ import java.util.function.Consumer;
 public final class ListenerRegistry {
     private final Map<String, ListenerSet> byId = new HashMap<>();
     private final Endpoints endpoints = new Endpoints();
-    /** Registrations per IP address (the endpoint key without its port). */
-    private final Map<Long, Integer> perAddress = new HashMap<>();
+    /** Registrations per IPv4 prefix and per IPv6 prefix (addresses of one network count together). */
+    private final Map<Long, Integer> perIpv4Prefix = new HashMap<>();
+    private final Map<Long, Integer> perIpv6Prefix = new HashMap<>();
+    private final AddressPrefix prefixes;
     private final int ttlSeconds;
     private long registrations;
 
     /** Longest TTL: ages are kept modulo 2^15 seconds, with room for the sweep period. */
     public static final int MAX_TTL_SECONDS = 3 * 3600;
 
+    /** A registry that counts registrations per IPv4 address and per IPv6 /64. */
     public ListenerRegistry(int ttlSeconds) {
+        this(ttlSeconds, 32, 64);
+    }
+
+    /** A registry that counts registrations per IPv4 /{@code ipv4PrefixBits} and IPv6 /{@code ipv6PrefixBits} (1..64). */
+    public ListenerRegistry(int ttlSeconds, int ipv4PrefixBits, int ipv6PrefixBits) {
+        this.prefixes = new AddressPrefix(ipv4PrefixBits, ipv6PrefixBits);
         if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
             throw new IllegalArgumentException("listener TTL must be 1.." + MAX_TTL_SECONDS + " seconds, not "
                     + ttlSeconds);
@@ -42,32 +52,66 @@ public final class ListenerRegistry {
 
     /**
      * As {@link #register(String, InetSocketAddress, int)}, refusing a new registration when the listener's
-     * IP address already holds {@code maxPerAddress}; renewals always pass. Returns false when refused.
+     * address prefix already holds {@code maxPerPrefix}; renewals always pass. Returns false when refused.
      */
-    public boolean register(String id, InetSocketAddress listener, int nowSeconds, int maxPerAddress) {
+    public boolean register(String id, InetSocketAddress listener, int nowSeconds, int maxPerPrefix) {
+        return register(id, listener, nowSeconds, maxPerPrefix, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #register(String, InetSocketAddress, int, int)}, also refusing a new registration when
+     * {@code maxTotal} registrations are held. A refused registration leaves nothing behind.
+     */
+    public boolean register(String id, InetSocketAddress listener, int nowSeconds, int maxPerPrefix, long maxTotal) {
         if (listener.getPort() == 0) {
             return true;
         }
-        long key = endpoints.encode(listener);
         ListenerSet set = byId.get(id);
-        if ((set == null || !set.contains(key)) && perAddress.getOrDefault(key >>> 16, 0) >= maxPerAddress) {
-            return false;
+        long found = endpoints.find(listener);
+        if (set == null || found == 0 || !set.contains(found)) {
+            if (registrations >= maxTotal) {
+                return false;
+            }
+            Map<Long, Integer> counts = prefixCounts(listener.getAddress());
+            if (counts.getOrDefault(prefix(listener.getAddress()), 0) >= maxPerPrefix) {
+                return false;
+            }
         }
+        long key = found != 0 ? found : endpoints.encode(listener);
         if (set == null) {
             set = new ListenerSet();
             byId.put(id, set);
         }
         if (set.renew(key, nowSeconds)) {
             endpoints.retain(key);
-            perAddress.merge(key >>> 16, 1, Integer::sum);
+            prefixCounts(listener.getAddress()).merge(prefix(listener.getAddress()), 1, Integer::sum);
             registrations++;
         }
         return true;
     }
 
+    private Map<Long, Integer> prefixCounts(InetAddress address) {
+        return AddressPrefix.isIpv4(address) ? perIpv4Prefix : perIpv6Prefix;
+    }
+
+    private long prefix(InetAddress address) {
+        return prefixes.of(address);
+    }
+
+    /** Whether {@code listener} is registered for {@code id} (alive or not yet dropped). */
+    public boolean isRegistered(String id, InetSocketAddress listener) {
+        ListenerSet set = byId.get(id);
+        if (set == null) {
+            return false;
+        }
+        long key = endpoints.find(listener);
+        return key != 0 && set.contains(key);
+    }
+
     private void released(long key) {
+        InetAddress address = endpoints.decode(key).getAddress();
+        prefixCounts(address).computeIfPresent(prefix(address), (p, n) -> n == 1 ? null : n - 1);
         endpoints.release(key);
-        perAddress.computeIfPresent(key >>> 16, (address, n) -> n == 1 ? null : n - 1);
     }
 
     /** Calls {@code action} with every live listener of {@code id}; drops the expired ones. */

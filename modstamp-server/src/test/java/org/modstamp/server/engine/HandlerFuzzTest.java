@@ -250,10 +250,12 @@ class HandlerFuzzTest {
                         org.modstamp.security.SecurityProfile.plain(org.modstamp.security.Permission.READ_ONLY)))),
                 store, new ListenerRegistry(300), new MutableClock(), stats);
         int rounds = ROUNDS / 3;
+        org.modstamp.security.AeadSender sealer = new org.modstamp.security.AeadSender(ops,
+                org.modstamp.security.Aead.Direction.REQUEST);
         for (int round = 0; round < rounds; round++) {
             byte[] genuine = wellFormed(random);
-            byte[] sealed = org.modstamp.security.Aead.seal(ops, Arrays.copyOfRange(genuine, 1, genuine.length),
-                    System.currentTimeMillis());
+            byte[] sealed = sealer.seal(Arrays.copyOfRange(genuine, 1, genuine.length),
+                    System.currentTimeMillis()).datagram();
             byte[] mutated = mutate(random, sealed);
             if (Arrays.equals(mutated, sealed)) {
                 continue;

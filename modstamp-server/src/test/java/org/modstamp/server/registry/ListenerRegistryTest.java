@@ -1,6 +1,7 @@
 package org.modstamp.server.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -115,5 +116,24 @@ class ListenerRegistryTest {
         List<InetSocketAddress> got = new ArrayList<>();
         registry.forEachListener(id, now, got::add);
         return got;
+    }
+
+    @Test
+    void registrationsAreCountedPerIpv4Slash24AndIpv6Slash64AndRefusedOnesLeaveNothing() throws Exception {
+        ListenerRegistry registry = new ListenerRegistry(300, 24, 64);
+        for (int i = 1; i <= 8; i++) {
+            assertEquals(i <= 5, registry.register("a", new InetSocketAddress("192.0.2." + i, 9), 0, 5),
+                    "192.0.2." + i + ": five per /24");
+            assertEquals(i <= 5, registry.register("a", new InetSocketAddress(InetAddress.getByName("2001:db8:0:1::" + i), 9),
+                    0, 5), "2001:db8:0:1::" + i + ": five per /64");
+        }
+        assertTrue(registry.register("a", new InetSocketAddress("192.0.3.1", 9), 0, 5), "another /24");
+        assertTrue(registry.register("a", new InetSocketAddress(InetAddress.getByName("2001:db8:0:2::1"), 9), 0, 5));
+        assertEquals(6, registry.ipv6Addresses(), "refused IPv6 sources are not numbered");
+        assertTrue(registry.register("a", new InetSocketAddress("192.0.2.1", 9), 1, 5), "a renewal always passes");
+        assertEquals(12, registry.registrations());
+        assertTrue(!registry.register("b", new InetSocketAddress("198.51.100.1", 9), 1, 5, 12), "the budget is full");
+        assertEquals(0, registry.sweep(1000) - 12, "all expire");
+        assertTrue(registry.register("a", new InetSocketAddress("192.0.2.8", 9), 1000, 5), "counts were released");
     }
 }
