@@ -3,13 +3,7 @@ package org.modstamp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -19,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,12 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
-import org.modstamp.it.app.ProbeApplication;
-import org.modstamp.it.pusher.EventsBridge;
-import org.modstamp.it.pusher.Observers;
-import org.modstamp.it.pusher.PusherProbe;
-import org.modstamp.it.pusher.TxEjb;
-import org.modstamp.it.pusher.TxService;
 
 /**
  * The application module (modstamp-client-ejb in WEB-INF/lib) in a real Payara Micro: the pusher sends
@@ -42,7 +28,6 @@ import org.modstamp.it.pusher.TxService;
  */
 @ExtendWith({FreshPayaraRoot.class, ModstampServerExtension.class, CountingProxy.class, ArquillianExtension.class})
 class PusherTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static ModstampClient client;
 
     @ArquillianResource
@@ -50,11 +35,7 @@ class PusherTest {
 
     @Deployment(testable = false)
     static WebArchive app() {
-        return ShrinkWrap.create(WebArchive.class, "pusher-test.war")
-                .addClasses(TxService.class, TxEjb.class, Observers.class, EventsBridge.class, PusherProbe.class,
-                        ProbeApplication.class)
-                .addAsLibraries(new File("target/modstamp-client-ejb.jar"))
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        return PusherCalls.probeApplication("pusher-test.war");
     }
 
     @BeforeAll
@@ -72,25 +53,11 @@ class PusherTest {
     }
 
     private String http(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/pusher/" + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(60)).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return response.body();
+        return PusherCalls.http(base, method, path);
     }
 
-    /** The value of {@code id} on the server, waiting up to {@code seconds} for it to become {@code expected}. */
     private static String awaitValue(String id, String expected, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String value;
-        do {
-            value = client.get(List.of(id)).get(id);
-            if (java.util.Objects.equals(value, expected)) {
-                return value;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return value;
+        return PusherCalls.awaitValue(client, id, expected, seconds);
     }
 
     @Test
@@ -101,6 +68,13 @@ class PusherTest {
         Thread.sleep(100);
         assertEquals("committed", post("cdi/commit?id=pc&value=1"));
         assertEquals("pc=1", seen.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAfterSuccessObserverPushesTheCommittedChange() throws Exception {
+        assertEquals("committed", post("cdi/announce?id=pa&value=1"));
+        assertEquals("1", awaitValue("pa", "1", 10));
+        assertEquals(List.of("1"), CountingProxy.changesOf("pa"));
     }
 
     @Test

@@ -135,14 +135,87 @@ class ServerWarTest {
             assertEquals(200, put.statusCode(), put.body());
             assertTrue(put.body().contains("\"value\":\"from rest\""), put.body());
             assertEquals("w2=from rest", seen.poll(5, TimeUnit.SECONDS));
-            HttpResponse<String> listeners = http("GET", api("/w2/listeners"), null);
+            HttpResponse<String> listeners = http("GET", adminApi("/w2/listeners"), null);
             assertEquals("[\"127.0.0.1:" + listener.localAddress().getPort() + "\"]", listeners.body());
         }
-        HttpResponse<String> list = http("GET", api("?limit=1000"), null);
+        HttpResponse<String> list = http("GET", adminApi("?limit=1000"), null);
         assertTrue(list.body().contains("{\"id\":\"w2\",\"value\":\"from rest\""), list.body());
         assertEquals(204, http("DELETE", adminApi("/w2"), null).statusCode());
         assertEquals(null, client.get(List.of("w2")).get("w2"), "deleted");
         assertEquals(400, http("PUT", adminApi("/bad%20id"), "x").statusCode());
+    }
+
+    /**
+     * An HTTP/1.1 GET of {@code path} sent from the loopback address {@code from} to the server's HTTP port,
+     * with this Host header and headers; the whole answer.
+     */
+    private String rawGet(String from, String host, String path, String headers) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getByName("127.0.0.1"), base.getPort(),
+                java.net.InetAddress.getByName(from), 0)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("GET " + base.getPath() + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n" + headers + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void valuesAndListenerAddressesAreForOperatorsOnly() throws Exception {
+        client.push(Map.of("secret", "s1"));
+        String host = "127.0.0.1:" + base.getPort();
+        String value = rawGet("127.0.0.2", host, "api/modstamps/secret", ""); // not in modstamp.admin.hosts
+        assertTrue(value.startsWith("HTTP/1.1 403") && value.contains("modstamp.admin.hosts") && !value.contains("s1"),
+                value);
+        String listeners = rawGet("127.0.0.2", host, "api/modstamps/secret/listeners", "");
+        assertTrue(listeners.startsWith("HTTP/1.1 403"), listeners);
+        String list = rawGet("127.0.0.2", host, "api/modstamps", "");
+        assertTrue(list.startsWith("HTTP/1.1 403"), list);
+        String withToken = rawGet("127.0.0.2", host, "api/modstamps/secret",
+                "Authorization: Bearer " + System.getProperty("modstamp.test.admin.token") + "\r\n");
+        assertTrue(withToken.startsWith("HTTP/1.1 200") && withToken.contains("\"value\":\"s1\""), withToken);
+        String status = rawGet("127.0.0.2", host, "api/status", "");
+        assertTrue(status.startsWith("HTTP/1.1 200") && status.contains("\"queries\""), "counters stay open: " + status);
+    }
+
+    @Test
+    void aRequestNamingAForeignHostIsRefused() throws Exception {
+        String rebound = rawGet("127.0.0.1", "attacker.example:" + base.getPort(), "api/modstamps", "");
+        assertTrue(rebound.startsWith("HTTP/1.1 403") && rebound.contains("modstamp.http.hosts"), rebound);
+        String own = rawGet("127.0.0.1", "localhost:" + base.getPort(), "api/status", "");
+        assertTrue(own.startsWith("HTTP/1.1 200"), own);
+    }
+
+    @Test
+    void pagingPastTheEndGivesAnEmptyPageAndAnIdNamedStatusIsReadable() throws Exception {
+        HttpResponse<String> page = http("GET", adminApi("?offset=2147483000&limit=1000"), null);
+        assertEquals(200, page.statusCode(), page.body());
+        assertEquals("[]", page.body());
+        HttpResponse<String> bad = http("GET", adminApi("?offset=-1"), null);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("offset must be 0 or more"), "the body says what was wrong: " + bad.body());
+        client.push(Map.of("status", "an id like any other"));
+        HttpResponse<String> status = http("GET", adminApi("/status"), null);
+        assertTrue(status.body().contains("\"value\":\"an id like any other\""), status.body());
+    }
+
+    /** Every metric the Grafana dashboard in the repository plots is exported under that name. */
+    @Test
+    void theGrafanaDashboardUsesMetricsTheServerExports() throws Exception {
+        client.get(List.of("g1")); // a query, so that every counter and timer has been touched at least once
+        client.push(Map.of("g1", "1"));
+        String dashboard = java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "modstamp-server-war", "src", "main", "grafana", "modstamp-dashboard.json"));
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("modstamp_[a-z_]+").matcher(dashboard);
+        while (names.find()) {
+            used.add(names.group());
+        }
+        assertTrue(used.size() >= 15, "the dashboard plots the server's metrics: " + used);
+        String metrics = http("GET", root("/metrics"), null).body();
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics.txt"), metrics);
+        List<String> missing = used.stream().filter(name -> metrics.lines().noneMatch(l -> l.startsWith(name + "{")
+                || l.startsWith(name + " "))).toList();
+        assertEquals(List.of(), missing, "metrics the dashboard uses but /metrics lacks (see target/metrics.txt)");
     }
 
     @Test
@@ -165,6 +238,10 @@ class ServerWarTest {
         String dom = chromium("--dump-dom", url);
         assertTrue(dom.contains("<td>page.check</td>") && dom.contains("<td>shown-on-the-page</td>"),
                 "the rendered page lists the id and its value: " + dom);
+        assertTrue(dom.matches("(?s).*data-series=\"queries\" data-points=\"[1-9][0-9]*\".*"),
+                "a chart of the queries with data points: " + dom);
+        assertTrue(dom.contains("<dt>store</dt>") && dom.contains("<dt>storeReachable</dt><dd>true</dd>"),
+                "the store and its state: " + dom);
         chromium("--screenshot=" + java.nio.file.Path.of("target", "status-page.png").toAbsolutePath(),
                 "--window-size=1000,700", url);
         assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("target", "status-page.png")) > 1000);

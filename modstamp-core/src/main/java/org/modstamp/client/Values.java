@@ -8,7 +8,7 @@ import org.modstamp.wire.Ids;
 import org.modstamp.wire.Message;
 
 /** Modstamp values as Java strings: UTF-8 on the wire, at most 255 bytes, null or "" for "no value". */
-final class Values {
+public final class Values {
     private static final byte[] NONE = new byte[0];
 
     private Values() {
@@ -28,6 +28,14 @@ final class Values {
 
     static String decode(byte[] value) {
         return value.length == 0 ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks changes as a push would before sending anything: every id valid, every value at most 255 bytes
+     * in UTF-8. Throws IllegalArgumentException naming the first bad one.
+     */
+    public static void check(Map<String, String> changes) {
+        encodeAll(changes);
     }
 
     /** Validates every id and value before anything is sent; the message names the first bad one. */

@@ -3,6 +3,8 @@ package org.modstamp.ra;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Timer;
@@ -60,6 +62,11 @@ public class ModstampResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "", description = "File holding the encrypted profile's key, base64")
     private String aeadKeyFile = "";
 
+    @ConfigProperty(defaultValue = "", description = "Folder where beans with resume=true keep the last value of each "
+            + "id they committed; empty: modstamp-ra in the server's data folder (WildFly's jboss.server.data.dir, "
+            + "Payara's instance root), else ~/.modstamp-ra")
+    private String stateDirectory = "";
+
     private volatile ClientPool clients;
     private volatile WorkManager workManager;
     private volatile Timer timer;
@@ -72,7 +79,7 @@ public class ModstampResourceAdapter implements ResourceAdapter {
             workManager = context.getWorkManager();
             timer = context.createTimer();
             clients = new ClientPool(config, workManager,
-                    context.isContextSupported(jakarta.resource.spi.work.HintsContext.class));
+                    context.isContextSupported(jakarta.resource.spi.work.HintsContext.class), timer);
             LOG.info(() -> "modstamp resource adapter started (" + describe() + ")");
         } catch (IllegalArgumentException | UnknownHostException | jakarta.resource.spi.UnavailableException e) {
             throw new ResourceAdapterInternalException("modstamp resource adapter: cannot start: "
@@ -96,10 +103,13 @@ public class ModstampResourceAdapter implements ResourceAdapter {
                 Keys.read(java.nio.file.Path.of(aeadKeyFile.trim())))) : config;
     }
 
+    /** Stops every activation at once, then waits until none runs bean code any more. */
     @Override
     public void stop() {
-        activations.values().forEach(ModstampActivation::stop);
+        List<ModstampActivation> stopping = List.copyOf(activations.values());
         activations.clear();
+        stopping.forEach(ModstampActivation::beginStop);
+        stopping.forEach(ModstampActivation::awaitStopped);
         if (clients != null) {
             clients.close();
         }
@@ -116,7 +126,8 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         modstampSpec.validate();
         ModstampActivation activation;
         try {
-            activation = ModstampActivation.start(factory, modstampSpec, clients, workManager, timer);
+            activation = ModstampActivation.start(factory, modstampSpec, clients, workManager, timer,
+                    modstampSpec.getResume() ? stateDirectory() : null);
         } catch (IOException | IllegalArgumentException e) {
             throw new ResourceException("modstamp resource adapter: cannot listen to " + modstampSpec.getServer()
                     + ": " + e.getMessage(), e);
@@ -133,6 +144,20 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         if (activation != null) {
             activation.stop();
         }
+    }
+
+    /** The folder of the beans' committed values: the stateDirectory property, or the server's data folder. */
+    Path stateDirectory() {
+        if (stateDirectory != null && !stateDirectory.isBlank()) {
+            return Path.of(stateDirectory.trim());
+        }
+        for (String property : List.of("jboss.server.data.dir", "com.sun.aas.instanceRoot")) {
+            String folder = System.getProperty(property);
+            if (folder != null && !folder.isBlank()) {
+                return Path.of(folder, "modstamp-ra");
+            }
+        }
+        return Path.of(System.getProperty("user.home"), ".modstamp-ra");
     }
 
     @Override
@@ -170,6 +195,14 @@ public class ModstampResourceAdapter implements ResourceAdapter {
 
     public void setAeadKeyFile(String aeadKeyFile) {
         this.aeadKeyFile = aeadKeyFile;
+    }
+
+    public String getStateDirectory() {
+        return stateDirectory;
+    }
+
+    public void setStateDirectory(String stateDirectory) {
+        this.stateDirectory = stateDirectory;
     }
 
     public String getBindAddress() {
@@ -218,11 +251,13 @@ public class ModstampResourceAdapter implements ResourceAdapter {
                 && Objects.equals(portMin, other.portMin) && Objects.equals(portMax, other.portMax)
                 && Objects.equals(maxPacketSize, other.maxPacketSize)
                 && Objects.equals(requestTimeoutMillis, other.requestTimeoutMillis)
-                && Objects.equals(aeadId, other.aeadId) && Objects.equals(aeadKeyFile, other.aeadKeyFile);
+                && Objects.equals(aeadId, other.aeadId) && Objects.equals(aeadKeyFile, other.aeadKeyFile)
+                && Objects.equals(stateDirectory, other.stateDirectory);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bindAddress, portMin, portMax, maxPacketSize, requestTimeoutMillis, aeadId, aeadKeyFile);
+        return Objects.hash(bindAddress, portMin, portMax, maxPacketSize, requestTimeoutMillis, aeadId, aeadKeyFile,
+                stateDirectory);
     }
 }

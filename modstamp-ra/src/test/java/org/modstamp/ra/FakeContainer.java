@@ -6,8 +6,11 @@ import java.util.Timer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.XATerminator;
@@ -15,7 +18,9 @@ import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkCompletedException;
 import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkEvent;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
@@ -29,6 +34,13 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
     private final ExecutorService pool = Executors.newCachedThreadPool();
     /** While set, scheduled Work is refused, as a WorkManager with no thread to spare would. */
     volatile boolean refusing;
+    /**
+     * How many of the next scheduled Works are accepted and then dropped: reported to their WorkListener as
+     * rejected (as a WorkManager does when a Work cannot start in time), never run.
+     */
+    final AtomicInteger toDrop = new AtomicInteger();
+    /** How many of the next scheduled Works are accepted and then failed before they run (workCompleted with an exception). */
+    final AtomicInteger toFail = new AtomicInteger();
 
     @Override
     public WorkManager getWorkManager() {
@@ -86,18 +98,42 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
 
     @Override
     public void scheduleWork(Work work, long timeout, ExecutionContext ctx, WorkListener listener) throws WorkException {
+        if (listener != null && toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            pool.execute(() -> listener.workRejected(new WorkEvent(this, WorkEvent.WORK_REJECTED, work,
+                    new WorkRejectedException("dropped for the test", WorkException.START_TIMED_OUT))));
+            return;
+        }
+        if (listener != null && toFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            pool.execute(() -> listener.workCompleted(new WorkEvent(this, WorkEvent.WORK_COMPLETED, work,
+                    new WorkCompletedException("failed for the test", WorkException.INTERNAL))));
+            return;
+        }
         scheduleWork(work);
     }
 
     /** A factory of endpoints that pass each change to {@code bean}, as an MDB container would. */
     static MessageEndpointFactory endpoints(String name, ModstampListener bean) {
+        return endpoints(name, bean, false);
+    }
+
+    /**
+     * With {@code transacted}, each delivery runs in a transaction, as for a bean with container-managed
+     * transactions: the XAResource given to createEndpoint is enlisted in it, and it rolls back when the bean
+     * throws or called {@link #setRollbackOnly()}, and commits otherwise.
+     */
+    static MessageEndpointFactory endpoints(String name, ModstampListener bean, boolean transacted) {
         return new MessageEndpointFactory() {
             @Override
             public MessageEndpoint createEndpoint(XAResource xa) {
+                FakeTransactions transactions = new FakeTransactions(transacted ? xa : null);
                 return (MessageEndpoint) Proxy.newProxyInstance(FakeContainer.class.getClassLoader(),
                         new Class<?>[] {MessageEndpoint.class, ModstampListener.class}, (proxy, method, args) -> {
-                            if (method.getName().equals("onModstampChange")) {
-                                bean.onModstampChange((org.modstamp.ra.api.ModstampChange) args[0]);
+                            switch (method.getName()) {
+                                case "beforeDelivery" -> transactions.begin();
+                                case "afterDelivery" -> transactions.complete();
+                                case "onModstampChange" -> transactions.invoke(
+                                        () -> bean.onModstampChange((org.modstamp.ra.api.ModstampChange) args[0]));
+                                default -> { }
                             }
                             return null;
                         });
@@ -110,7 +146,7 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
 
             @Override
             public boolean isDeliveryTransacted(Method method) {
-                return false;
+                return transacted;
             }
 
             @Override
@@ -123,6 +159,75 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
                 return bean.getClass();
             }
         };
+    }
+
+    private static final ThreadLocal<boolean[]> ROLLBACK_ONLY = new ThreadLocal<>();
+
+    /** For a bean in a transacted delivery: marks the delivery's transaction for rollback. */
+    static void setRollbackOnly() {
+        ROLLBACK_ONLY.get()[0] = true;
+    }
+
+    /** One endpoint's transactions: begun in beforeDelivery, ended in afterDelivery, the XAResource enlisted. */
+    private static final class FakeTransactions {
+        private final XAResource enlisted;
+        private Xid xid;
+
+        FakeTransactions(XAResource enlisted) {
+            this.enlisted = enlisted;
+        }
+
+        void begin() throws XAException {
+            ROLLBACK_ONLY.set(new boolean[1]);
+            if (enlisted != null) {
+                xid = new FakeXid();
+                enlisted.start(xid, XAResource.TMNOFLAGS);
+            }
+        }
+
+        /** The bean's method; an exception marks the transaction for rollback and reaches the caller, as an EJB's would. */
+        void invoke(Runnable bean) {
+            try {
+                bean.run();
+            } catch (RuntimeException e) {
+                ROLLBACK_ONLY.get()[0] = true;
+                throw new IllegalStateException("the bean threw (transaction rolled back)", e);
+            }
+        }
+
+        void complete() throws XAException {
+            boolean rollback = ROLLBACK_ONLY.get()[0];
+            ROLLBACK_ONLY.remove();
+            if (enlisted == null) {
+                return;
+            }
+            enlisted.end(xid, rollback ? XAResource.TMFAIL : XAResource.TMSUCCESS);
+            if (rollback) {
+                enlisted.rollback(xid);
+            } else {
+                enlisted.commit(xid, true);
+            }
+        }
+    }
+
+    private static final class FakeXid implements Xid {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        private final byte[] id = Integer.toString(NEXT.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        @Override
+        public int getFormatId() {
+            return 4711;
+        }
+
+        @Override
+        public byte[] getGlobalTransactionId() {
+            return id;
+        }
+
+        @Override
+        public byte[] getBranchQualifier() {
+            return new byte[] {1};
+        }
     }
 
     @Override

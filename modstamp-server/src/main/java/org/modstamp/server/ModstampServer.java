@@ -121,14 +121,21 @@ public final class ModstampServer implements AutoCloseable {
 
     /** The ids with a value, sorted, from {@code offset}, at most {@code limit}, with their listener counts. */
     public List<Entry> entries(int offset, int limit) throws Exception {
+        int from = Math.max(0, offset);
         List<String> ids = transport.call(() -> {
+            if (from >= store.size()) {
+                return List.<String>of(); // past the end: nothing to copy
+            }
             List<String> all = new ArrayList<>(store.size());
             store.forEach((id, value) -> all.add(id));
             return all;
         });
+        if (ids.isEmpty()) {
+            return List.of();
+        }
         ids.sort(Comparator.naturalOrder()); // off the engine thread: UDP goes on meanwhile
-        List<String> pageIds = ids.subList(Math.min(Math.max(0, offset), ids.size()),
-                Math.min(ids.size(), Math.max(0, offset) + limit));
+        List<String> pageIds = ids.subList(Math.min(from, ids.size()),
+                (int) Math.min(ids.size(), (long) from + Math.max(0, limit)));
         return transport.call(() -> {
             List<Entry> page = new ArrayList<>(pageIds.size());
             for (String id : pageIds) {

@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A UDP proxy for one client on loopback that drops the server's datagrams {@code drop} selects: the
- * lossy network between a listener and its server.
+ * A UDP proxy for one client on loopback that drops the datagrams its predicates select, the server's and
+ * the client's: the lossy network between a client and its server.
  */
-final class LossyProxy implements AutoCloseable {
+public final class LossyProxy implements AutoCloseable {
     private final DatagramChannel front;
     private final DatagramChannel back;
     private final Selector selector;
@@ -23,7 +23,14 @@ final class LossyProxy implements AutoCloseable {
     private final AtomicInteger dropped = new AtomicInteger();
     private volatile SocketAddress client;
 
-    LossyProxy(InetSocketAddress server, Predicate<byte[]> drop) throws IOException {
+    /** Drops the server's datagrams that {@code drop} selects. */
+    public LossyProxy(InetSocketAddress server, Predicate<byte[]> drop) throws IOException {
+        this(server, drop, bytes -> false);
+    }
+
+    /** Drops the server's datagrams that {@code drop} selects and the client's that {@code dropFromClient} selects. */
+    public LossyProxy(InetSocketAddress server, Predicate<byte[]> drop, Predicate<byte[]> dropFromClient)
+            throws IOException {
         front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         front.configureBlocking(false);
@@ -31,20 +38,22 @@ final class LossyProxy implements AutoCloseable {
         selector = Selector.open();
         front.register(selector, SelectionKey.OP_READ);
         back.register(selector, SelectionKey.OP_READ);
-        thread = new Thread(() -> run(server, drop), "lossy-proxy");
+        thread = new Thread(() -> run(server, drop, dropFromClient), "lossy-proxy");
         thread.setDaemon(true);
         thread.start();
     }
 
-    InetSocketAddress address() throws IOException {
+    /** Where the client sends to. */
+    public InetSocketAddress address() throws IOException {
         return (InetSocketAddress) front.getLocalAddress();
     }
 
-    int dropped() {
+    /** Datagrams dropped so far, both ways. */
+    public int dropped() {
         return dropped.get();
     }
 
-    private void run(InetSocketAddress server, Predicate<byte[]> drop) {
+    private void run(InetSocketAddress server, Predicate<byte[]> drop, Predicate<byte[]> dropFromClient) {
         ByteBuffer buf = ByteBuffer.allocate(65536);
         try {
             while (selector.isOpen()) {
@@ -54,7 +63,13 @@ final class LossyProxy implements AutoCloseable {
                 while ((from = front.receive(buf)) != null) {
                     client = from;
                     buf.flip();
-                    back.send(buf, server);
+                    byte[] bytes = new byte[buf.remaining()];
+                    buf.get(bytes);
+                    if (dropFromClient.test(bytes)) {
+                        dropped.incrementAndGet();
+                    } else {
+                        back.send(ByteBuffer.wrap(bytes), server);
+                    }
                     buf.clear();
                 }
                 while (back.receive(buf) != null) {

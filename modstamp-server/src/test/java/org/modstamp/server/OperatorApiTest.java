@@ -33,6 +33,8 @@ class OperatorApiTest {
             assertEquals("op", entries.get(0).id());
             assertArrayEquals("v1".getBytes(), entries.get(0).value());
             assertEquals(1, entries.get(0).listeners());
+            assertEquals(List.of(), server.entries(2147483000, 1000), "a page past the end, without overflow");
+            assertEquals(1, server.entries(0, Integer.MAX_VALUE).size(), "offset + limit past Integer.MAX_VALUE");
             assertEquals(List.of(peers.address("L")), server.listeners("op"));
             assertEquals(1, server.stats().signals.get());
             assertTrue(server.stats().queries.get() >= 1);

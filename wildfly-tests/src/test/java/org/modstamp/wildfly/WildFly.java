@@ -30,14 +30,16 @@ final class WildFly implements AutoCloseable {
     private final Path base;
     private final int offset;
     private final Process process;
+    private final Map<String, String> properties;
 
     private final Thread killer;
 
-    private WildFly(Path home, Path base, int offset, Process process) {
+    private WildFly(Path home, Path base, int offset, Process process, Map<String, String> properties) {
         this.home = home;
         this.base = base;
         this.offset = offset;
         this.process = process;
+        this.properties = properties;
         this.killer = new Thread(() -> {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -70,7 +72,27 @@ final class WildFly implements AutoCloseable {
     private static WildFly startOnce(Path home, Path base, Map<String, String> properties) throws Exception {
         deleteRecursively(base);
         copyRecursively(home.resolve("standalone"), base);
-        int offset = freeOffset();
+        return launch(home, base, freeOffset(), properties);
+    }
+
+    /**
+     * Kills the server's JVM at once (SIGKILL: no shutdown hook, no undeployment, nothing flushed), then
+     * starts it again on the same base directory and ports, with its configuration and deployments, and
+     * waits until it has started.
+     */
+    WildFly killAndRestart() throws Exception {
+        Runtime.getRuntime().removeShutdownHook(killer);
+        List<ProcessHandle> all = Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
+            p.onExit().get(30, TimeUnit.SECONDS);
+        }
+        Files.move(base.resolve("console.log"), base.resolve("console-before-kill.log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return launch(home, base, offset, properties);
+    }
+
+    private static WildFly launch(Path home, Path base, int offset, Map<String, String> properties) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/standalone.sh").toString(),
                 "-c", "standalone-full.xml", "-Djboss.server.base.dir=" + base,
                 "-Djboss.socket.binding.port-offset=" + offset, "-Djboss.bind.address=127.0.0.1",
@@ -79,7 +101,7 @@ final class WildFly implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(base.resolve("console.log").toFile());
         builder.environment().put("JBOSS_HOME", home.toString());
-        WildFly wildfly = new WildFly(home, base, offset, builder.start());
+        WildFly wildfly = new WildFly(home, base, offset, builder.start(), properties);
         // if the test JVM ends without close() (a failed or timed-out run), WildFly must not outlive it
         Runtime.getRuntime().addShutdownHook(wildfly.killer);
         wildfly.awaitStarted();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.modstamp.client.ModstampClient;
 import org.modstamp.wildfly.app.ChangesBean;
 
 /**
@@ -133,8 +134,23 @@ class WildFlyTest {
     }
 
     @Test
+    @Order(2)
+    void aPushFromAnAfterSuccessObserverReachesTheMdb() throws Exception {
+        assertEquals("committed", post("/orders-app/api/orders/announce?id=announced&value=a1"));
+        awaitReceived("announced=a1");
+    }
+
+    @Test
+    @Order(2)
+    void aBeanWhoseTransactionRolledBackGetsTheChangeAgain() throws Exception {
+        assertEquals("committed", post("/orders-app/api/orders/commit?id=flaky&value=f1"));
+        awaitReceived("flaky=f1", 2); // the attempt that threw, then the one that committed
+    }
+
+    @Test
     @Order(3)
-    void undeployingTheApplicationStopsItsQueries() throws Exception {
+    void undeployingTheApplicationStopsItsQueriesAndWithResumeItsRedeploymentDeliversWhatChangedMeanwhile()
+            throws Exception {
         String listeners = "/modstamp-server/api/modstamps/committed/listeners";
         assertTrue(get(listeners).contains(":" + adapterPort), "the MDB's queries registered the adapter's socket");
         wildfly.undeploy("orders-app.war");
@@ -143,6 +159,13 @@ class WildFlyTest {
             Thread.sleep(250);
         }
         assertFalse(get(listeners).contains(":" + adapterPort), "no Query renewed the registration");
+
+        try (ModstampClient producer = ModstampClient.open("127.0.0.1:" + serverPort)) {
+            assertEquals(Map.of("committed", "c3"), producer.push(Map.of("committed", "c3"))); // nobody listens
+        }
+        wildfly.deploy(application());
+        awaitReceived("committed=c3"); // resume=true: the bean starts from the c2 it committed before
+        wildfly.undeploy("orders-app.war");
     }
 
     @Test
@@ -167,22 +190,27 @@ class WildFlyTest {
 
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
         assertThrows(SocketException.class, () -> bind(serverPort), "the new deployment holds the port");
-        assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c2\""),
+        assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c3\""),
                 "the values outlived the deployment, in the container's DataSource");
     }
 
     private static void awaitReceived(String change) throws Exception {
+        awaitReceived(change, 1);
+    }
+
+    /** Waits until the MDB received {@code change} {@code times} times. */
+    private static void awaitReceived(String change, int times) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         String received = "";
         while (System.nanoTime() < deadline) {
             received = get("/orders-app/api/orders/received");
-            if (received.lines().anyMatch(change::equals)) {
+            if (received.lines().filter(change::equals).count() >= times) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the MDB did not receive " + change + "; it received [" + received
-                + "]\n" + wildfly.log());
+        throw new AssertionError("the MDB did not receive " + change + " " + times + " times; it received ["
+                + received + "]\n" + wildfly.log());
     }
 
     private static String post(String path) throws Exception {

@@ -6,6 +6,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.modstamp.ra.api.ModstampChange;
 
@@ -17,6 +20,22 @@ public class Deliveries {
     public void record(String bean, ModstampChange change) {
         lines.add(bean + " " + change.id() + " " + change.value() + " " + change.previousValue() + " "
                 + micros(change.receivedAt()) + " " + micros(Instant.now()));
+    }
+
+    /** Records the change under {@code bean} once the current transaction committed (never if it rolls back). */
+    public void recordOnCommit(String bean, ModstampChange change, TransactionSynchronizationRegistry transaction) {
+        transaction.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    record(bean, change);
+                }
+            }
+        });
     }
 
     private static long micros(Instant t) {

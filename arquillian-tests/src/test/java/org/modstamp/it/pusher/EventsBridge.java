@@ -3,7 +3,7 @@ package org.modstamp.it.pusher;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 
-import org.modstamp.client.ModstampEventBridge;
+import org.modstamp.ee.ModstampEventBridge;
 import org.modstamp.ra.api.ModstampListener;
 
 /** How an application enables change events: an MDB of its own over the bridge. */

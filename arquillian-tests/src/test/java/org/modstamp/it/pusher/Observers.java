@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.modstamp.client.Modstamp;
-import org.modstamp.client.ModstampChanged;
+import org.modstamp.ee.Modstamp;
+import org.modstamp.ra.api.ModstampChange;
 
 /** Two observers of change events: one for x only, one for every id. */
 @ApplicationScoped
@@ -16,11 +16,11 @@ public class Observers {
     private final Queue<String> ofX = new ConcurrentLinkedQueue<>();
     private final Queue<String> ofAll = new ConcurrentLinkedQueue<>();
 
-    void onX(@Observes @Modstamp("x") ModstampChanged change) {
+    void onX(@Observes @Modstamp("x") ModstampChange change) {
         ofX.add(change.id() + "=" + change.value());
     }
 
-    void onAny(@Observes ModstampChanged change) {
+    void onAny(@Observes ModstampChange change) {
         ofAll.add(change.id() + "=" + change.value());
     }
 

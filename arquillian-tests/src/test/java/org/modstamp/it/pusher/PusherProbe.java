@@ -1,5 +1,13 @@
 package org.modstamp.it.pusher;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.resource.ConnectionFactoryDefinition;
 import jakarta.ws.rs.GET;
@@ -9,7 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.modstamp.client.ModstampPusher;
+import org.modstamp.ee.ModstampPusher;
 
 /** Lets the tests drive the transactional beans and read what happened. */
 @Path("pusher")
@@ -70,11 +78,35 @@ public class PusherProbe {
     }
 
     @POST
+    @Path("cdi/announce")
+    public String announce(@QueryParam("id") String id, @QueryParam("value") String value) {
+        cdi.announceAndCommit(id, value);
+        return "committed";
+    }
+
+    @POST
     @Path("cdi/twice")
     public String twice(@QueryParam("id") String id, @QueryParam("first") String first,
                         @QueryParam("second") String second) {
         cdi.pushTwiceAndCommit(id, first, second);
         return "committed";
+    }
+
+    @Resource(lookup = "java:comp/DefaultDataSource")
+    DataSource database;
+
+    /** The outbox's row of {@code id} (deployments with the outbox), as "id=value confirmed|unconfirmed", or "". */
+    @GET
+    @Path("outbox")
+    public String outbox(@QueryParam("id") String id) throws SQLException {
+        try (Connection connection = database.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT modstamp_value, "
+                     + "version = confirmed_version FROM modstamp_outbox WHERE modstamp_id = ?")) {
+            select.setString(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? id + "=" + row.getString(1) + (row.getBoolean(2) ? " confirmed" : " unconfirmed") : "";
+            }
+        }
     }
 
     @GET

@@ -3,7 +3,7 @@ package org.modstamp.it.pusher;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 
-import org.modstamp.client.ModstampPusher;
+import org.modstamp.ee.ModstampPusher;
 
 /** A stateless EJB whose (container-managed, REQUIRED) transactions push and commit or roll back. */
 @Stateless

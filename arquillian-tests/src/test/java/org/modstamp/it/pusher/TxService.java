@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
-import org.modstamp.client.ModstampPusher;
+import org.modstamp.ee.ModstampPusher;
 
 /** A CDI bean whose @Transactional methods push and then commit or roll back. */
 @ApplicationScoped
@@ -31,6 +31,15 @@ public class TxService {
     public void markForRollbackThenPush(String id, String value) {
         transactions.setRollbackOnly();
         pusher.push(id, value);
+    }
+
+    @Inject
+    jakarta.enterprise.event.Event<AfterSuccessAnnouncer.Changed> changed;
+
+    /** Fires an event that an AFTER_SUCCESS observer turns into a push, then commits. */
+    @Transactional
+    public void announceAndCommit(String id, String value) {
+        changed.fire(new AfterSuccessAnnouncer.Changed(id, value));
     }
 
     @Transactional

@@ -2,26 +2,34 @@ package org.modstamp.ra.inbound;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Timer;
 import java.util.TimerTask;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkAdapter;
+import jakarta.resource.spi.work.WorkEvent;
 import jakarta.resource.spi.work.WorkManager;
 
 import org.modstamp.client.ChangeHandler;
 import org.modstamp.client.Listening;
 import org.modstamp.client.ModstampClient;
+import org.modstamp.net.HostPort;
 import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
@@ -32,11 +40,19 @@ import org.modstamp.ra.api.ModstampListener;
  * never stalls the socket or another bean; while the bean is busy, a newer change of an id replaces the
  * queued one (the protocol's rule: intermediate values may be skipped, the latest always arrives), so the
  * queue never holds more than one change per id.
+ *
+ * <p>A delivery counts when the bean's transaction committed (learned through a {@link DeliveryOutcome}
+ * enlisted in it) or, for a bean without a container transaction, when it returned without throwing. A
+ * delivery that rolled back or threw is made again after a pause that doubles each time, unless a newer value
+ * of the id came meanwhile, up to {@code maxRedeliveries} times. With {@code resume}, the values committed
+ * are kept in a file ({@link CommittedValues}) that the next activation of the bean starts from.
  */
 public final class ModstampActivation {
     private static final Logger LOG = Logger.getLogger(ModstampActivation.class.getName());
     private static final Duration RETRY = Duration.ofSeconds(1);
-    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration FIRST_REDELIVERY = Duration.ofMillis(100);
+    private static final Duration LONGEST_REDELIVERY = Duration.ofSeconds(10);
+    private static final Duration STOP_WARNING_EVERY = Duration.ofSeconds(5);
     static final Method ON_CHANGE;
 
     static {
@@ -54,99 +70,210 @@ public final class ModstampActivation {
     private final WorkManager workManager;
     private final String server;
     private final Timer timer;
+    private final CommittedValues committed;
+    /** Changes waiting for delivery, one per id; also the lock of this activation's delivery state. */
     private final Map<String, ModstampChange> queue = new LinkedHashMap<>();
-    private final AtomicInteger delivering = new AtomicInteger();
+    /** The latest value heard of each id ("" for none): a failed delivery is retried only while it is current. */
+    private final Map<String, String> latest = new HashMap<>();
+    /** Failed deliveries of the current value of an id. */
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final AtomicLong givenUp = new AtomicLong();
+    private int delivering;
     private boolean deliveryScheduled;
     private volatile boolean stopped;
+    /** The running listen; null until the server's name first resolved. Replaced on the timer's thread only. */
     private volatile Listening listening;
-    private ClientPool clients;
+    /** The address the listen talks to. */
+    private volatile InetSocketAddress listeningTo;
+    /** What the first listen starts from: the committed values with resume, else nothing known. */
+    private final Map<String, String> startFrom;
+    private final ClientPool clients;
+    private TimerTask following;
 
-    private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, WorkManager workManager,
-                               Timer timer, String server) {
+    private ModstampActivation(MessageEndpointFactory factory, ModstampActivationSpec spec, ClientPool clients,
+                               WorkManager workManager, Timer timer, CommittedValues committed) {
         this.factory = factory;
-        this.bean = factory.getEndpointClass() != null ? factory.getEndpointClass().getName() : factory.getActivationName();
+        this.bean = beanName(factory);
         this.spec = spec;
+        this.clients = clients;
         this.workManager = workManager;
         this.timer = timer;
-        this.server = server;
+        this.server = HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT).toString();
+        this.committed = committed;
+        Map<String, String> known = new LinkedHashMap<>();
+        Map<String, String> before = committed == null ? Map.of() : committed.values();
+        spec.ids().forEach(id -> known.put(id, before.get(id)));
+        this.startFrom = known;
     }
 
-    /** Starts listening for the bean; never waits for the network. */
-    public static ModstampActivation start(MessageEndpointFactory factory, ModstampActivationSpec spec,
-                                           ClientPool clients, WorkManager workManager, Timer timer) throws IOException {
-        ModstampClient client = clients.client(spec.getServer());
-        ModstampActivation activation = new ModstampActivation(factory, spec, workManager, timer,
-                client.server().getHostString() + ":" + client.server().getPort());
-        activation.clients = clients;
-        Map<String, String> unknown = new LinkedHashMap<>();
-        spec.ids().forEach(id -> unknown.put(id, null));
-        activation.listening = activation.listenOn(client, unknown);
-        LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server);
-        return activation;
-    }
-
-    private Listening listenOn(ModstampClient client, Map<String, String> lastKnown) {
-        return client.listen(lastKnown, new Handler(), spec.deliversInitialValues(),
-                Duration.ofSeconds(spec.getQueryInterval()));
+    /** The bean's class name, or the container's activation name when it does not tell the class. */
+    private static String beanName(MessageEndpointFactory factory) {
+        return factory.getEndpointClass() != null ? factory.getEndpointClass().getName() : factory.getActivationName();
     }
 
     /**
-     * The client under this listen died: listen again on its replacement, retrying every second, from the
-     * values the dead listen knew, so that a change made while no client was listening is delivered too.
+     * Starts listening for the bean; never waits for the network. With a {@code stateDirectory} (null without
+     * resume), the values the bean committed before are kept there, and the listen starts from them. A server
+     * name that does not resolve yet is tried again every second (the activation succeeds); once listening,
+     * the name is resolved again every query interval, and the listen follows it to a new address.
+     */
+    public static ModstampActivation start(MessageEndpointFactory factory, ModstampActivationSpec spec,
+                                           ClientPool clients, WorkManager workManager, Timer timer,
+                                           Path stateDirectory) throws IOException {
+        CommittedValues committed = stateDirectory == null ? null : committedValues(stateDirectory, factory);
+        ModstampActivation activation = new ModstampActivation(factory, spec, clients, workManager, timer, committed);
+        try {
+            activation.listenOn(clients.client(spec.getServer()), activation.startFrom);
+            LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server
+                    + " (" + activation.listeningTo + ")"
+                    + (committed == null ? "" : ", resuming from " + committed.file()));
+        } catch (UnknownHostException e) {
+            LOG.warning(() -> "modstamp: " + activation.bean + " cannot listen to " + spec.ids() + " yet: "
+                    + e.getMessage() + "; trying again every " + RETRY.toSeconds() + " s");
+            activation.later(RETRY, activation::relisten);
+        }
+        activation.followTheName();
+        return activation;
+    }
+
+    /** Every query interval, resolves the server's name again and listens on the new address if it moved. */
+    private void followTheName() {
+        long period = Duration.ofSeconds(spec.getQueryInterval()).toMillis();
+        following = new TimerTask() {
+            @Override
+            public void run() {
+                try {
+                    InetSocketAddress now = ClientPool.resolve(spec.getServer());
+                    if (listening != null && !now.equals(listeningTo) && !stopped) {
+                        LOG.info(() -> "modstamp: " + server + " now resolves to " + now + " (was " + listeningTo
+                                + "); " + bean + " listens there");
+                        relisten();
+                    }
+                } catch (UnknownHostException e) {
+                    LOG.log(Level.FINE, "modstamp: " + server + " does not resolve now; " + bean
+                            + " keeps listening on " + listeningTo, e);
+                } catch (RuntimeException e) { // a TimerTask that throws would end the adapter's timer
+                    LOG.log(Level.SEVERE, "modstamp: following the address of " + server + " failed", e);
+                }
+            }
+        };
+        try {
+            timer.schedule(following, period, period);
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "modstamp: the adapter's timer is stopped", e);
+        }
+    }
+
+    private static CommittedValues committedValues(Path directory, MessageEndpointFactory factory) throws IOException {
+        try {
+            return CommittedValues.open(directory.resolve(CommittedValues.fileName(beanName(factory))));
+        } catch (IOException e) {
+            throw new IOException("resume=true needs a writable stateDirectory (a property of the adapter), and "
+                    + directory + " is not: " + e, e);
+        }
+    }
+
+    private void listenOn(ModstampClient client, Map<String, String> lastKnown) {
+        listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues(),
+                Duration.ofSeconds(spec.getQueryInterval()));
+        listeningTo = client.server();
+    }
+
+    /**
+     * Listens (again) on the client for the server's current address, retrying every second: after its client
+     * died, when its name moved, or when it did not resolve at first. The new listen starts from the values the
+     * old one knew, so that a change made while nobody listened is delivered too. Runs on the timer's thread.
      */
     private void relisten() {
         if (stopped) {
             return;
         }
         try {
-            listening = listenOn(clients.client(spec.getServer()), listening.lastKnown());
+            Listening previous = listening;
+            ModstampClient client = clients.client(spec.getServer());
+            if (previous != null) {
+                previous.close();
+            }
+            listenOn(client, previous == null ? startFrom : previous.lastKnown());
             if (stopped) { // stop() ran meanwhile and closed the listen before this one
                 listening.close();
                 return;
             }
-            LOG.info(() -> "modstamp: " + bean + " listens again to " + spec.ids());
+            LOG.info(() -> "modstamp: " + bean + " listens " + (previous == null ? "" : "again ") + "to " + spec.ids()
+                    + " on " + server + " (" + listeningTo + ")");
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen again yet", e);
-            timer.schedule(new TimerTask() {
-                @Override
-                public void run() {
-                    relisten();
-                }
-            }, RETRY.toMillis());
+            LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen to " + server + " yet; trying again in "
+                    + RETRY.toSeconds() + " s", e);
+            later(RETRY, this::relisten);
         }
     }
 
-    /** Stops listening; queued changes are dropped; waits (at most 5 s) for a delivery in progress. */
+    /** Stops listening and waits until no bean code of this activation runs any more ({@link #awaitStopped}). */
     public void stop() {
+        beginStop();
+        awaitStopped();
+    }
+
+    /** Stops listening and drops the queued changes; returns at once. */
+    public void beginStop() {
         stopped = true;
+        if (following != null) {
+            following.cancel();
+        }
         if (listening != null) {
             listening.close();
         }
         synchronized (queue) {
             queue.clear();
         }
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        while (delivering.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+    }
+
+    /**
+     * Waits, without a limit, until no delivery of this activation runs: a bean still running when its
+     * deactivation returned could act on an application that is gone. Logs a WARNING every few seconds while
+     * it waits.
+     */
+    public void awaitStopped() {
+        long started = System.nanoTime();
+        boolean interrupted = false;
+        synchronized (queue) {
+            while (delivering > 0) {
+                try {
+                    queue.wait(STOP_WARNING_EVERY.toMillis());
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                if (delivering > 0) {
+                    long waited = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+                    LOG.warning(() -> "modstamp: " + bean + " is still processing a change after " + waited
+                            + " s; its deactivation waits for it");
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (committed != null) {
+            committed.flush();
         }
         LOG.info(() -> "modstamp: " + bean + " stopped listening to " + spec.ids());
     }
 
     /** Called on the client's loop: queue, and make sure a delivery Work runs. */
     void enqueue(ModstampChange change) {
-        if (stopped) {
-            return;
-        }
         synchronized (queue) {
+            if (stopped) {
+                return;
+            }
+            String current = valueOrEmpty(change.value());
+            if (!current.equals(latest.put(change.id(), current))) {
+                failures.remove(change.id());
+            }
             ModstampChange older = queue.remove(change.id());
             queue.put(change.id(), older == null ? change
                     : new ModstampChange(change.id(), change.value(), older.previousValue(), change.server(),
                     change.receivedAt()));
+            LOG.fine(() -> "modstamp: queued " + change.id() + " = " + change.value() + " for " + bean);
             if (deliveryScheduled) {
                 return;
             }
@@ -155,31 +282,66 @@ public final class ModstampActivation {
         scheduleDelivery();
     }
 
-    /** Schedules the delivery Work; if the WorkManager refuses, tries again a second later (the flag stays set). */
+    private static String valueOrEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    /**
+     * Schedules the delivery Work. If the WorkManager refuses it (by an exception or, later, through the
+     * WorkListener), scheduling is tried again a second later; the flag stays set meanwhile, so that no
+     * second Work starts.
+     */
     private void scheduleDelivery() {
         if (stopped) {
+            synchronized (queue) {
+                deliveryScheduled = false;
+            }
             return;
         }
+        DeliveryWork work = new DeliveryWork();
         try {
-            workManager.scheduleWork(new DeliveryWork());
-        } catch (WorkException e) {
-            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean
-                    + "; retrying in " + RETRY.toMillis() + " ms", e);
-            timer.schedule(new TimerTask() {
+            workManager.scheduleWork(work, WorkManager.INDEFINITE, null, new WorkAdapter() {
                 @Override
-                public void run() {
-                    scheduleDelivery();
+                public void workRejected(WorkEvent event) {
+                    work.rejected(event.getException());
                 }
-            }, RETRY.toMillis());
+
+                @Override
+                public void workCompleted(WorkEvent event) {
+                    if (event.getException() != null && !work.started.get()) {
+                        work.rejected(event.getException()); // failed by the container before it ran
+                    }
+                }
+            });
+        } catch (Exception e) {
+            work.rejected(e);
         }
     }
 
-    /** The next queued change, or null, in which case the delivery Work ends. */
+    /** Runs {@code task} after {@code delay} on the adapter's timer; nothing once the adapter's timer is gone. */
+    private void later(Duration delay, Runnable task) {
+        try {
+            timer.schedule(new TimerTask() {
+                @Override
+                public void run() {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) { // a TimerTask that throws would end the adapter's timer
+                        LOG.log(Level.SEVERE, "modstamp: a scheduled task of " + bean + " failed", e);
+                    }
+                }
+            }, delay.toMillis());
+        } catch (IllegalStateException e) {
+            LOG.log(stopped ? Level.FINE : Level.SEVERE, "modstamp: the adapter's timer is stopped; " + bean
+                    + " cannot schedule a retry", e);
+        }
+    }
+
+    /** The next queued change, or null when there is none (or the activation stopped). */
     private ModstampChange next() {
         synchronized (queue) {
             Iterator<ModstampChange> it = queue.values().iterator();
             if (stopped || !it.hasNext()) {
-                deliveryScheduled = false;
                 return null;
             }
             ModstampChange change = it.next();
@@ -188,12 +350,80 @@ public final class ModstampActivation {
         }
     }
 
-    /** Gives up the queued changes (the activation stopped). */
-    private void drop() {
+    /** A delivery Work ended, normally or not: schedule another if changes came meanwhile. */
+    private void deliveryWorkEnded() {
         synchronized (queue) {
-            queue.clear();
-            deliveryScheduled = false;
+            delivering--;
+            queue.notifyAll();
+            if (stopped || queue.isEmpty()) {
+                deliveryScheduled = false;
+                return;
+            }
         }
+        scheduleDelivery();
+    }
+
+    /** The bean committed {@code change}. */
+    private void delivered(ModstampChange change) {
+        synchronized (queue) {
+            failures.remove(change.id());
+        }
+        if (committed != null) {
+            committed.record(change.id(), change.value());
+        }
+    }
+
+    /**
+     * The bean's transaction rolled back, or the bean threw: deliver the change again after a pause, unless a
+     * newer value of the id came meanwhile, or give it up after {@code maxRedeliveries} attempts.
+     */
+    private void failed(ModstampChange change, Throwable thrown) {
+        int attempts;
+        synchronized (queue) {
+            attempts = failures.merge(change.id(), 1, Integer::sum);
+            if (attempts > spec.getMaxRedeliveries()) {
+                failures.remove(change.id());
+            }
+        }
+        if (attempts > spec.getMaxRedeliveries()) {
+            long total = givenUp.incrementAndGet();
+            LOG.log(Level.SEVERE, "modstamp: " + bean + " did not commit " + change.id() + " = " + change.value()
+                    + " in " + attempts + (attempts == 1 ? " attempt" : " attempts") + "; giving it up (" + total
+                    + " given up by this bean so far); the id is delivered again at its next change", thrown);
+            return;
+        }
+        Duration pause = redeliveryPause(attempts);
+        LOG.log(Level.WARNING, "modstamp: " + bean + " did not commit " + change.id() + " = " + change.value()
+                + (thrown == null ? " (its transaction rolled back)" : "") + "; delivering it again in "
+                + pause.toMillis() + " ms (attempt " + (attempts + 1) + " of " + (spec.getMaxRedeliveries() + 1)
+                + ")", thrown);
+        later(pause, () -> redeliver(change));
+    }
+
+    /** 100 ms after the first failure, doubling up to 10 s. */
+    static Duration redeliveryPause(int failures) {
+        long millis = FIRST_REDELIVERY.toMillis() << Math.min(failures - 1, 20);
+        return Duration.ofMillis(Math.min(millis, LONGEST_REDELIVERY.toMillis()));
+    }
+
+    private void redeliver(ModstampChange change) {
+        synchronized (queue) {
+            if (stopped) {
+                return;
+            }
+            if (queue.containsKey(change.id())
+                    || !Objects.equals(latest.get(change.id()), valueOrEmpty(change.value()))) {
+                LOG.fine(() -> "modstamp: not delivering " + change.id() + " = " + change.value() + " to " + bean
+                        + " again: a newer value came");
+                return;
+            }
+            queue.put(change.id(), change);
+            if (deliveryScheduled) {
+                return;
+            }
+            deliveryScheduled = true;
+        }
+        scheduleDelivery();
     }
 
     private final class Handler implements ChangeHandler {
@@ -223,12 +453,7 @@ public final class ModstampActivation {
             if (!stopped) {
                 LOG.warning(() -> "modstamp: the client for " + server + " stopped; " + bean
                         + " listens again");
-                timer.schedule(new TimerTask() {
-                    @Override
-                    public void run() {
-                        relisten();
-                    }
-                }, 0);
+                later(Duration.ZERO, ModstampActivation.this::relisten);
             }
         }
     }
@@ -238,23 +463,62 @@ public final class ModstampActivation {
      * (created off the activation thread, released in the end whatever happens).
      */
     private final class DeliveryWork implements Work {
+        private final AtomicBoolean rejected = new AtomicBoolean();
+        private final AtomicBoolean started = new AtomicBoolean();
+
         @Override
         public void run() {
-            delivering.incrementAndGet();
+            started.set(true);
+            synchronized (queue) {
+                delivering++;
+            }
             try {
-                MessageEndpoint endpoint = createEndpoint();
-                if (endpoint == null) {
-                    return;
+                deliverQueued();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "modstamp: delivering to " + bean + " failed; the queued changes are "
+                        + "delivered by a new Work", e);
+            } finally {
+                if (committed != null) {
+                    committed.flush();
                 }
-                try {
-                    for (ModstampChange change = next(); change != null; change = next()) {
-                        deliver(endpoint, change);
-                    }
-                } finally {
-                    endpoint.release();
+                deliveryWorkEnded();
+            }
+        }
+
+        /**
+         * The WorkManager refused or failed this Work before it ran (reported once, by an exception or its
+         * listener): schedule a new one later.
+         */
+        void rejected(Exception reason) {
+            if (!rejected.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean
+                    + "; retrying in " + RETRY.toMillis() + " ms", reason);
+            later(RETRY, ModstampActivation.this::scheduleDelivery);
+        }
+
+        private void deliverQueued() {
+            boolean transacted = isDeliveryTransacted();
+            DeliveryOutcome outcome = transacted ? new DeliveryOutcome() : null;
+            MessageEndpoint endpoint = createEndpoint(outcome);
+            if (endpoint == null) {
+                return;
+            }
+            try {
+                for (ModstampChange change = next(); change != null; change = next()) {
+                    deliver(endpoint, outcome, change);
                 }
             } finally {
-                delivering.decrementAndGet();
+                endpoint.release();
+            }
+        }
+
+        private boolean isDeliveryTransacted() {
+            try {
+                return factory.isDeliveryTransacted(ON_CHANGE);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("the bean has no onModstampChange method", e);
             }
         }
 
@@ -262,11 +526,11 @@ public final class ModstampActivation {
          * An endpoint, retried with a growing pause while the bean is not ready (the changes wait, one per
          * id); null once the activation stopped.
          */
-        private MessageEndpoint createEndpoint() {
+        private MessageEndpoint createEndpoint(DeliveryOutcome outcome) {
             long pause = 100;
             while (!stopped) {
                 try {
-                    MessageEndpoint endpoint = factory.createEndpoint(null);
+                    MessageEndpoint endpoint = factory.createEndpoint(outcome);
                     if (stopped) {
                         endpoint.release();
                         break;
@@ -284,11 +548,18 @@ public final class ModstampActivation {
                     pause = Math.min(pause * 2, 5_000);
                 }
             }
-            drop();
             return null;
         }
 
-        private void deliver(MessageEndpoint endpoint, ModstampChange change) {
+        /**
+         * One delivery in the container's transaction (for a transacted bean): it counts when that transaction
+         * committed, or, when the container did not enlist the outcome, when the bean did not throw.
+         */
+        private void deliver(MessageEndpoint endpoint, DeliveryOutcome outcome, ModstampChange change) {
+            if (outcome != null) {
+                outcome.reset();
+            }
+            Throwable thrown = null;
             try {
                 endpoint.beforeDelivery(ON_CHANGE);
                 try {
@@ -297,8 +568,15 @@ public final class ModstampActivation {
                     endpoint.afterDelivery();
                 }
             } catch (Throwable e) {
-                LOG.log(Level.SEVERE, "modstamp: " + bean + " threw on the change of "
-                        + change.id() + " (delivery goes on)", e);
+                thrown = e;
+            }
+            DeliveryOutcome.Outcome result = outcome == null ? DeliveryOutcome.Outcome.UNKNOWN : outcome.outcome();
+            boolean committedNow = result == DeliveryOutcome.Outcome.COMMITTED
+                    || (result == DeliveryOutcome.Outcome.UNKNOWN && thrown == null);
+            if (committedNow) {
+                delivered(change);
+            } else {
+                failed(change, thrown);
             }
         }
 

@@ -37,6 +37,15 @@ public class ModstampActivationSpec implements ActivationSpec {
             description = "'changes-only': the first value of each id is learned silently; 'all': it is delivered too")
     private String initialValues = CHANGES_ONLY;
 
+    @ConfigProperty(defaultValue = "10", description = "How many times a change is delivered again after the bean's "
+            + "transaction rolled back or the bean threw, before it is given up (logged at SEVERE); 0..1000")
+    private Integer maxRedeliveries = 10;
+
+    @ConfigProperty(defaultValue = "false", description = "Keep the last value of each id the bean committed (in the "
+            + "adapter's stateDirectory) and start from it after a restart or redeployment, so that changes made "
+            + "meanwhile are delivered")
+    private Boolean resume = false;
+
     private ResourceAdapter resourceAdapter;
 
     @Override
@@ -51,7 +60,7 @@ public class ModstampActivationSpec implements ActivationSpec {
             throw new InvalidPropertyException("modstamp activation: property 'server' is required (host:port)");
         }
         try {
-            HostPort.parse(server, 1415);
+            HostPort.parse(server, HostPort.DEFAULT_PORT);
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("modstamp activation: property 'server': " + e.getMessage());
         }
@@ -68,6 +77,13 @@ public class ModstampActivationSpec implements ActivationSpec {
         if (queryInterval == null || queryInterval < 1 || queryInterval > 3600) {
             throw new InvalidPropertyException("modstamp activation: property 'queryInterval' must be 1..3600 "
                     + "seconds, not " + queryInterval);
+        }
+        if (maxRedeliveries == null || maxRedeliveries < 0 || maxRedeliveries > 1000) {
+            throw new InvalidPropertyException("modstamp activation: property 'maxRedeliveries' must be 0..1000, not "
+                    + maxRedeliveries);
+        }
+        if (resume == null) {
+            throw new InvalidPropertyException("modstamp activation: property 'resume' must be true or false");
         }
         if (!ALL.equals(initialValues) && !CHANGES_ONLY.equals(initialValues)) {
             throw new InvalidPropertyException("modstamp activation: property 'initialValues' must be '"
@@ -117,6 +133,22 @@ public class ModstampActivationSpec implements ActivationSpec {
         this.initialValues = initialValues;
     }
 
+    public Integer getMaxRedeliveries() {
+        return maxRedeliveries;
+    }
+
+    public void setMaxRedeliveries(Integer maxRedeliveries) {
+        this.maxRedeliveries = maxRedeliveries;
+    }
+
+    public Boolean getResume() {
+        return resume;
+    }
+
+    public void setResume(Boolean resume) {
+        this.resume = resume;
+    }
+
     @Override
     public ResourceAdapter getResourceAdapter() {
         return resourceAdapter;
@@ -130,6 +162,7 @@ public class ModstampActivationSpec implements ActivationSpec {
     @Override
     public String toString() {
         return "ModstampActivationSpec[server=" + server + ", modstamps=" + modstamps + ", queryInterval="
-                + queryInterval + ", initialValues=" + initialValues + "]";
+                + queryInterval + ", initialValues=" + initialValues + ", maxRedeliveries=" + maxRedeliveries + ", resume="
+                + resume + "]";
     }
 }

@@ -79,7 +79,7 @@ public class ModstampManagedConnectionFactory implements ManagedConnectionFactor
     /** The server, host:port; {@code ${property}} and {@code ${ENV=NAME}} placeholders are resolved. */
     public void setServer(String server) {
         String resolved = Placeholders.resolve(server);
-        HostPort.parse(resolved, 1415);
+        HostPort.parse(resolved, HostPort.DEFAULT_PORT);
         this.server = resolved;
     }
 

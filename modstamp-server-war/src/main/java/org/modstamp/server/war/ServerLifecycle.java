@@ -10,6 +10,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ServiceUnavailableException;
 
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.MonotonicClock;
@@ -33,10 +34,15 @@ public class ServerLifecycle {
     @Inject
     Instance<ServerMetrics> metrics;
 
+    @Inject
+    TrafficHistory history;
+
     @Resource
     ManagedThreadFactory threads;
 
     private volatile ModstampServer server;
+    private volatile long startedAt;
+    private volatile ServerConfig config;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         try {
@@ -49,6 +55,9 @@ public class ServerLifecycle {
                 LOG.info("no MicroProfile Metrics here: modstamp counters are on the status page only");
             }
             server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
+            startedAt = System.currentTimeMillis();
+            this.config = config;
+            history.follow(stats);
             LOG.info(() -> "modstamp server listening on UDP " + server.localAddress() + " (values in "
                     + settings.describeStore() + ")");
         } catch (Exception e) {
@@ -72,6 +81,25 @@ public class ServerLifecycle {
             throw new IllegalStateException("the modstamp server is not running");
         }
         return running;
+    }
+
+    /** The running server; 503 Service Unavailable for an API request while it is not running. */
+    public ModstampServer running() {
+        ModstampServer running = server;
+        if (running == null) {
+            throw new ServiceUnavailableException("the modstamp server is not running");
+        }
+        return running;
+    }
+
+    /** The configuration the running server started with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** When the server started (epoch milliseconds), 0 before. */
+    public long startedAt() {
+        return startedAt;
     }
 
     public boolean isRunning() {

@@ -108,6 +108,14 @@ public class ServerSettings {
     String adminHosts;
 
     @Inject
+    @ConfigProperty(name = "modstamp.admin.token", defaultValue = " ")
+    String adminToken;
+
+    @Inject
+    @ConfigProperty(name = "modstamp.http.hosts", defaultValue = " ")
+    String httpHosts;
+
+    @Inject
     @ConfigProperty(name = "modstamp.limits.listenersPerAddress", defaultValue = "100000")
     String listenersPerAddress;
 
@@ -181,6 +189,34 @@ public class ServerSettings {
         return setting("modstamp.admin.hosts", () -> Arrays.stream(adminHosts.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).map(HostPattern::parse).toList());
     }
+
+    /**
+     * The bearer token that makes a request an operator's from any address ({@code Authorization: Bearer ...});
+     * empty when none is set. Never logged.
+     */
+    public String adminToken() {
+        String token = adminToken.trim();
+        if (!token.isEmpty() && token.length() < 16) {
+            throw new IllegalArgumentException("modstamp.admin.token: at least 16 characters (it is the password "
+                    + "of every operator)");
+        }
+        return token;
+    }
+
+    /**
+     * The host names the HTTP API answers to ({@code Host} header, port left out); by default the loopback
+     * names and this machine's own; {@code *} for any (then DNS rebinding is not stopped).
+     */
+    public HttpHosts httpHosts() {
+        HttpHosts hosts = parsedHttpHosts;
+        if (hosts == null) { // parsed once: it looks this machine's names up
+            hosts = setting("modstamp.http.hosts", () -> HttpHosts.parse(httpHosts));
+            parsedHttpHosts = hosts;
+        }
+        return hosts;
+    }
+
+    private volatile HttpHosts parsedHttpHosts;
 
     private SecurityProfiles profiles() throws IOException {
         if (!profileInline.isBlank()) {

@@ -28,6 +28,13 @@ public class AppResource {
     }
 
     @POST
+    @Path("announce")
+    public String announce(@QueryParam("id") String id, @QueryParam("value") String value) {
+        orders.announceAndCommit(id, value);
+        return "committed";
+    }
+
+    @POST
     @Path("rollback")
     public String rollback(@QueryParam("id") String id, @QueryParam("value") String value) {
         try {

@@ -1,5 +1,8 @@
 package org.modstamp.wildfly.app;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.inject.Inject;
@@ -13,14 +16,22 @@ import org.modstamp.ra.api.ModstampListener;
 @MessageDriven(messageListenerInterface = ModstampListener.class, activationConfig = {
     @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "modstamp-ra"),
     @ActivationConfigProperty(propertyName = "server", propertyValue = "${modstamp.server}"),
-    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "committed,rolledback"),
-    @ActivationConfigProperty(propertyName = "queryInterval", propertyValue = "2")})
+    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "committed,rolledback,announced,flaky"),
+    @ActivationConfigProperty(propertyName = "queryInterval", propertyValue = "2"),
+    @ActivationConfigProperty(propertyName = "resume", propertyValue = "true")})
 public class ChangesBean implements ModstampListener {
+    /** The values of "flaky" whose first attempt failed (the container discards a bean instance that threw). */
+    private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
+
     @Inject
     Received received;
 
+    /** Records every attempt; throws on the first attempt at each value of "flaky", so its transaction rolls back. */
     @Override
     public void onModstampChange(ModstampChange change) {
         received.add(change.id() + "=" + change.value());
+        if (change.id().equals("flaky") && FAILED.add(change.value())) {
+            throw new IllegalStateException("fails on purpose on its first attempt at " + change.value());
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import java.util.Collection;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.modstamp.ra.api.ModstampConnection;
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-public class ModstampClientBean {
+public class ModstampConnectionBean {
     private static final ConnectionFactories FACTORIES = new ConnectionFactories();
 
     @Inject

@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;

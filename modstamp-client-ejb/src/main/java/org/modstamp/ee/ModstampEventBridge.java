@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -19,16 +19,15 @@ import org.modstamp.ra.api.ModstampListener;
  * }
  * }</pre>
  *
- * Then {@code void onOrders(@Observes @Modstamp("orders") ModstampChanged e)} is called for each change of
- * orders, and an observer of {@code ModstampChanged} without the qualifier for every change.
+ * Then {@code void onOrders(@Observes @Modstamp("orders") ModstampChange change)} is called for each change of
+ * orders, and an observer of {@code ModstampChange} without the qualifier for every change.
  */
 public abstract class ModstampEventBridge implements ModstampListener {
     @Inject
-    Event<ModstampChanged> events;
+    Event<ModstampChange> events;
 
     @Override
     public void onModstampChange(ModstampChange change) {
-        events.select(Modstamp.Literal.of(change.id())).fire(new ModstampChanged(change.id(), change.value(),
-                change.previousValue(), change.server(), change.receivedAt()));
+        events.select(Modstamp.Literal.of(change.id())).fire(change);
     }
 }

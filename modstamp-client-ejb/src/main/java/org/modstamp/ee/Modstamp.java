@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import static java.lang.annotation.ElementType.FIELD;
 import static java.lang.annotation.ElementType.METHOD;
@@ -13,7 +13,7 @@ import jakarta.enterprise.util.AnnotationLiteral;
 import jakarta.inject.Qualifier;
 
 /**
- * Selects the changes of one id: {@code void onOrders(@Observes @Modstamp("orders") ModstampChanged e)}.
+ * Selects the changes of one id: {@code void onOrders(@Observes @Modstamp("orders") ModstampChange change)}.
  * An observer without it sees the changes of every id.
  */
 @Qualifier

@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +11,7 @@ import jakarta.resource.ResourceException;
 import org.modstamp.ra.api.ModstampConnectionFactory;
 
 /** The adapter's connection factories by JNDI name, looked up once (on an application thread). */
-final class ConnectionFactories {
+class ConnectionFactories {
     private final Map<String, ModstampConnectionFactory> byName = new ConcurrentHashMap<>();
 
     ModstampConnectionFactory get(String jndiName) throws ResourceException {
@@ -19,13 +19,19 @@ final class ConnectionFactories {
         if (factory != null) {
             return factory;
         }
+        factory = lookup(jndiName);
+        byName.put(jndiName, factory);
+        return factory;
+    }
+
+    /** The factory bound at {@code jndiName}; the message says what to check when there is none. */
+    ModstampConnectionFactory lookup(String jndiName) throws ResourceException {
         try {
             Object found = new InitialContext().lookup(jndiName);
             if (!(found instanceof ModstampConnectionFactory modstamp)) {
                 throw new ResourceException("modstamp: " + jndiName + " is " + found
                         + ", not a ModstampConnectionFactory (is modstamp-ra.rar deployed before the application?)");
             }
-            byName.put(jndiName, modstamp);
             return modstamp;
         } catch (NamingException e) {
             throw new ResourceException("modstamp: no connection factory at " + jndiName + " (define one with "

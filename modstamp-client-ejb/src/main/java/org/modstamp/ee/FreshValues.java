@@ -1,4 +1,4 @@
-package org.modstamp.client;
+package org.modstamp.ee;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +15,13 @@ final class FreshValues {
     }
 
     static String next() {
+        return Long.toString(nextMicros());
+    }
+
+    /** The same as a number: also the outbox's row versions, which thus grow across the instances sharing it. */
+    static long nextMicros() {
         Instant now = Instant.now();
         long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
-        return Long.toString(LAST.accumulateAndGet(micros, (last, t) -> Math.max(last + 1, t)));
+        return LAST.accumulateAndGet(micros, (last, t) -> Math.max(last + 1, t));
     }
 }
