@@ -27,6 +27,10 @@ public class ServerMetrics {
                 stats.droppedUnauthenticated);
         count("modstamp.dropped.replay", "Encrypted datagrams replayed or sealed outside the time window",
                 stats.droppedReplay);
+        count("modstamp.dropped.senders", "Encrypted datagrams from new senders refused: the replay state is full",
+                stats.droppedTooManySenders);
+        count("modstamp.dropped.profile", "Plain datagrams from an endpoint that listens through an encrypted profile",
+                stats.profileMismatches);
         count("modstamp.queries", "Q messages handled", stats.queries);
         count("modstamp.changes", "C messages handled", stats.changes);
         count("modstamp.changes.refused", "C messages from senders without write permission", stats.changesRefused);
@@ -36,6 +40,8 @@ public class ServerMetrics {
         count("modstamp.limited.signals", "Signals not sent: their destination had its quota for the second",
                 stats.signalsRateLimited);
         count("modstamp.limited.replies", "Reply messages left out by the amplification limit", stats.repliesCut);
+        count("modstamp.limited.reply.rate", "Replies not sent: their destination network had no reply credit",
+                stats.repliesRateLimited);
         Timer store = registry.timer(Metadata.builder().withName("modstamp.store.commit")
                 .withDescription("Time to make a batch of changes durable").build());
         Timer send = registry.timer(Metadata.builder().withName("modstamp.send")

@@ -41,8 +41,10 @@ public class TrafficHistory {
             history.sample(System.currentTimeMillis(), stats.datagramsIn.get(), stats.queries.get(),
                     stats.changes.get(), stats.signals.get(),
                     stats.droppedMalformed.get() + stats.droppedNoPermission.get() + stats.droppedOther.get()
-                            + stats.droppedUnauthenticated.get() + stats.droppedReplay.get(),
-                    stats.listenersRefused.get() + stats.signalsRateLimited.get() + stats.repliesCut.get());
+                            + stats.droppedUnauthenticated.get() + stats.droppedReplay.get()
+                            + stats.droppedTooManySenders.get() + stats.profileMismatches.get(),
+                    stats.listenersRefused.get() + stats.signalsRateLimited.get() + stats.repliesCut.get()
+                            + stats.repliesRateLimited.get());
         } catch (RuntimeException e) { // a task that throws is not run again by the scheduler
             LOG.log(Level.WARNING, "modstamp: sampling the traffic failed", e);
         }
