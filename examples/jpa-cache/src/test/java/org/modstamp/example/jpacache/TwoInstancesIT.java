@@ -1,0 +1,156 @@
+package org.modstamp.example.jpacache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+
+/**
+ * The example for real: one modstamp server and one H2 database server in the test JVM, three Payara Micro
+ * processes of the example sharing both. A and B evict on {@code jpa.Greeting}; C is A with eviction turned off
+ * (its bean listens to an id nobody pushes). Each reads and caches, B commits a change, and A's next reads return
+ * the new value, while C keeps serving the cached, stale one.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class TwoInstancesIT {
+    private static final Path BUILD = Path.of(System.getProperty("jpacache.build", "target"));
+    private static final Path WAR = Path.of(System.getProperty("jpacache.war", "target/jpa-cache.war"));
+    private static final String GREETINGS = "/jpa-cache/api/greetings/";
+    private static final Duration CONVERGENCE_LIMIT = Duration.ofSeconds(10);
+    private static final int CHANGES = 300;
+
+    private static Server database;
+    private static ModstampServer modstamp;
+    private static PayaraMicro a;
+    private static PayaraMicro b;
+    private static PayaraMicro c;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("h2.bindAddress", "127.0.0.1"); // read when H2's classes load: loopback only
+        database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+        modstamp = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+                new MemoryValueStore());
+        String db = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:greetings;DB_CLOSE_DELAY=-1";
+        String server = "127.0.0.1:" + modstamp.port();
+        try {
+            a = PayaraMicro.start("a", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
+                    "jpacache.evict", "jpa.Greeting"));
+            b = PayaraMicro.start("b", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
+                    "jpacache.evict", "jpa.Greeting"));
+            c = PayaraMicro.start("c", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
+                    "jpacache.evict", "jpacache.evictionOff"));
+            for (PayaraMicro instance : List.of(a, b, c)) {
+                instance.awaitReady(GREETINGS + "0");
+            }
+            awaitListeners("jpa.Greeting", 2);
+            awaitListeners("jpacache.evictionOff", 1);
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable closeable : Arrays.asList(a, b, c, modstamp)) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+        if (database != null) {
+            database.stop();
+        }
+    }
+
+    @Test
+    void aChangeCommittedInBIsWhatAReadsNextAndCWithoutEvictionServesTheStaleValue() throws Exception {
+        assertEquals(204, b.put(GREETINGS + "1", "hello").statusCode());
+        assertEquals("hello", awaitText(a, 1, "hello"), "A reads what B committed");
+        assertEquals("hello", awaitText(c, 1, "hello"), "C reads it too, and caches it");
+
+        assertEquals(204, b.put(GREETINGS + "1", "bonjour").statusCode());
+        assertEquals("bonjour", awaitText(a, 1, "bonjour"), "A no longer serves the entry B changed");
+        // by now A was told and evicted; C was told nothing: it serves its cached entry, not the database's
+        assertEquals("hello", text(c, 1), "C, without eviction, serves the stale value");
+        assertEquals("bonjour", text(b, 1));
+    }
+
+    @Test
+    void timeFromBsCommitUntilANoLongerServesTheOldEntry() throws Exception {
+        assertEquals(204, b.put(GREETINGS + "2", "v0").statusCode());
+        awaitText(a, 2, "v0");
+        long[] lags = new long[CHANGES];
+        for (int n = 1; n <= CHANGES; n++) {
+            String value = "v" + n;
+            HttpResponse<String> committed = b.put(GREETINGS + "2", value);
+            assertEquals(204, committed.statusCode(), committed.body());
+            long commitAt = Long.parseLong(committed.headers().firstValue("X-Nano-Time").orElseThrow());
+            long deadline = System.nanoTime() + CONVERGENCE_LIMIT.toNanos();
+            while (true) {
+                HttpResponse<String> read = a.get(GREETINGS + "2");
+                if (value.equals(read.body())) {
+                    // A's clock (System.nanoTime: CLOCK_MONOTONIC, one for every process of the machine)
+                    lags[n - 1] = Long.parseLong(read.headers().firstValue("X-Nano-Time").orElseThrow()) - commitAt;
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("A still serves " + read.body() + " " + CONVERGENCE_LIMIT + " after B "
+                            + "committed " + value);
+                }
+            }
+        }
+        Arrays.sort(lags);
+        System.out.printf("jpa-cache: %d changes committed in B, until A no longer serves the old entry: "
+                        + "p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", CHANGES, lags[CHANGES / 2] / 1e6,
+                lags[(int) Math.ceil(CHANGES * 0.99) - 1] / 1e6, lags[CHANGES - 1] / 1e6);
+    }
+
+    private static String text(PayaraMicro instance, long id) throws Exception {
+        HttpResponse<String> response = instance.get(GREETINGS + id);
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** Reads until the instance serves {@code expected} or the limit passed; what it served last. */
+    private static String awaitText(PayaraMicro instance, long id, String expected) throws Exception {
+        long deadline = System.nanoTime() + CONVERGENCE_LIMIT.toNanos();
+        String last;
+        do {
+            HttpResponse<String> response = instance.get(GREETINGS + id);
+            last = response.statusCode() == 200 ? response.body() : null;
+        } while (!expected.equals(last) && System.nanoTime() < deadline && pause());
+        return last;
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(5);
+        return true;
+    }
+
+    private static void awaitListeners(String id, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (modstamp.listeners(id).size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the beans do not listen to " + id + ": " + modstamp.listeners(id) + "\nA:\n"
+                        + a.log() + "\nC:\n" + c.log());
+            }
+            Thread.sleep(50);
+        }
+    }
+}
