@@ -1,8 +1,13 @@
 package org.modstamp.example.jpacache;
 
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 /** Reads greetings (from the shared cache when it holds them) and changes them, one transaction each. */
@@ -11,15 +16,31 @@ public class Greetings {
     @PersistenceContext(unitName = "greetings")
     EntityManager em;
 
+    @Resource
+    TransactionSynchronizationRegistry transaction;
+
     /** The text of greeting {@code id}, or null when there is none. */
     public String text(long id) {
         Greeting greeting = em.find(Greeting.class, id);
         return greeting == null ? null : greeting.getText();
     }
 
-    /** Sets the text of greeting {@code id}, creating it when missing; returns once committed. */
+    /**
+     * Sets the text of greeting {@code id}, creating it when missing; returns once committed, with
+     * {@code System.nanoTime()} just before the database commit (after the flush) in {@code committing}.
+     */
     @Transactional
-    public void set(long id, String text) {
+    public void set(long id, String text, AtomicLong committing) {
+        transaction.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                committing.set(System.nanoTime());
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+            }
+        });
         Greeting greeting = em.find(Greeting.class, id);
         if (greeting == null) {
             em.persist(new Greeting(id, text));
