@@ -57,30 +57,36 @@ public abstract class ModstampCacheEvictor extends ModstampEventBridge {
     protected List<EntityManagerFactory> persistenceUnits() {
         String names = ConfigProvider.getConfig().getOptionalValue(PERSISTENCE_UNITS, String.class)
                 .orElse(DEFAULT_PERSISTENCE_UNIT);
+        return lookup(getClass().getName(), names, name -> new InitialContext().lookup(name));
+    }
+
+    /** Looks a name up in JNDI. */
+    interface Jndi {
+        Object lookup(String name) throws NamingException;
+    }
+
+    /** The EntityManagerFactories at {@code names} (comma separated); fails naming the setting and the fix. */
+    static List<EntityManagerFactory> lookup(String bean, String names, Jndi jndi) {
         List<EntityManagerFactory> units = new ArrayList<>();
         for (String name : Arrays.stream(names.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
-            units.add(lookup(name));
+            Object found;
+            try {
+                found = jndi.lookup(name);
+            } catch (NamingException e) {
+                throw new IllegalStateException("modstamp: " + bean + " has no persistence unit at " + name + " ("
+                        + PERSISTENCE_UNITS + "): put @PersistenceUnit(name = \"modstamp/cache\") on the bean, or set "
+                        + PERSISTENCE_UNITS + " to the JNDI names of its EntityManagerFactories", e);
+            }
+            if (!(found instanceof EntityManagerFactory unit)) {
+                throw new IllegalStateException("modstamp: " + name + " (" + PERSISTENCE_UNITS + ") is " + found
+                        + ", not an EntityManagerFactory");
+            }
+            units.add(unit);
         }
         if (units.isEmpty()) {
             throw new IllegalStateException("modstamp: " + PERSISTENCE_UNITS + " names no persistence unit");
         }
         return units;
-    }
-
-    private EntityManagerFactory lookup(String name) {
-        Object found;
-        try {
-            found = new InitialContext().lookup(name);
-        } catch (NamingException e) {
-            throw new IllegalStateException("modstamp: " + getClass().getName() + " has no persistence unit at "
-                    + name + " (" + PERSISTENCE_UNITS + "): put @PersistenceUnit(name = \"modstamp/cache\") on the "
-                    + "bean, or set " + PERSISTENCE_UNITS + " to the JNDI names of its EntityManagerFactories", e);
-        }
-        if (found instanceof EntityManagerFactory unit) {
-            return unit;
-        }
-        throw new IllegalStateException("modstamp: " + name + " (" + PERSISTENCE_UNITS + ") is " + found
-                + ", not an EntityManagerFactory");
     }
 
     @Override

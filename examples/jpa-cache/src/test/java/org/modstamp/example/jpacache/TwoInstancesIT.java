@@ -51,10 +51,9 @@ class TwoInstancesIT {
         String db = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:greetings;DB_CLOSE_DELAY=-1";
         String server = "127.0.0.1:" + modstamp.port();
         try {
-            a = PayaraMicro.start("a", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
-                    "jpacache.evict", "jpa.Greeting"));
-            b = PayaraMicro.start("b", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
-                    "jpacache.evict", "jpa.Greeting"));
+            // A and B with the bean's default ids (jpa.Greeting)
+            a = PayaraMicro.start("a", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server));
+            b = PayaraMicro.start("b", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server));
             c = PayaraMicro.start("c", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
                     "jpacache.evict", "jpacache.evictionOff"));
             for (PayaraMicro instance : List.of(a, b, c)) {
