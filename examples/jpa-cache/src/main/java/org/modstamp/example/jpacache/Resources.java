@@ -9,7 +9,7 @@ import jakarta.resource.ConnectionFactoryDefinition;
  * The pusher sends through {@code java:app/modstamp}, its default connection factory.
  */
 @DataSourceDefinition(name = "java:app/jdbc/greetings", className = "org.h2.jdbcx.JdbcDataSource",
-        url = "${MPCONFIG=jpacache.db.url}", user = "sa", password = "sa")
+        url = "${MPCONFIG=jpacache.db.url}", user = "sa", password = "sa", minPoolSize = 2, maxPoolSize = 16)
 @ConnectionFactoryDefinition(name = "java:app/modstamp", resourceAdapter = "modstamp-ra",
         interfaceName = "org.modstamp.ra.api.ModstampConnectionFactory", properties = "server=${modstamp.server}")
 public class Resources {
