@@ -3,16 +3,19 @@ package org.modstamp.example.jpacache;
 import jakarta.persistence.Cacheable;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EntityListeners;
+import jakarta.persistence.ExcludeDefaultListeners;
 import jakarta.persistence.Id;
 
 import org.modstamp.ee.jpa.ModstampEntityListener;
 
 /**
  * A greeting, kept in the JPA shared cache of every instance ({@code @Cacheable} with
- * {@code ENABLE_SELECTIVE}); each commit that changes one is announced as {@code jpa.Greeting}.
+ * {@code ENABLE_SELECTIVE}); each commit that changes one is announced as {@code jpa.Greeting}. It names its
+ * listener with an annotation (and so leaves out the default one of {@code orm.xml}, which would announce it twice).
  */
 @Entity
 @Cacheable
+@ExcludeDefaultListeners
 @EntityListeners(ModstampEntityListener.class)
 public class Greeting {
     @Id

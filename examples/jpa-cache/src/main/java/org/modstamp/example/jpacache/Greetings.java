@@ -10,7 +10,7 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
-/** Reads greetings (from the shared cache when it holds them) and changes them, one transaction each. */
+/** Reads greetings and settings (from the shared cache when it holds them) and changes them, one transaction each. */
 @ApplicationScoped
 public class Greetings {
     @PersistenceContext(unitName = "greetings")
@@ -23,6 +23,23 @@ public class Greetings {
     public String text(long id) {
         Greeting greeting = em.find(Greeting.class, id);
         return greeting == null ? null : greeting.getText();
+    }
+
+    /** The text of setting {@code name}, or null when there is none. */
+    public String setting(String name) {
+        Setting setting = em.find(Setting.class, name);
+        return setting == null ? null : setting.getText();
+    }
+
+    /** Sets the text of setting {@code name}, creating it when missing; returns once committed. */
+    @Transactional
+    public void setSetting(String name, String text) {
+        Setting setting = em.find(Setting.class, name);
+        if (setting == null) {
+            em.persist(new Setting(name, text));
+        } else {
+            setting.setText(text);
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ import org.modstamp.server.store.MemoryValueStore;
 
 /**
  * The example for real: one modstamp server and one H2 database server in the test JVM, three Payara Micro
- * processes of the example sharing both. A and B evict on {@code jpa.Greeting}; C is A with eviction turned off
+ * processes of the example sharing both. A and B evict on {@code jpa.Greeting} and {@code jpa.Setting.motd}; C is
+ * A with eviction turned off
  * (its bean listens to an id nobody pushes). Each reads and caches, B commits a change, and A's next reads return
  * the new value, while C keeps serving the cached, stale one.
  */
@@ -33,6 +34,7 @@ class TwoInstancesIT {
     private static final Path BUILD = Path.of(System.getProperty("jpacache.build", "target"));
     private static final Path WAR = Path.of(System.getProperty("jpacache.war", "target/jpa-cache.war"));
     private static final String GREETINGS = "/jpa-cache/api/greetings/";
+    private static final String SETTINGS = "/jpa-cache/api/settings/";
     private static final Duration CONVERGENCE_LIMIT = Duration.ofSeconds(10);
     private static final int CHANGES = 300;
 
@@ -60,6 +62,7 @@ class TwoInstancesIT {
                 instance.awaitReady(GREETINGS + "0");
             }
             awaitListeners("jpa.Greeting", 2);
+            awaitListeners("jpa.Setting.motd", 2);
             awaitListeners("jpacache.evictionOff", 1);
         } catch (Exception | Error e) {
             stop();
@@ -82,14 +85,32 @@ class TwoInstancesIT {
     @Test
     void aChangeCommittedInBIsWhatAReadsNextAndCWithoutEvictionServesTheStaleValue() throws Exception {
         assertEquals(204, b.put(GREETINGS + "1", "hello").statusCode());
-        assertEquals("hello", awaitText(a, 1, "hello"), "A reads what B committed");
-        assertEquals("hello", awaitText(c, 1, "hello"), "C reads it too, and caches it");
+        assertEquals("hello", awaitText(a, GREETINGS + 1, "hello"), "A reads what B committed");
+        assertEquals("hello", awaitText(c, GREETINGS + 1, "hello"), "C reads it too, and caches it");
 
         assertEquals(204, b.put(GREETINGS + "1", "bonjour").statusCode());
-        assertEquals("bonjour", awaitText(a, 1, "bonjour"), "A no longer serves the entry B changed");
+        assertEquals("bonjour", awaitText(a, GREETINGS + 1, "bonjour"), "A no longer serves the entry B changed");
         // by now A was told and evicted; C was told nothing: it serves its cached entry, not the database's
-        assertEquals("hello", text(c, 1), "C, without eviction, serves the stale value");
-        assertEquals("bonjour", text(b, 1));
+        assertEquals("hello", text(c, GREETINGS + 1), "C, without eviction, serves the stale value");
+        assertEquals("bonjour", text(b, GREETINGS + 1));
+    }
+
+    /**
+     * Settings are announced per instance (their listener comes from orm.xml); A and B listen to
+     * {@code jpa.Setting.motd} only: that one setting is evicted, and not the whole type.
+     */
+    @Test
+    void aPerInstanceIdEvictsThatInstanceAndNotTheType() throws Exception {
+        assertEquals(204, b.put(SETTINGS + "motd", "m1").statusCode());
+        assertEquals(204, b.put(SETTINGS + "limit", "l1").statusCode());
+        assertEquals("m1", awaitText(a, SETTINGS + "motd", "m1"));
+        assertEquals("l1", awaitText(a, SETTINGS + "limit", "l1"), "A reads and caches both");
+
+        assertEquals(204, b.put(SETTINGS + "limit", "l2").statusCode());
+        assertEquals(204, b.put(SETTINGS + "motd", "m2").statusCode());
+        assertEquals("m2", awaitText(a, SETTINGS + "motd", "m2"), "jpa.Setting.motd evicted the setting motd");
+        assertEquals("l1", text(a, SETTINGS + "limit"), "and only it: A still serves its cached limit");
+        assertEquals("l2", text(b, SETTINGS + "limit"));
     }
 
     /**
@@ -101,7 +122,7 @@ class TwoInstancesIT {
     @Test
     void timeFromBsCommitUntilANoLongerServesTheOldEntry() throws Exception {
         assertEquals(204, b.put(GREETINGS + "2", "v0").statusCode());
-        awaitText(a, 2, "v0");
+        awaitText(a, GREETINGS + 2, "v0");
         long[] evicted = new long[CHANGES];
         long[] read = new long[CHANGES];
         long[] put = new long[CHANGES];
@@ -140,7 +161,7 @@ class TwoInstancesIT {
             assertEquals(204, b.put(GREETINGS + "2", "burst" + n).statusCode());
         }
         double perSecond = burst / ((System.nanoTime() - start) / 1e9);
-        assertEquals("burst" + burst, awaitText(a, 2, "burst" + burst), "A ends with the last value of the burst");
+        assertEquals("burst" + burst, awaitText(a, GREETINGS + 2, "burst" + burst), "A ends with the last value of the burst");
         long evictions = nanos(a.get(GREETINGS + "2"), "X-Evictions") - evictionsBefore;
         System.out.printf("jpa-cache: a burst of %d commits in B (%.0f/s): %d evictions in A%n", burst, perSecond,
                 evictions);
@@ -159,18 +180,18 @@ class TwoInstancesIT {
                 sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6, sorted[sorted.length - 1] / 1e6);
     }
 
-    private static String text(PayaraMicro instance, long id) throws Exception {
-        HttpResponse<String> response = instance.get(GREETINGS + id);
+    private static String text(PayaraMicro instance, String path) throws Exception {
+        HttpResponse<String> response = instance.get(path);
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
     }
 
     /** Reads until the instance serves {@code expected} or the limit passed; what it served last. */
-    private static String awaitText(PayaraMicro instance, long id, String expected) throws Exception {
+    private static String awaitText(PayaraMicro instance, String path, String expected) throws Exception {
         long deadline = System.nanoTime() + CONVERGENCE_LIMIT.toNanos();
         String last;
         do {
-            HttpResponse<String> response = instance.get(GREETINGS + id);
+            HttpResponse<String> response = instance.get(path);
             last = response.statusCode() == 200 ? response.body() : null;
         } while (!expected.equals(last) && System.nanoTime() < deadline && pause());
         return last;
