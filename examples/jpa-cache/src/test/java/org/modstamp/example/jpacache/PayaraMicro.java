@@ -29,12 +29,16 @@ final class PayaraMicro implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process process;
+    /** Kills the process if the test JVM ends without {@link #close} (a crash, a timeout). */
+    private final Thread killer;
 
     private PayaraMicro(String name, Path dir, int port, Process process) {
         this.name = name;
         this.dir = dir;
         this.port = port;
         this.process = process;
+        this.killer = new Thread(this::kill, "kill-payara-" + name);
+        Runtime.getRuntime().addShutdownHook(killer);
     }
 
     /** Starts the process; {@link #awaitReady} waits until the application answers. */
@@ -101,9 +105,14 @@ final class PayaraMicro implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        Runtime.getRuntime().removeShutdownHook(killer);
+        kill();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     private static int freePort() throws IOException {
