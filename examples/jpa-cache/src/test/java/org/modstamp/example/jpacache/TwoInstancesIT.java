@@ -1,0 +1,236 @@
+package org.modstamp.example.jpacache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.modstamp.client.Listening;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
+import org.modstamp.server.store.MemoryValueStore;
+
+/**
+ * The example for real: one modstamp server and one H2 database server in the test JVM, three Payara Micro
+ * processes of the example sharing both. A and B evict on {@code jpa.Greeting} and {@code jpa.Setting.motd}; C is
+ * A with eviction turned off
+ * (its bean listens to an id nobody pushes). Each reads and caches, B commits a change, and A's next reads return
+ * the new value, while C keeps serving the cached, stale one.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class TwoInstancesIT {
+    private static final Path BUILD = Path.of(System.getProperty("jpacache.build", "target"));
+    private static final Path WAR = Path.of(System.getProperty("jpacache.war", "target/jpa-cache.war"));
+    private static final String GREETINGS = "/jpa-cache/api/greetings/";
+    private static final String SETTINGS = "/jpa-cache/api/settings/";
+    private static final Duration CONVERGENCE_LIMIT = Duration.ofSeconds(10);
+    private static final int CHANGES = 300;
+
+    private static Server database;
+    private static ModstampServer modstamp;
+    private static PayaraMicro a;
+    private static PayaraMicro b;
+    private static PayaraMicro c;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("h2.bindAddress", "127.0.0.1"); // read when H2's classes load: loopback only
+        database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+        modstamp = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+                new MemoryValueStore());
+        String db = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:greetings;DB_CLOSE_DELAY=-1";
+        String server = "127.0.0.1:" + modstamp.port();
+        try {
+            // A and B with the bean's default ids (jpa.Greeting)
+            a = PayaraMicro.start("a", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server));
+            b = PayaraMicro.start("b", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server));
+            c = PayaraMicro.start("c", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
+                    "jpacache.evict", "jpacache.evictionOff"));
+            for (PayaraMicro instance : List.of(a, b, c)) {
+                instance.awaitReady(GREETINGS + "0");
+            }
+            awaitListeners("jpa.Greeting", 2);
+            awaitListeners("jpa.Setting.motd", 2);
+            awaitListeners("jpacache.evictionOff", 1);
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable closeable : Arrays.asList(a, b, c, modstamp)) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+        if (database != null) {
+            database.stop();
+        }
+    }
+
+    @Test
+    void aChangeCommittedInBIsWhatAReadsNextAndCWithoutEvictionServesTheStaleValue() throws Exception {
+        assertEquals(204, b.put(GREETINGS + "1", "hello").statusCode());
+        assertEquals("hello", awaitText(a, GREETINGS + 1, "hello"), "A reads what B committed");
+        assertEquals("hello", awaitText(c, GREETINGS + 1, "hello"), "C reads it too, and caches it");
+
+        assertEquals(204, b.put(GREETINGS + "1", "bonjour").statusCode());
+        assertEquals("bonjour", awaitText(a, GREETINGS + 1, "bonjour"), "A no longer serves the entry B changed");
+        // by now A was told and evicted; C was told nothing: it serves its cached entry, not the database's
+        assertEquals("hello", text(c, GREETINGS + 1), "C, without eviction, serves the stale value");
+        assertEquals("bonjour", text(b, GREETINGS + 1));
+    }
+
+    /**
+     * Settings are announced per instance (their listener comes from orm.xml); A and B listen to
+     * {@code jpa.Setting.motd} only: that one setting is evicted, and not the whole type.
+     */
+    @Test
+    void aPerInstanceIdEvictsThatInstanceAndNotTheType() throws Exception {
+        assertEquals(204, b.put(SETTINGS + "motd", "m1").statusCode());
+        assertEquals(204, b.put(SETTINGS + "limit", "l1").statusCode());
+        assertEquals("m1", awaitText(a, SETTINGS + "motd", "m1"));
+        assertEquals("l1", awaitText(a, SETTINGS + "limit", "l1"), "A reads and caches both");
+
+        assertEquals(204, b.put(SETTINGS + "limit", "l2").statusCode());
+        assertEquals(204, b.put(SETTINGS + "motd", "m2").statusCode());
+        assertEquals("m2", awaitText(a, SETTINGS + "motd", "m2"), "jpa.Setting.motd evicted the setting motd");
+        assertEquals("l1", text(a, SETTINGS + "limit"), "and only it: A still serves its cached limit");
+        assertEquals("l2", text(b, SETTINGS + "limit"));
+    }
+
+    /**
+     * Over {@value #CHANGES} sequential commits in B: from B's commit (just before the database commit) until A evicted (A stamps it, after evicting,
+     * so that the probe's reads take no CPU from the delivery they time) and until the probe's read of A, every
+     * millisecond, first returned the new value. Printed, not asserted. Then a burst of 500 commits as fast as B takes
+     * them: A evicts at most once per commit (no eviction storm) and ends with the last value.
+     */
+    @Test
+    void timeFromBsCommitUntilANoLongerServesTheOldEntry() throws Exception {
+        // for where the time goes: when a plain client in this JVM hears of each change (no application server)
+        AtomicLong heardAt = new AtomicLong();
+        try (ModstampClient client = ModstampClient.open("127.0.0.1:" + modstamp.port());
+             Listening listening = client.listen(Collections.singletonMap("jpa.Greeting", null),
+                     (id, value) -> heardAt.set(System.nanoTime()))) {
+            awaitListeners("jpa.Greeting", 3);
+            timeChanges(heardAt);
+        }
+    }
+
+    private void timeChanges(AtomicLong heardAt) throws Exception {
+        assertEquals(204, b.put(GREETINGS + "2", "v0").statusCode());
+        awaitText(a, GREETINGS + 2, "v0");
+        long[] evicted = new long[CHANGES];
+        long[] read = new long[CHANGES];
+        long[] put = new long[CHANGES];
+        long[] heard = new long[CHANGES];
+        for (int n = 1; n <= CHANGES; n++) {
+            String value = "v" + n;
+            long putAt = System.nanoTime();
+            HttpResponse<String> committed = b.put(GREETINGS + "2", value);
+            put[n - 1] = System.nanoTime() - putAt;
+            assertEquals(204, committed.statusCode(), committed.body());
+            long commitAt = nanos(committed, "X-Nano-Time");
+            long deadline = System.nanoTime() + CONVERGENCE_LIMIT.toNanos();
+            while (true) {
+                HttpResponse<String> response = a.get(GREETINGS + "2");
+                // fresh, and the eviction's stamp (set just after it) is there: both on the machine's one clock
+                if (value.equals(response.body()) && nanos(response, "X-Evicted-Nano-Time") > commitAt) {
+                    evicted[n - 1] = nanos(response, "X-Evicted-Nano-Time") - commitAt;
+                    while (heardAt.get() < commitAt && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(100_000);
+                    }
+                    heard[n - 1] = heardAt.get() - commitAt;
+                    read[n - 1] = nanos(response, "X-Nano-Time") - commitAt;
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("A serves " + response.body() + " (last eviction at "
+                            + nanos(response, "X-Evicted-Nano-Time") + ") " + CONVERGENCE_LIMIT + " after B committed "
+                            + value + " (at " + commitAt + ")");
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+        System.out.printf("jpa-cache: %d changes committed in B; until A evicted: %s; until A's read (every 1 ms) "
+                + "returned the new value: %s; until a plain client in the test JVM heard of it: %s; B's PUT round "
+                + "trip, for scale: %s%n", CHANGES, percentiles(evicted), percentiles(read), percentiles(heard),
+                percentiles(put));
+
+        long evictionsBefore = nanos(a.get(GREETINGS + "2"), "X-Evictions");
+        int burst = 500;
+        long start = System.nanoTime();
+        for (int n = 1; n <= burst; n++) {
+            assertEquals(204, b.put(GREETINGS + "2", "burst" + n).statusCode());
+        }
+        double perSecond = burst / ((System.nanoTime() - start) / 1e9);
+        assertEquals("burst" + burst, awaitText(a, GREETINGS + 2, "burst" + burst), "A ends with the last value of the burst");
+        long evictions = nanos(a.get(GREETINGS + "2"), "X-Evictions") - evictionsBefore;
+        System.out.printf("jpa-cache: a burst of %d commits in B (%.0f/s): %d evictions in A%n", burst, perSecond,
+                evictions);
+        assertTrue(evictions <= burst, evictions + " evictions for " + burst + " commits");
+    }
+
+    private static long nanos(HttpResponse<String> response, String header) {
+        return Long.parseLong(response.headers().firstValue(header).orElseThrow(() -> new AssertionError(
+                "no " + header + " in " + response)));
+    }
+
+    private static String percentiles(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return String.format("p50 %.2f ms, p99 %.2f ms, max %.2f ms", sorted[sorted.length / 2] / 1e6,
+                sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6, sorted[sorted.length - 1] / 1e6);
+    }
+
+    private static String text(PayaraMicro instance, String path) throws Exception {
+        HttpResponse<String> response = instance.get(path);
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** Reads until the instance serves {@code expected} or the limit passed; what it served last. */
+    private static String awaitText(PayaraMicro instance, String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + CONVERGENCE_LIMIT.toNanos();
+        String last;
+        do {
+            HttpResponse<String> response = instance.get(path);
+            last = response.statusCode() == 200 ? response.body() : null;
+        } while (!expected.equals(last) && System.nanoTime() < deadline && pause());
+        return last;
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(5);
+        return true;
+    }
+
+    private static void awaitListeners(String id, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (modstamp.listeners(id).size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the beans do not listen to " + id + ": " + modstamp.listeners(id) + "\nA:\n"
+                        + a.log() + "\nC:\n" + c.log());
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.modstamp.ee.jpa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.UUID;
+
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+
+import org.junit.jupiter.api.Test;
+import org.modstamp.client.Values;
+
+class JpaIdsTest {
+    @Entity
+    static class Order {
+        @Id
+        Long id;
+    }
+
+    /** What a provider's proxy or enhanced subclass looks like. */
+    static class OrderProxy extends Order {
+    }
+
+    @Entity(name = "Customer")
+    static class CustomerEntity {
+        @Id
+        String id;
+    }
+
+    @Entity
+    @ModstampPerInstance
+    static class Setting {
+        @Id
+        String name;
+
+        Setting(String name) {
+            this.name = name;
+        }
+    }
+
+    @Entity
+    @ModstampPerInstance
+    static class Account {
+        private UUID key;
+
+        Account(UUID key) {
+            this.key = key;
+        }
+
+        @Id
+        UUID getKey() {
+            return key;
+        }
+    }
+
+    @Entity(name = "Café")
+    static class Cafe {
+    }
+
+    @Entity(name = "a.b")
+    static class Dotted {
+    }
+
+    @Entity
+    @ModstampPerInstance
+    static class Composite {
+        @EmbeddedId
+        Object key;
+    }
+
+    static class NotAnEntity {
+    }
+
+    @Test
+    void aTypeIsAnnouncedUnderItsEntityName() {
+        assertEquals("jpa.Order", JpaIds.of(new Order()));
+        assertEquals("jpa.Order", JpaIds.of(new OrderProxy()), "a subclass is its entity");
+        assertEquals("jpa.Customer", JpaIds.of(new CustomerEntity()), "@Entity(name) wins over the class name");
+    }
+
+    @Test
+    void anInstanceOfAPerInstanceTypeUnderItsKey() {
+        assertEquals("jpa.Setting.max-size", JpaIds.of(new Setting("max-size")));
+        UUID key = UUID.fromString("0b8d4d1e-98b1-4c4e-9b1a-52c2b8e0b6e3");
+        assertEquals("jpa.Account." + key, JpaIds.of(new Account(key)), "a key read through an @Id getter");
+    }
+
+    @Test
+    void everyIdMadeIsValidOnTheWire() {
+        for (Object entity : new Object[] {new Order(), new CustomerEntity(), new Setting("a:b_c.d"), new Account(UUID.randomUUID())}) {
+            String id = JpaIds.of(entity);
+            Values.check(java.util.Map.of(id, "1")); // the pusher's own check
+        }
+    }
+
+    @Test
+    void namesAndKeysThatMakeNoValidIdAreRejectedSayingWhy() {
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> JpaIds.of(new Cafe()));
+        assertTrue(name.getMessage().contains("'Café'") && name.getMessage().contains("@Entity(name"), name.getMessage());
+        IllegalArgumentException dotted = assertThrows(IllegalArgumentException.class, () -> JpaIds.of(new Dotted()));
+        assertTrue(dotted.getMessage().contains("no '.'"), dotted.getMessage());
+        IllegalArgumentException space = assertThrows(IllegalArgumentException.class, () -> JpaIds.of(new Setting("max size")));
+        assertTrue(space.getMessage().contains("'max size'") && space.getMessage().contains("[0-9A-Za-z_.:-]"),
+                space.getMessage());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> JpaIds.of(new Setting("x".repeat(250))));
+        assertTrue(tooLong.getMessage().contains("1..255"), tooLong.getMessage());
+        assertEquals(255, JpaIds.of(new Setting("x".repeat(255 - "jpa.Setting.".length()))).length());
+        IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class, () -> JpaIds.of(new Setting(null)));
+        assertTrue(noKey.getMessage().contains("no primary key"), noKey.getMessage());
+        IllegalArgumentException composite = assertThrows(IllegalArgumentException.class, () -> JpaIds.of(new Composite()));
+        assertTrue(composite.getMessage().contains("composite"), composite.getMessage());
+        IllegalArgumentException notEntity = assertThrows(IllegalArgumentException.class, () -> JpaIds.of(new NotAnEntity()));
+        assertTrue(notEntity.getMessage().contains("not an @Entity"), notEntity.getMessage());
+    }
+
+    @Test
+    void idsAreReadBack() {
+        assertEquals("Order", JpaIds.entityName("jpa.Order"));
+        assertNull(JpaIds.key("jpa.Order"));
+        assertEquals("Setting", JpaIds.entityName("jpa.Setting.a.b"));
+        assertEquals("a.b", JpaIds.key("jpa.Setting.a.b"), "a key may hold dots: the name cannot");
+        assertNull(JpaIds.entityName("orders"));
+        assertNull(JpaIds.entityName("jpa."));
+        assertNull(JpaIds.key("jpa.Setting."));
+    }
+}
