@@ -99,6 +99,8 @@ public class ModstampPusher {
     private final ConcurrentLinkedQueue<Delivery> handoff = new ConcurrentLinkedQueue<>();
     private final Map<String, TargetSender> senders = new ConcurrentHashMap<>();
     private final AtomicBoolean dispatching = new AtomicBoolean();
+    /** Set when the application stops: the dispatcher ends, and the drain hands over what it left. */
+    private volatile boolean closing;
     private final TaskRunner runner = new TaskRunner() {
         @Override
         public void run(Runnable task) {
@@ -206,6 +208,10 @@ public class ModstampPusher {
             sweeping.cancel(false);
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(shutdownWaitSeconds);
+        closing = true;
+        while (dispatching.get() && System.nanoTime() - until < 0) { // it may hold a delivery it took
+            LockSupport.parkNanos(DISPATCHER_POLL_NANOS);
+        }
         dispatchQueued();
         senders.forEach((target, sender) -> {
             Map<String, String> givenUp = sender.drain(until);
@@ -374,7 +380,8 @@ public class ModstampPusher {
     private void dispatch() {
         try {
             long idleSince = System.nanoTime();
-            while (System.nanoTime() - idleSince < DISPATCHER_LINGER.toNanos() && !Thread.currentThread().isInterrupted()) {
+            while (System.nanoTime() - idleSince < DISPATCHER_LINGER.toNanos() && !closing
+                    && !Thread.currentThread().isInterrupted()) {
                 if (!dispatchQueued()) {
                     LockSupport.parkNanos(DISPATCHER_POLL_NANOS);
                     continue;
@@ -383,7 +390,7 @@ public class ModstampPusher {
             }
         } finally {
             dispatching.set(false);
-            if (!handoff.isEmpty()) {
+            if (!handoff.isEmpty() && !closing) {
                 startDispatcher();
             }
         }
