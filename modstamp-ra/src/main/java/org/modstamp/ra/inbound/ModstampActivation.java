@@ -447,6 +447,9 @@ public final class ModstampActivation {
 
         @Override
         public void onChange(String id, String previousValue, String value) {
+            if (value == null && previousValue == null && committed != null && !spec.deliversInitialValues()) {
+                return; // resume asked for first values: an id that has none has nothing to deliver yet
+            }
             enqueue(new ModstampChange(id, value, previousValue, server, Instant.now()));
         }
 
