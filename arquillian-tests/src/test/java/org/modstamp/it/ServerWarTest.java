@@ -233,15 +233,21 @@ class ServerWarTest {
     /** The status page rendered by headless Chromium shows an id pushed over UDP; its screenshot is kept. */
     @Test
     void theStatusPageShowsAnIdPushedOverUdp() throws Exception {
-        client.push(Map.of("page.check", "shown-on-the-page"));
+        String value = "shown-on-the-page-" + System.currentTimeMillis(); // a change, even on a database kept from a run before
+        client.push(Map.of("page.check", value));
+        String changes = http("GET", "http://127.0.0.1:" + base.getPort() + base.getPath() + "api/changes", null).body();
+        assertTrue(changes.contains("{\"id\":\"page.check\",\"value\":\"" + value + "\"")
+                && changes.contains("\"source\":\"127.0.0.1:"), "the server keeps the change and its source: " + changes);
         String url = "http://127.0.0.1:" + base.getPort() + base.getPath();
         String dom = chromium("--dump-dom", url);
-        assertTrue(dom.contains("<td>page.check</td>") && dom.contains("<td>shown-on-the-page</td>"),
+        assertTrue(dom.contains("<td>page.check</td>") && dom.contains("<td>" + value + "</td>"),
                 "the rendered page lists the id and its value: " + dom);
         assertTrue(dom.matches("(?s).*data-series=\"queries\" data-points=\"[1-9][0-9]*\".*"),
                 "a chart of the queries with data points: " + dom);
         assertTrue(dom.contains("<dt>store</dt>") && dom.contains("<dt>storeReachable</dt><dd>true</dd>"),
                 "the store and its state: " + dom);
+        assertTrue(dom.matches("(?s).*<li>[^<]*page\\.check = " + value + "  from 127\\.0\\.0\\.1:[0-9]+</li>.*"),
+                "the change in Recent changes, from the server's own record, with its source: " + dom);
         chromium("--screenshot=" + java.nio.file.Path.of("target", "status-page.png").toAbsolutePath(),
                 "--window-size=1000,700", url);
         assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("target", "status-page.png")) > 1000);

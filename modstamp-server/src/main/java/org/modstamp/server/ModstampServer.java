@@ -166,6 +166,11 @@ public final class ModstampServer implements AutoCloseable {
         });
     }
 
+    /** The last changes made, newest first, with their sources (UDP senders, operators, other instances). */
+    public List<org.modstamp.server.history.RecentChanges.Change> recentChanges() {
+        return handler.recentChanges().newestFirst();
+    }
+
     /** The addresses that listen to {@code id}. */
     public List<InetSocketAddress> listeners(String id) throws Exception {
         return transport.call(() -> handler.listeners(id));
@@ -176,9 +181,14 @@ public final class ModstampServer implements AutoCloseable {
      * then a Signal to each listener if the value changed. Fails if the store fails.
      */
     public void set(String id, byte[] value) throws Exception {
+        set(id, value, "operator");
+    }
+
+    /** As {@link #set(String, byte[])}, with what made the change, for {@link #recentChanges()}. */
+    public void set(String id, byte[] value, String source) throws Exception {
         long failuresBefore = stats.storeFailures.get();
         transport.call(() -> {
-            handler.change(id, value, batch);
+            handler.change(id, value, batch, source);
             return null;
         });
         if (stats.storeFailures.get() != failuresBefore) {

@@ -78,7 +78,7 @@ public class ModstampsResource {
             throw new BadRequestException("a value is at most " + Message.MAX_VALUE_LENGTH + " bytes, not " + bytes.length);
         }
         access.require(request, "changing values");
-        server().set(valid(id), bytes);
+        server().set(valid(id), bytes, "HTTP from " + request.getRemoteAddr());
         return server().entry(id).map(ModstampsResource::json)
                 .orElseGet(() -> json(new ModstampServer.Entry(id, bytes, 0)));
     }
@@ -87,7 +87,7 @@ public class ModstampsResource {
     @Path("{id}")
     public void delete(@PathParam("id") String id) throws Exception {
         access.require(request, "changing values");
-        server().set(valid(id), new byte[0]);
+        server().set(valid(id), new byte[0], "HTTP from " + request.getRemoteAddr());
     }
 
     private static String valid(String id) {

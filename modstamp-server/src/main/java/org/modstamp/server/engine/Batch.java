@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class Batch {
     final Map<String, byte[]> changes = new LinkedHashMap<>();
+    /** Where each change came from: a sender's address, or what made it. */
+    final Map<String, String> sources = new LinkedHashMap<>();
     final List<OutgoingDatagram> outgoing = new ArrayList<>();
 
     public boolean isEmpty() {
@@ -19,6 +21,7 @@ public final class Batch {
 
     void clear() {
         changes.clear();
+        sources.clear();
         outgoing.clear();
     }
 }

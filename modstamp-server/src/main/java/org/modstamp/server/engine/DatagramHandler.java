@@ -18,6 +18,7 @@ import org.modstamp.security.SecurityProfile;
 import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
+import org.modstamp.server.history.RecentChanges;
 import org.modstamp.server.registry.AddressPrefix;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
@@ -52,6 +53,7 @@ public final class DatagramHandler {
     private final InstantSource clock;
     private final long epochSecondAtStart;
     private final ServerStats stats;
+    private final RecentChanges recent = new RecentChanges(200);
     private final SignalRateLimiter signalLimiter;
     private final ReplyRateLimiter replyRates;
     private final ReplayGuard replays;
@@ -178,7 +180,8 @@ public final class DatagramHandler {
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
                 case QUERY -> query(message.id(), sender, sealed ? profileIndex : -1, opened, now, batch);
-                case CHANGE -> permission.canWrite() ? change(message.id(), message.value(), now, batch) : refused();
+                case CHANGE -> permission.canWrite()
+                        ? change(message.id(), message.value(), now, batch, sender) : refused();
                 default -> null; // R, M and S are not for a server
             };
             if (reply != null) {
@@ -257,10 +260,12 @@ public final class DatagramHandler {
         return Message.reply(id, currentValue(id, batch));
     }
 
-    private Message change(String id, byte[] value, int now, Batch batch) {
+    private Message change(String id, byte[] value, int now, Batch batch, Object source) {
         stats.changes.incrementAndGet();
         if (!Arrays.equals(currentValue(id, batch), value)) {
             batch.changes.put(id, value);
+            batch.sources.put(id, source instanceof InetSocketAddress address
+                    ? address.getAddress().getHostAddress() + ":" + address.getPort() : String.valueOf(source));
             signal(id, value, now, batch);
         }
         return Message.modified(id, value);
@@ -312,6 +317,7 @@ public final class DatagramHandler {
         changes.forEach((id, value) -> {
             if (!Arrays.equals(store.get(id), value)) {
                 shared.applyHeard(id, value);
+                recent.record(id, value, System.currentTimeMillis(), "another instance (shared store)");
                 signal(id, value, now, batch);
             }
         });
@@ -333,6 +339,8 @@ public final class DatagramHandler {
                 long start = System.nanoTime();
                 store.putAll(batch.changes);
                 stats.recorder().stored(batch.changes.size(), System.nanoTime() - start);
+                long at = System.currentTimeMillis();
+                batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id)));
             }
             stats.datagramsOut.addAndGet(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
@@ -354,11 +362,16 @@ public final class DatagramHandler {
     }
 
     /**
-     * Sets {@code id} as a C from a rw peer would (an operator's change): its Signals, but no M, go into
+     * Sets {@code id} as a C from a rw peer would (an operator's change, {@code source} saying whose): its Signals, but no M, go into
      * {@code batch}; {@link #complete} makes it durable and hands them back.
      */
-    public void change(String id, byte[] value, Batch batch) {
-        change(id, value, nowSeconds(), batch);
+    public void change(String id, byte[] value, Batch batch, String source) {
+        change(id, value, nowSeconds(), batch, source);
+    }
+
+    /** The last changes made durable or heard, newest first; readable from any thread. */
+    public RecentChanges recentChanges() {
+        return recent;
     }
 
     /** The current value of {@code id} (empty when none). */

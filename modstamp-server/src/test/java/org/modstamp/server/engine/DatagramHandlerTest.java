@@ -86,6 +86,20 @@ class DatagramHandlerTest {
     }
 
     @Test
+    void recentChangesKeepWhatWasStoredWithItsSourceNewestFirst() {
+        handler.handleOne(RW, datagram(Message.change("a", v("1"))));
+        handler.handleOne(RW, datagram(Message.change("a", v("1")))); // unchanged: not a change
+        Batch batch = new Batch();
+        handler.change("b", v("2"), batch, "HTTP from 127.0.0.1");
+        assertEquals(1, handler.recentChanges().newestFirst().size(), "nothing before it is durable");
+        handler.complete(batch);
+        List<org.modstamp.server.history.RecentChanges.Change> recent = handler.recentChanges().newestFirst();
+        assertEquals(List.of("b", "a"), recent.stream().map(c -> c.id()).toList());
+        assertEquals("HTTP from 127.0.0.1", recent.get(0).source());
+        assertEquals(RW.getAddress().getHostAddress() + ":" + RW.getPort(), recent.get(1).source());
+    }
+
+    @Test
     void whenTheStoreFailsNothingIsSentAndNothingChanges() {
         MemoryValueStore inner = new MemoryValueStore();
         ValueStore failing = new ValueStore() {
