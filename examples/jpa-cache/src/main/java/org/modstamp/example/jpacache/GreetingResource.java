@@ -1,15 +1,20 @@
 package org.modstamp.example.jpacache;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -17,8 +22,11 @@ import jakarta.ws.rs.core.Response;
  * {@code GET /api/greetings/{id}}: the text; {@code PUT /api/greetings/{id}} with the text as body: changes it.
  * Both answer with {@code X-Nano-Time}, the instance's {@code System.nanoTime()} after the read, or just before the
  * database commit (a push, and so an eviction elsewhere, may come before this thread runs again after it; the
- * same clock for every process of a Linux machine), and {@code X-Evicted-Nano-Time}/{@code X-Evictions} when and how
+ * same clock for every process of a Linux machine), the PUT {@code X-Committed-Nano-Time} just after it, and {@code X-Evicted-Nano-Time}/{@code X-Evictions} when and how
  * often this instance evicted greetings, so a test can time what happens between instances.
+ * {@code POST /api/greetings/{id}/changes?count=N&perSecond=R} commits N changes of it ({@code change1} to
+ * {@code changeN}), one transaction each, at most R a second, and answers with the rate it reached: load without
+ * the cost of an HTTP request per commit.
  */
 @Path("greetings/{id}")
 @RequestScoped
@@ -43,7 +51,25 @@ public class GreetingResource {
     @Consumes(MediaType.TEXT_PLAIN)
     public Response put(@PathParam("id") long id, String text) {
         AtomicLong committing = new AtomicLong();
-        greetings.set(id, text, committing);
-        return Response.noContent().header("X-Nano-Time", committing.get()).build();
+        AtomicLong committed = new AtomicLong();
+        greetings.set(id, text, committing, committed);
+        return Response.noContent().header("X-Nano-Time", committing.get())
+                .header("X-Committed-Nano-Time", committed.get()).build();
+    }
+
+    @POST
+    @Path("changes")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String changes(@PathParam("id") long id, @QueryParam("count") @DefaultValue("1000") int count,
+                          @QueryParam("perSecond") @DefaultValue("1000") int perSecond) {
+        AtomicLong committing = new AtomicLong();
+        AtomicLong committed = new AtomicLong();
+        long start = System.nanoTime();
+        long interval = TimeUnit.SECONDS.toNanos(1) / Math.max(1, perSecond);
+        for (int n = 1; n <= count; n++) {
+            LockSupport.parkNanos(start + n * interval - System.nanoTime());
+            greetings.set(id, "change" + n, committing, committed);
+        }
+        return String.format("%.0f", count / ((System.nanoTime() - start) / 1e9));
     }
 }

@@ -44,10 +44,11 @@ public class Greetings {
 
     /**
      * Sets the text of greeting {@code id}, creating it when missing; returns once committed, with
-     * {@code System.nanoTime()} just before the database commit (after the flush) in {@code committing}.
+     * {@code System.nanoTime()} just before the database commit (after the flush) in {@code committing} and just
+     * after it in {@code committed}.
      */
     @Transactional
-    public void set(long id, String text, AtomicLong committing) {
+    public void set(long id, String text, AtomicLong committing, AtomicLong committed) {
         transaction.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -56,6 +57,7 @@ public class Greetings {
 
             @Override
             public void afterCompletion(int status) {
+                committed.set(System.nanoTime());
             }
         });
         Greeting greeting = em.find(Greeting.class, id);
