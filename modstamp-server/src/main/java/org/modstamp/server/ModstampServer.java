@@ -112,6 +112,11 @@ public final class ModstampServer implements AutoCloseable {
         return transport.localAddress();
     }
 
+    /** Datagrams dropped for reaching the IPv6-only socket with a forged IPv4-mapped source. */
+    public long mappedSourcesDropped() {
+        return transport.mappedSourcesDropped();
+    }
+
     public int port() {
         return localAddress().getPort();
     }

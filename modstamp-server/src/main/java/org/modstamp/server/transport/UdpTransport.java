@@ -1,6 +1,9 @@
 package org.modstamp.server.transport;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -30,7 +34,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.modstamp.server.engine.OutgoingDatagram;
@@ -47,6 +53,14 @@ import org.modstamp.server.engine.OutgoingDatagram;
  * theirs to the engine thread, and a large fan-out (many datagrams of the same bytes in a row) is split
  * between all sockets, sent in parallel from the same port, and waited for before anything after it
  * is sent, so that Signals still leave before the M that follows them.
+ *
+ * <p>The IPv6 wildcard ({@code [::]}, the default) is served, with epoll, by two sockets per thread: an IPv4 one
+ * on {@code 0.0.0.0} and an IPv6-only one ({@code IPV6_V6ONLY}) on {@code [::]}, both on the engine's threads.
+ * A dual-stack socket would hand real IPv4 traffic and an IPv6 datagram forged with an IPv4-mapped source
+ * ({@code ::ffff:127.0.0.1}) to the server as the same IPv4 sender, and such a datagram would then pass for a
+ * loopback peer; on the IPv6-only socket a source that is an IPv4 address can only be forged, and it is
+ * dropped and counted ({@link #mappedSourcesDropped()}). NIO keeps one dual-stack socket: Java cannot make an
+ * IPv6-only one.
  */
 public final class UdpTransport implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
@@ -68,14 +82,21 @@ public final class UdpTransport implements AutoCloseable {
         List<OutgoingDatagram> flush();
     }
 
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
+    private static final IntegerUnixChannelOption V6_ONLY =
+            new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
+
     private final EventLoopGroup group;
     private final List<Channel> channels;
     private final Engine engine;
+    private final InetSocketAddress local;
 
-    private UdpTransport(EventLoopGroup group, List<Channel> channels, Engine engine) {
+    private UdpTransport(EventLoopGroup group, List<Channel> channels, Engine engine, InetSocketAddress local) {
         this.group = group;
         this.channels = channels;
         this.engine = engine;
+        this.local = local;
     }
 
     /** A thread factory for plain Java use (an application server passes its ManagedThreadFactory). */
@@ -98,8 +119,8 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /**
-     * Binds {@code address} (port 0 picks a free port) with {@code threads} sockets and starts serving;
-     * fails clearly if it can't.
+     * Binds {@code address} (port 0 picks a free port) with {@code threads} sockets per address family and starts
+     * serving; fails clearly if it can't.
      */
     public static UdpTransport bind(InetSocketAddress address, IoKind io, int threads, int maxDatagramSize,
                                     DatagramSink sink, ThreadFactory threadFactory, SendObserver observer)
@@ -110,6 +131,8 @@ public final class UdpTransport implements AutoCloseable {
         }
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, threadFactory, handlers);
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((EventLoop) executor));
         List<Channel> channels = new ArrayList<>();
         address = ipv4IfPreferred(address);
         try {
@@ -117,22 +140,41 @@ public final class UdpTransport implements AutoCloseable {
                 address = probe(address); // SO_REUSEPORT would let us share a port another server holds
             }
             Engine engine = new Engine(sink, maxDatagramSize, observer);
-            Bootstrap bootstrap = bootstrap(group, epoll, threads > 1, maxDatagramSize);
-            Channel first = bootstrap.clone().handler(engine).bind(address).sync().channel();
-            channels.add(first);
-            InetSocketAddress bound = (InetSocketAddress) first.localAddress();
-            for (int i = 1; i < threads; i++) {
-                channels.add(bootstrap.clone().handler(new Forwarder(engine, first.eventLoop(), maxDatagramSize))
-                        .bind(bound).sync().channel());
+            boolean split = epoll && address.getAddress() instanceof Inet6Address && address.getAddress().isAnyLocalAddress();
+            Sockets first = Sockets.bind(split ? new InetSocketAddress("0.0.0.0", address.getPort()) : address,
+                    split ? SocketProtocolFamily.INET : null, loops, engine, epoll, maxDatagramSize);
+            channels.addAll(first.all());
+            engine.add(first);
+            InetSocketAddress bound = new InetSocketAddress(address.getAddress(), first.port());
+            if (split) {
+                Sockets ipv6 = ipv6Only(bound, loops, engine, maxDatagramSize);
+                if (ipv6 != null) {
+                    channels.addAll(ipv6.all());
+                    engine.add(ipv6);
+                }
             }
-            engine.helpers = List.copyOf(channels.subList(1, channels.size()));
-            LOG.log(System.Logger.Level.DEBUG, () -> "bound " + bound + " with " + threads + " socket(s), "
+            LOG.log(System.Logger.Level.DEBUG, () -> "bound " + bound + " with " + channels.size() + " socket(s), "
                     + (epoll ? "epoll" : "nio"));
-            return new UdpTransport(group, List.copyOf(channels), engine);
+            return new UdpTransport(group, List.copyOf(channels), engine, bound);
         } catch (Exception e) {
             channels.forEach(Channel::close);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot bind UDP " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The IPv6-only sockets of {@code address}, or null (logged) when the host has no IPv6. */
+    private static Sockets ipv6Only(InetSocketAddress address, List<EventLoop> loops, Engine engine,
+                                    int maxDatagramSize) throws Exception {
+        try {
+            return Sockets.bind(address, SocketProtocolFamily.INET6, loops, engine, true, maxDatagramSize);
+        } catch (Exception e) {
+            if (e instanceof java.net.SocketException && String.valueOf(e.getMessage()).contains("in use")) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "no IPv6 socket on " + address + " (" + e.getMessage()
+                    + "): serving IPv4 only");
+            return null;
         }
     }
 
@@ -157,10 +199,11 @@ public final class UdpTransport implements AutoCloseable {
         }
     }
 
-    private static Bootstrap bootstrap(EventLoopGroup group, boolean epoll, boolean reusePort, int maxDatagramSize) {
-        ChannelFactory<DatagramChannel> factory = epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+    private static Bootstrap bootstrap(boolean epoll, SocketProtocolFamily family, boolean reusePort,
+                                       int maxDatagramSize) {
+        ChannelFactory<DatagramChannel> factory = !epoll ? NioDatagramChannel::new
+                : family == null ? EpollDatagramChannel::new : () -> new EpollDatagramChannel(family);
         Bootstrap bootstrap = new Bootstrap()
-                .group(group)
                 .channelFactory(factory)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
@@ -170,11 +213,75 @@ public final class UdpTransport implements AutoCloseable {
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagramSize + 1);
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, reusePort);
         }
+        if (family == SocketProtocolFamily.INET6) {
+            bootstrap.option(V6_ONLY, 1);
+        }
         return bootstrap;
     }
 
+    /**
+     * The sockets of one address: the engine's own on the engine thread (the first loop), and one more per other
+     * loop with SO_REUSEPORT, which pass what they read to the engine thread.
+     */
+    private record Sockets(Channel own, List<Channel> helpers, boolean ipv6Only) {
+        static Sockets bind(InetSocketAddress address, SocketProtocolFamily family, List<EventLoop> loops,
+                            Engine engine, boolean epoll, int maxDatagramSize) throws InterruptedException {
+            boolean ipv6Only = family == SocketProtocolFamily.INET6;
+            Bootstrap bootstrap = bootstrap(epoll, family, loops.size() > 1, maxDatagramSize);
+            Channel own = bootstrap.clone(loops.get(0)).handler(engine.reader(ipv6Only))
+                    .bind(address).sync().channel();
+            List<Channel> helpers = new ArrayList<>();
+            InetSocketAddress bound = (InetSocketAddress) own.localAddress();
+            try {
+                for (EventLoop loop : loops.subList(1, loops.size())) {
+                    helpers.add(bootstrap.clone(loop).handler(new Forwarder(engine, loops.get(0), maxDatagramSize, ipv6Only))
+                            .bind(bound).sync().channel());
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                own.close();
+                helpers.forEach(Channel::close);
+                throw e;
+            }
+            return new Sockets(own, List.copyOf(helpers), ipv6Only);
+        }
+
+        int port() {
+            return ((InetSocketAddress) own.localAddress()).getPort();
+        }
+
+        List<Channel> all() {
+            List<Channel> all = new ArrayList<>(List.of(own));
+            all.addAll(helpers);
+            return all;
+        }
+    }
+
+    /**
+     * Whether a datagram read on an IPv6-only socket claims an IPv4 source: only a forged IPv4-mapped address
+     * ({@code ::ffff:a.b.c.d}) can, which the JDK and Netty hand over as an IPv4 address.
+     */
+    static boolean forgedOnIpv6Only(InetSocketAddress sender) {
+        InetAddress address = sender.getAddress();
+        return address instanceof Inet4Address || (address instanceof Inet6Address six && isIpv4Mapped(six.getAddress()));
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    /** Datagrams dropped because they reached the IPv6-only socket with an IPv4-mapped (forged) source. */
+    public long mappedSourcesDropped() {
+        return engine.mappedDropped.get();
+    }
+
+    /** The address served: as asked, with the port bound. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channels.get(0).localAddress();
+        return local;
     }
 
     /** Runs {@code task} on the engine thread every {@code periodSeconds}. */
@@ -189,24 +296,34 @@ public final class UdpTransport implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    private static boolean tooLong(DatagramPacket packet, int maxDatagramSize) {
+    /** Whether a datagram read is dropped before the engine sees it: too long, or a forged source. */
+    private static boolean refused(DatagramPacket packet, int maxDatagramSize, boolean ipv6Only, AtomicLong mappedDropped) {
         if (packet.content().readableBytes() > maxDatagramSize) {
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + packet.sender()
                     + " longer than " + maxDatagramSize + " bytes");
             return true;
         }
+        if (ipv6Only && forgedOnIpv6Only(packet.sender())) {
+            mappedDropped.incrementAndGet();
+            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram with the IPv4-mapped source "
+                    + packet.sender() + " from the IPv6-only socket");
+            return true;
+        }
         return false;
     }
 
-    /** The engine socket's handler: feeds the sink and sends what it returns. */
-    private static final class Engine extends ChannelInboundHandlerAdapter {
+    /**
+     * The engine: feeds the sink with what its sockets read (and what the helpers pass on) and sends what the sink
+     * returns, each datagram from the socket of its recipient's address family. Runs on the engine thread.
+     */
+    private static final class Engine {
         private final DatagramSink sink;
         private final int maxDatagramSize;
         private final SendObserver observer;
-        /** The engine's own socket, known from the moment the handler is added (before any read). */
-        private volatile Channel engine;
-        /** The other sockets of the port, set once all are bound; empty until then. */
-        volatile List<Channel> helpers = List.of();
+        final AtomicLong mappedDropped = new AtomicLong();
+        /** The IPv4 (or only) sockets, then the IPv6-only ones when the wildcard is split; set while binding. */
+        private volatile Sockets first;
+        private volatile Sockets ipv6Only;
 
         Engine(DatagramSink sink, int maxDatagramSize, SendObserver observer) {
             this.sink = sink;
@@ -214,26 +331,39 @@ public final class UdpTransport implements AutoCloseable {
             this.observer = observer;
         }
 
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            engine = ctx.channel();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            DatagramPacket packet = (DatagramPacket) msg;
-            try {
-                if (!tooLong(packet, maxDatagramSize)) {
-                    sink.receive(packet.sender(), packet.content().nioBuffer());
-                }
-            } finally {
-                packet.release();
+        void add(Sockets sockets) {
+            if (sockets.ipv6Only()) {
+                ipv6Only = sockets;
+            } else {
+                first = sockets;
             }
         }
 
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            flush();
+        /** The handler of an engine-thread socket. */
+        ChannelInboundHandlerAdapter reader(boolean fromIpv6Only) {
+            return new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    DatagramPacket packet = (DatagramPacket) msg;
+                    try {
+                        if (!refused(packet, maxDatagramSize, fromIpv6Only, mappedDropped)) {
+                            sink.receive(packet.sender(), packet.content().nioBuffer());
+                        }
+                    } finally {
+                        packet.release();
+                    }
+                }
+
+                @Override
+                public void channelReadComplete(ChannelHandlerContext ctx) {
+                    flush();
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    LOG.log(System.Logger.Level.WARNING, "UDP socket error (the server keeps serving)", cause);
+                }
+            };
         }
 
         /** Handles datagrams another socket read (engine thread); every packet is released, whatever happens. */
@@ -252,35 +382,84 @@ public final class UdpTransport implements AutoCloseable {
             }
         }
 
+        /** The sockets a datagram to {@code recipient} leaves from. */
+        private Sockets socketsFor(InetSocketAddress recipient) {
+            Sockets six = ipv6Only;
+            return six != null && recipient.getAddress() instanceof Inet6Address ? six : first;
+        }
+
+        /**
+         * Sends what the sink returns, in order: a socket is flushed before a datagram leaves from the other
+         * family's, and a fan-out is sent whole before what follows it.
+         */
         void flush() {
             List<OutgoingDatagram> datagrams = sink.flush();
             if (datagrams.isEmpty()) {
                 return;
             }
-            Channel own = engine;
-            List<Channel> others = helpers;
             long start = System.nanoTime();
             int i = 0;
+            Channel unflushed = null;
             while (i < datagrams.size()) {
                 int end = endOfRun(datagrams, i);
-                if (end - i >= PARALLEL_RUN && !others.isEmpty()) {
-                    own.flush();
-                    sendInParallel(own, others, datagrams.subList(i, end));
+                List<OutgoingDatagram> run = datagrams.subList(i, end);
+                if (end - i >= PARALLEL_RUN) {
+                    if (unflushed != null) {
+                        unflushed.flush();
+                        unflushed = null;
+                    }
+                    sendFanOut(run);
                 } else {
-                    write(own, datagrams.subList(i, end));
+                    int from = 0;
+                    while (from < run.size()) { // the run in stretches of one socket's recipients
+                        Channel own = socketsFor(run.get(from).recipient()).own();
+                        int to = from + 1;
+                        while (to < run.size() && socketsFor(run.get(to).recipient()).own() == own) {
+                            to++;
+                        }
+                        if (unflushed != null && unflushed != own) {
+                            unflushed.flush();
+                        }
+                        write(own, run.subList(from, to));
+                        unflushed = own;
+                        from = to;
+                    }
                 }
                 i = end;
             }
-            own.flush();
+            if (unflushed != null) {
+                unflushed.flush();
+            }
             observer.sent(datagrams.size(), System.nanoTime() - start);
             if (datagrams.size() >= PARALLEL_RUN) {
-                LOG.log(System.Logger.Level.DEBUG, () -> String.format("sent %d datagrams in %.1f ms from %d socket(s)",
-                        datagrams.size(), (System.nanoTime() - start) / 1e6, 1 + others.size()));
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format("sent %d datagrams in %.1f ms",
+                        datagrams.size(), (System.nanoTime() - start) / 1e6));
             }
         }
 
-        /** Sends a fan-out from every socket at once, and returns when all of it has been sent. */
-        private void sendInParallel(Channel own, List<Channel> others, List<OutgoingDatagram> run) {
+        /** A large fan-out: each family's share from all of that family's sockets at once, waited for. */
+        private void sendFanOut(List<OutgoingDatagram> run) {
+            Sockets six = ipv6Only;
+            if (six == null) {
+                sendInParallel(first, run);
+                return;
+            }
+            List<OutgoingDatagram> toIpv4 = new ArrayList<>();
+            List<OutgoingDatagram> toIpv6 = new ArrayList<>();
+            for (OutgoingDatagram datagram : run) {
+                (socketsFor(datagram.recipient()) == six ? toIpv6 : toIpv4).add(datagram);
+            }
+            for (List<OutgoingDatagram> share : List.of(toIpv4, toIpv6)) {
+                if (!share.isEmpty()) {
+                    sendInParallel(share == toIpv6 ? six : first, share);
+                }
+            }
+        }
+
+        /** Sends a fan-out from every socket of {@code sockets} at once, and returns when all of it has been sent. */
+        private static void sendInParallel(Sockets sockets, List<OutgoingDatagram> run) {
+            Channel own = sockets.own();
+            List<Channel> others = sockets.helpers();
             int parts = 1 + others.size();
             CountDownLatch sent = new CountDownLatch(others.size());
             for (int p = 1; p < parts; p++) {
@@ -334,11 +513,6 @@ public final class UdpTransport implements AutoCloseable {
                 shared.release();
             }
         }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(System.Logger.Level.WARNING, "UDP socket error (the server keeps serving)", cause);
-        }
     }
 
     /** Another socket's handler: passes what it reads to the engine thread, a read's worth at a time. */
@@ -346,18 +520,20 @@ public final class UdpTransport implements AutoCloseable {
         private final Engine engine;
         private final EventLoop engineLoop;
         private final int maxDatagramSize;
+        private final boolean ipv6Only;
         private List<DatagramPacket> pending = new ArrayList<>();
 
-        Forwarder(Engine engine, EventLoop engineLoop, int maxDatagramSize) {
+        Forwarder(Engine engine, EventLoop engineLoop, int maxDatagramSize, boolean ipv6Only) {
             this.engine = engine;
             this.engineLoop = engineLoop;
             this.maxDatagramSize = maxDatagramSize;
+            this.ipv6Only = ipv6Only;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             DatagramPacket packet = (DatagramPacket) msg;
-            if (tooLong(packet, maxDatagramSize)) {
+            if (refused(packet, maxDatagramSize, ipv6Only, engine.mappedDropped)) {
                 packet.release();
             } else {
                 pending.add(packet);

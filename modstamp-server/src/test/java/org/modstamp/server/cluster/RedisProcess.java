@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import redis.clients.jedis.Jedis;
@@ -16,6 +18,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * append-only file in a directory of the test's, fsynced on every write; or a sentinel (the same binary).
  */
 final class RedisProcess implements AutoCloseable {
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
     private final int port;
     private final Path dir;
     private final List<String> arguments;
@@ -67,9 +70,18 @@ final class RedisProcess implements AutoCloseable {
         return sentinel;
     }
 
+    /**
+     * A port nothing listens on now, never handed out before by this JVM: the kernel may give a port just
+     * released to the next bind to port 0, and a test that takes several ports before starting its servers would
+     * then give two servers the same one.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
+        while (true) {
+            try (ServerSocket free = new ServerSocket(0)) {
+                if (GIVEN.add(free.getLocalPort())) {
+                    return free.getLocalPort();
+                }
+            }
         }
     }
 
@@ -103,11 +115,21 @@ final class RedisProcess implements AutoCloseable {
                 return; // it answers, if only to refuse a user it does not know (an ACL test's)
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start on port " + port, e);
+                    throw new IllegalStateException("redis-server did not start on port " + port + "; its log:\n"
+                            + logTail(), e);
                 }
                 Thread.sleep(50);
             }
         }
+    }
+
+    private String logTail() throws IOException {
+        Path log = dir.resolve("redis.log");
+        if (!Files.exists(log)) {
+            return "(none)";
+        }
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
     /**
