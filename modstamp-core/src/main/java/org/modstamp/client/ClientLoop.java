@@ -32,8 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.modstamp.net.Addresses;
+import org.modstamp.protocol.Protocol;
+import org.modstamp.protocol.SealedDatagrams;
 import org.modstamp.security.Aead;
-import org.modstamp.security.AeadOpener;
 import org.modstamp.security.AeadSender;
 import org.modstamp.security.ProfileType;
 import org.modstamp.security.ReplayGuard;
@@ -51,8 +53,6 @@ import org.modstamp.wire.MessageType;
 final class ClientLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientLoop.class.getName());
     private static final long NONE = Long.MAX_VALUE;
-    /** How far the sealed timestamp of an encrypted datagram from the server may be from our clock. */
-    private static final long REPLY_WINDOW_MILLIS = 30_000;
     /** Server sender ids whose replay windows are held (a server has a new one at each start). */
     private static final int SERVER_SENDERS = 64;
     /** The inReplyTo of a plain datagram: nothing binds it to a request. */
@@ -72,10 +72,9 @@ final class ClientLoop implements Runnable {
     private volatile boolean closing;
     private volatile Thread loopThread;
     /** For an encrypted profile: this client's sending side, what opens the server's answers to it, and freshness. */
-    private final AeadSender sealer;
-    private final AeadOpener opener;
-    private final ReplayGuard replays = new ReplayGuard(REPLY_WINDOW_MILLIS, SERVER_SENDERS);
-    private final RequestCounters requests = new RequestCounters(TimeUnit.MILLISECONDS.toNanos(REPLY_WINDOW_MILLIS));
+    private final SealedDatagrams sealing;
+    private final ReplayGuard replays = new ReplayGuard(Protocol.REPLAY_WINDOW_MILLIS, SERVER_SENDERS);
+    private final RequestCounters requests = new RequestCounters(TimeUnit.MILLISECONDS.toNanos(Protocol.REPLAY_WINDOW_MILLIS));
     private final AtomicLong dropped = new AtomicLong();
 
     /** The messages of a datagram from the server and the request it answers ({@link #UNBOUND} for plain). */
@@ -85,8 +84,7 @@ final class ClientLoop implements Runnable {
     ClientLoop(InetSocketAddress server, ClientConfig config) throws IOException {
         this.server = server;
         this.config = config;
-        this.sealer = config.sealed() ? new AeadSender(config.profile(), Aead.Direction.REQUEST) : null;
-        this.opener = config.sealed() ? AeadOpener.responsesFor(config.profile(), sealer.id()) : null;
+        this.sealing = config.sealed() ? SealedDatagrams.forClient(config.profile()) : null;
         this.channel = DatagramChannel.open(server.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
@@ -289,25 +287,25 @@ final class ClientLoop implements Runnable {
      * recent for an encrypted one (anything else is ignored).
      */
     private Optional<Received> payload(DatagramHeader header) {
-        if (!config.sealed()) {
+        if (sealing == null) {
             return ProfileType.PLAIN.acceptsSignature(header.signature())
                     ? Optional.of(new Received(buffer, UNBOUND)) : Optional.empty();
         }
-        if (!opener.profile().matches(header, server.getAddress())) {
+        if (!sealing.profile().matches(header, server.getAddress())) {
             return Optional.empty();
         }
-        Optional<Aead.Opened> opened = opener.open(header, buffer);
+        Optional<Aead.Opened> opened = sealing.open(header, buffer);
         if (opened.isEmpty()) {
             return Optional.empty();
         }
         Aead.Opened o = opened.get();
-        ReplayGuard.Verdict verdict = replays.check(opener.profile().id(), o, System.currentTimeMillis());
+        ReplayGuard.Verdict verdict = replays.check(sealing.profile().id(), o, System.currentTimeMillis());
         if (verdict != ReplayGuard.Verdict.FRESH
                 || (o.inReplyTo() != 0 && !requests.isRecent(o.inReplyTo(), System.nanoTime()))) {
             dropped.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped a sealed datagram from " + server + ": "
                     + (verdict == ReplayGuard.Verdict.FRESH ? "it answers no request of the last "
-                    + REPLY_WINDOW_MILLIS + " ms" : verdict));
+                    + Protocol.REPLAY_WINDOW_MILLIS + " ms" : verdict));
             return Optional.empty();
         }
         return Optional.of(new Received(o.payload(), o.inReplyTo()));
@@ -317,16 +315,7 @@ final class ClientLoop implements Runnable {
         if (!(from instanceof InetSocketAddress sender) || sender.getPort() != server.getPort()) {
             return false;
         }
-        return Arrays.equals(normalize(sender.getAddress()), normalize(server.getAddress()));
-    }
-
-    private static byte[] normalize(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (b.length == 16 && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF
-                && Arrays.equals(b, 0, 10, new byte[10], 0, 10)) {
-            return Arrays.copyOfRange(b, 12, 16);
-        }
-        return b;
+        return Addresses.sameHost(sender.getAddress(), server.getAddress());
     }
 
     /** One message of a datagram answering request {@code inReplyTo} (0: none, a Signal; or {@link #UNBOUND}). */
@@ -352,15 +341,13 @@ final class ClientLoop implements Runnable {
         if (messages.isEmpty()) {
             return List.of();
         }
-        boolean sealed = config.sealed();
-        DatagramPacker packer = new DatagramPacker(DatagramHeader.PLAIN,
-                config.maxPacketSize() - (sealed ? Aead.overhead(config.profile()) - 1 : 0));
+        DatagramPacker packer = SealedDatagrams.packer(config.profile(), config.maxPacketSize());
         messages.forEach(packer::add);
         List<Long> counters = new ArrayList<>();
         for (byte[] plain : packer.drain()) {
             byte[] datagram = plain;
-            if (sealed) {
-                AeadSender.Sealed s = sealer.seal(Arrays.copyOfRange(plain, 1, plain.length), System.currentTimeMillis());
+            if (sealing != null) {
+                AeadSender.Sealed s = sealing.sealRequest(plain, System.currentTimeMillis());
                 requests.sent(s.counter(), System.nanoTime());
                 counters.add(s.counter());
                 datagram = s.datagram();

@@ -30,6 +30,7 @@ import org.modstamp.client.ChangeHandler;
 import org.modstamp.client.Listening;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
@@ -98,7 +99,7 @@ public final class ModstampActivation {
         this.clients = clients;
         this.workManager = workManager;
         this.timer = timer;
-        this.server = HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT).toString();
+        this.server = HostPort.parse(spec.getServer(), Protocol.DEFAULT_PORT).toString();
         this.committed = committed;
         Map<String, String> known = new LinkedHashMap<>();
         Map<String, String> before = committed == null ? Map.of() : committed.values();
@@ -169,7 +170,7 @@ public final class ModstampActivation {
                                                   ModstampActivationSpec spec) throws IOException {
         try {
             return CommittedValues.open(directory.resolve(CommittedValues.fileName(beanName(factory) + "@"
-                    + HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT))));
+                    + HostPort.parse(spec.getServer(), Protocol.DEFAULT_PORT))));
         } catch (IOException e) {
             throw new IOException("resume=true needs a writable stateDirectory (a property of the adapter), and "
                     + directory + " is not: " + e, e);
