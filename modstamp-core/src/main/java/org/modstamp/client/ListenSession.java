@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -35,6 +36,7 @@ final class ListenSession implements Listening, Exchange {
     /** Written on the loop only, under its own lock so that {@link #lastKnown} can copy it from any thread. */
     private final Map<String, byte[]> known = new HashMap<>();
     private final Set<String> unanswered = new LinkedHashSet<>();
+    private final FirstReplies firstReplies = new FirstReplies();
     private long nextQuery;
     private long nextResend;
     private long roundDeadline;
@@ -58,6 +60,7 @@ final class ListenSession implements Listening, Exchange {
         lastKnown.forEach((id, value) -> {
             Ids.require(id);
             remember(id, value == null ? null : Values.encode(id, value));
+            firstReplies.expect(id);
         });
     }
 
@@ -84,9 +87,15 @@ final class ListenSession implements Listening, Exchange {
     }
 
     @Override
+    public CompletionStage<Void> ready() {
+        return firstReplies.stage();
+    }
+
+    @Override
     public void add(String id, String lastKnown) {
         Ids.require(id);
         byte[] value = lastKnown == null ? null : Values.encode(id, lastKnown);
+        firstReplies.expect(id);
         loop.execute(() -> {
             remember(id, value);
             unanswered.add(id);
@@ -104,17 +113,20 @@ final class ListenSession implements Listening, Exchange {
                 known.remove(id);
             }
             unanswered.remove(id);
+            firstReplies.answered(id);
         });
     }
 
     @Override
     public void close() {
         closed = true;
+        firstReplies.ended(new IllegalStateException("the listen was closed"));
         wakeLoop.run();
     }
 
     /** The client closed under this listen: tell the handler, unless the listen was closed first. */
     void ended() {
+        firstReplies.ended(new IllegalStateException("the client of " + channel.server() + " is closed"));
         if (!closed) {
             call(handler::onClosed);
         }
@@ -183,6 +195,9 @@ final class ListenSession implements Listening, Exchange {
                 String text = Values.decode(m.value());
                 call(() -> handler.onChange(id, previous, text));
             }
+        }
+        if (isReply) {
+            firstReplies.answered(id);
         }
     }
 

@@ -1,6 +1,8 @@
 package org.modstamp.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,5 +174,36 @@ class ListenSessionTest {
         assertEquals(List.of(), told);
         listen(known("a", "1"), false).started(0).ended();
         assertEquals(List.of("closed"), told);
+    }
+
+    @Test
+    void readyOnceEveryIdHadItsFirstReplyAndAgainForAnIdAddedLater() throws Exception {
+        ListenSession listen = listen(known("a", "1", "b", null), false).started(0);
+        listen.tick(0);
+        PlayedServer.Request round = server.receive();
+        server.answer(round, Message.signal("a", "2".getBytes()), Message.reply("a", "2".getBytes()));
+        PlayedServer.deliverNext(channel, listen);
+        assertFalse(listen.ready().toCompletableFuture().isDone(), "b has had no Reply, and a Signal is none");
+        server.answer(round, Message.reply("b", "x".getBytes()));
+        PlayedServer.deliverNext(channel, listen);
+        assertTrue(listen.awaitReady(Duration.ZERO));
+
+        listen.add("c", null);
+        CompletableFuture<Void> forC = listen.ready().toCompletableFuture();
+        assertFalse(forC.isDone(), "c was added: it waits for c");
+        listen.remove("c");
+        assertTrue(forC.isDone(), "nothing left to wait for");
+    }
+
+    @Test
+    void readyFailsWhenTheListenEndsFirst() throws Exception {
+        ListenSession listen = listen(known("a", "1"), false).started(0);
+        CompletionStage<Void> ready = listen.ready();
+        listen.close();
+        var e = assertThrows(IllegalStateException.class, () -> listen.awaitReady(Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertTrue(ready.toCompletableFuture().isCompletedExceptionally());
+        ListenSession unanswered = listen(known("a", "1"), false).started(0);
+        assertFalse(unanswered.awaitReady(Duration.ofMillis(10)), "no Reply yet: the wait ends at its limit");
     }
 }

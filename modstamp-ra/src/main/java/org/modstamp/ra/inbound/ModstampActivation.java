@@ -217,6 +217,16 @@ public final class ModstampActivation {
         }
     }
 
+    /**
+     * Waits at most {@code timeout} until the running listen knows the first value of every id (the server has
+     * registered it, see {@link Listening#ready}): true then; false when the time passed, or nothing listens yet
+     * (a server name that did not resolve). Throws IllegalStateException when the listen ended first.
+     */
+    public boolean awaitListening(Duration timeout) throws InterruptedException {
+        Listening current = listening;
+        return current != null && current.awaitReady(timeout);
+    }
+
     /** Stops listening and waits until no bean code of this activation runs any more ({@link #awaitStopped}). */
     public void stop() {
         beginStop();
