@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.security.Keys;
 import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
@@ -48,6 +49,6 @@ final class ClientOptions {
     }
 
     ModstampClient open(ClientConfig config) throws IOException {
-        return ModstampClient.open(HostPort.parse(server, 1415).resolve(), config);
+        return ModstampClient.open(HostPort.parse(server, Protocol.DEFAULT_PORT).resolve(), config);
     }
 }

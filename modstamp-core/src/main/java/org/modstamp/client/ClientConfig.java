@@ -3,8 +3,8 @@ package org.modstamp.client;
 import java.net.InetAddress;
 import java.time.Duration;
 
+import org.modstamp.protocol.Protocol;
 import org.modstamp.security.SecurityProfile;
-
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 
@@ -29,14 +29,11 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
                            Duration queryInterval, Duration queryJitter, Duration noResponseTimeout,
                            InetAddress bindAddress, int bindPortMin, int bindPortMax, SecurityProfile profile) {
 
-    /** Largest request this project's server reads (longer ones are dropped as truncated). */
-    public static final int MAX_REQUEST_SIZE = 8191;
-
     public ClientConfig {
         DatagramPacker.checkMaxPacketSize(DatagramHeader.PLAIN, maxPacketSize);
-        if (maxPacketSize > MAX_REQUEST_SIZE) {
+        if (maxPacketSize > Protocol.MAX_REQUEST_SIZE) {
             throw new IllegalArgumentException("maxPacketSize " + maxPacketSize + " is more than the "
-                    + MAX_REQUEST_SIZE + " bytes a modstamp server reads from a request");
+                    + Protocol.MAX_REQUEST_SIZE + " bytes a modstamp server reads from a request");
         }
         if (sendRepeat < 1 || sendRepeat > 10) {
             throw new IllegalArgumentException("sendRepeat must be 1..10, not " + sendRepeat);

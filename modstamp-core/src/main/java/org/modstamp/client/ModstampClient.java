@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.wire.Ids;
 
 /**
@@ -41,7 +42,7 @@ public final class ModstampClient implements AutoCloseable {
 
     /** A client of {@code host:port} (1415 when no port is given) with the default configuration. */
     public static ModstampClient open(String hostPort) throws IOException {
-        return open(HostPort.parse(hostPort, 1415).resolve(), ClientConfig.defaults());
+        return open(HostPort.parse(hostPort, Protocol.DEFAULT_PORT).resolve(), ClientConfig.defaults());
     }
 
     /** A client whose loop runs on a daemon thread of its own. */

@@ -7,9 +7,6 @@ import java.net.InetSocketAddress;
  * {@code [::]:0}, {@code localhost:1415}, or a bare host with a default port.
  */
 public record HostPort(String host, int port) {
-    /** The port of the modstamp protocol, where an address names none. */
-    public static final int DEFAULT_PORT = 1415;
-
     public HostPort {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host is empty");

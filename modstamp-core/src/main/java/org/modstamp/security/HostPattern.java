@@ -1,10 +1,11 @@
 package org.modstamp.security;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.regex.Pattern;
+
+import org.modstamp.net.Addresses;
 
 /**
  * An address or a CIDR range, IPv4 or IPv6 ({@code 127.0.0.1}, {@code 10.0.0.0/8}, {@code ::1},
@@ -53,28 +54,10 @@ public final class HostPattern {
                     + "' is not an IP address: hosts are IPv4 or IPv6 addresses or CIDR ranges (no host names)");
         }
         try {
-            return normalize(InetAddress.getByName(address));
+            return Addresses.normalized(InetAddress.getByName(address));
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + address + "' is not a valid IP address", e);
         }
-    }
-
-    /** The address bytes, IPv4-mapped IPv6 addresses in their 4-byte IPv4 form. */
-    static byte[] normalize(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address && isIpv4Mapped(bytes)) {
-            return Arrays.copyOfRange(bytes, 12, 16);
-        }
-        return bytes;
-    }
-
-    private static boolean isIpv4Mapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 
     private static byte[] mask(byte[] bytes, int prefix) {
@@ -87,7 +70,7 @@ public final class HostPattern {
     }
 
     public boolean matches(InetAddress sender) {
-        byte[] bytes = normalize(sender);
+        byte[] bytes = Addresses.normalized(sender);
         if (bytes.length != network.length) {
             return false;
         }

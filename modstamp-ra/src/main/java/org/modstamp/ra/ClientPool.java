@@ -25,6 +25,7 @@ import jakarta.resource.spi.work.WorkManager;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 
 /**
  * One {@link ModstampClient} per server, shared by every activation and connection to it, each client's
@@ -78,7 +79,7 @@ public final class ClientPool implements AutoCloseable {
 
     /** The address {@code server} ("host:port") has now; UnknownHostException when its name does not resolve. */
     public static InetSocketAddress resolve(String server) throws UnknownHostException {
-        HostPort hostPort = HostPort.parse(server, HostPort.DEFAULT_PORT);
+        HostPort hostPort = HostPort.parse(server, Protocol.DEFAULT_PORT);
         InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
         if (address.isUnresolved()) {
             throw new UnknownHostException("cannot resolve host '" + hostPort.host() + "' of " + server);

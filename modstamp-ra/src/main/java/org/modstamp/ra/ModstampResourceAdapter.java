@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -144,6 +145,11 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         if (activation != null) {
             activation.stop();
         }
+    }
+
+    /** The running activation of {@code spec}, or empty. */
+    Optional<ModstampActivation> activation(ActivationSpec spec) {
+        return Optional.ofNullable(activations.get(spec));
     }
 
     /** The folder of the beans' committed values: the stateDirectory property, or the server's data folder. */

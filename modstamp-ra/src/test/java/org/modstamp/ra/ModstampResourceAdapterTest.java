@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -62,6 +63,14 @@ class ModstampResourceAdapterTest {
         return spec;
     }
 
+    /** Activates {@code bean} on {@code ra} and waits until its listen knows the first value of every id. */
+    private static void activateAndAwaitListening(ModstampResourceAdapter ra, String name,
+                                                  org.modstamp.ra.api.ModstampListener bean,
+                                                  ModstampActivationSpec spec) throws Exception {
+        ra.endpointActivation(FakeContainer.endpoints(name, bean), spec);
+        assertTrue(ra.activation(spec).orElseThrow().awaitListening(Duration.ofSeconds(5)), name + " listens");
+    }
+
     /** A bean that queues what it gets. */
     private static final class Bean implements org.modstamp.ra.api.ModstampListener {
         final BlockingQueue<ModstampChange> got = new LinkedBlockingQueue<>();
@@ -80,8 +89,7 @@ class ModstampResourceAdapterTest {
     void changesReachTheBeanWithIdValueAndPreviousValue() throws Exception {
         producer.push(Map.of("orders", "1"));
         Bean bean = new Bean();
-        adapter.endpointActivation(FakeContainer.endpoints("OrdersBean", bean), spec(address, "orders, stock"));
-        Thread.sleep(200); // the first value is learned silently
+        activateAndAwaitListening(adapter, "OrdersBean", bean, spec(address, "orders, stock")); // first values silently
         producer.push(Map.of("orders", "2"));
         ModstampChange change = bean.next();
         assertEquals("orders", change.id());
@@ -97,8 +105,7 @@ class ModstampResourceAdapterTest {
     @Test
     void whenTheClientUnderABeanDiesTheBeanListensAgainOnANewOne() throws Exception {
         Bean bean = new Bean();
-        adapter.endpointActivation(FakeContainer.endpoints("Phoenix", bean), spec(address, "phoenix"));
-        Thread.sleep(200);
+        activateAndAwaitListening(adapter, "Phoenix", bean, spec(address, "phoenix"));
         adapter.clients().client(address).close(); // the shared client's loop ends
         Thread.sleep(300);
         producer.push(Map.of("phoenix", "1"));
@@ -111,12 +118,13 @@ class ModstampResourceAdapterTest {
     @Test
     void aChangeMadeWhileNoClientListenedIsDeliveredOnceTheBeanListensAgain() throws Exception {
         Bean bean = new Bean();
-        adapter.endpointActivation(FakeContainer.endpoints("Gap", bean), spec(address, "gap"));
+        ModstampActivationSpec gap = spec(address, "gap");
+        adapter.endpointActivation(FakeContainer.endpoints("Gap", bean), gap);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (server.listeners("gap").isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10); // until the bean's first Query is answered: its first value is learned silently
         }
-        Thread.sleep(50);
+        assertTrue(adapter.activation(gap).orElseThrow().awaitListening(Duration.ofSeconds(5)));
         producer.push(Map.of("gap", "1"));
         assertEquals("1", bean.next().value());
         container.refusing = true; // no replacement client can run yet
@@ -150,8 +158,7 @@ class ModstampResourceAdapterTest {
             try (ModstampClient sealedProducer = ModstampClient.open(new InetSocketAddress("127.0.0.1", sealed.port()),
                     org.modstamp.client.ClientConfig.defaults().withProfile(ops))) {
                 Bean bean = new Bean();
-                sealedAdapter.endpointActivation(FakeContainer.endpoints("Sealed", bean), spec(at, "enc"));
-                Thread.sleep(200);
+                activateAndAwaitListening(sealedAdapter, "Sealed", bean, spec(at, "enc"));
                 sealedProducer.push(Map.of("enc", "1"));
                 ModstampChange change = bean.next();
                 assertEquals("1", change == null ? null : change.value(), "delivered through sealed datagrams");
@@ -165,9 +172,8 @@ class ModstampResourceAdapterTest {
     void overlappingBeansEachGetEachChangeOnce() throws Exception {
         Bean a = new Bean();
         Bean b = new Bean();
-        adapter.endpointActivation(FakeContainer.endpoints("A", a), spec(address, "x,y"));
-        adapter.endpointActivation(FakeContainer.endpoints("B", b), spec(address, "y,z"));
-        Thread.sleep(200);
+        activateAndAwaitListening(adapter, "A", a, spec(address, "x,y"));
+        activateAndAwaitListening(adapter, "B", b, spec(address, "y,z"));
         producer.push(Map.of("y", "1"));
         assertEquals("1", a.next().value());
         assertEquals("1", b.next().value());
@@ -182,19 +188,18 @@ class ModstampResourceAdapterTest {
         Bean good = new Bean();
         BlockingQueue<String> thrown = new LinkedBlockingQueue<>();
         CountDownLatch slowRelease = new CountDownLatch(1);
-        adapter.endpointActivation(FakeContainer.endpoints("Thrower", change -> {
+        activateAndAwaitListening(adapter, "Thrower", change -> {
             thrown.add(change.value());
             throw new IllegalStateException("bean failure for " + change.value());
-        }), noRedelivery(spec(address, "t")));
-        adapter.endpointActivation(FakeContainer.endpoints("Slow", change -> {
+        }, noRedelivery(spec(address, "t")));
+        activateAndAwaitListening(adapter, "Slow", change -> {
             try {
                 slowRelease.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }), spec(address, "t"));
-        adapter.endpointActivation(FakeContainer.endpoints("Good", good), spec(address, "t"));
-        Thread.sleep(200);
+        }, spec(address, "t"));
+        activateAndAwaitListening(adapter, "Good", good, spec(address, "t"));
         for (int i = 1; i <= 3; i++) {
             producer.push(Map.of("t", String.valueOf(i)));
             assertEquals(String.valueOf(i), good.next().value(), "the slow bean does not hold up the good one");

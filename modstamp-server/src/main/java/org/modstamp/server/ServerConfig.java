@@ -27,9 +27,9 @@ import org.modstamp.wire.DatagramPacker;
 public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
                            Duration listenerTtl, SecurityProfiles profiles, IoKind io, int ioThreads,
                            AbuseLimits limits) {
-    public static final int DEFAULT_PORT = 1415;
+    public static final int DEFAULT_PORT = org.modstamp.protocol.Protocol.DEFAULT_PORT;
     /** Largest request read; a longer datagram is dropped as truncated. */
-    public static final int MAX_REQUEST_SIZE = org.modstamp.client.ClientConfig.MAX_REQUEST_SIZE;
+    public static final int MAX_REQUEST_SIZE = org.modstamp.protocol.Protocol.MAX_REQUEST_SIZE;
 
     public ServerConfig {
         if (listen == null) {

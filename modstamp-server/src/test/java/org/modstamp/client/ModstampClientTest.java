@@ -31,6 +31,8 @@ class ModstampClientTest {
     private static final ClientConfig FAST = ClientConfig.defaults()
             .withRequestTimeout(Duration.ofMillis(500))
             .withQueryInterval(Duration.ofMillis(200), Duration.ofMillis(20));
+    /** How long a listen may take to have the first Reply of each id. */
+    private static final Duration READY = Duration.ofSeconds(3);
 
     private ModstampServer server;
     private InetSocketAddress address;
@@ -90,8 +92,7 @@ class ModstampClientTest {
         assertEquals(expected, listener.get(List.of("a", "b", "c")));
 
         Changes handler = new Changes();
-        listener.listen(Map.of("a", "1"), handler);
-        Thread.sleep(50);
+        assertTrue(listener.listen(Map.of("a", "1"), handler).awaitReady(READY), "registered");
         for (int i = 2; i <= 20; i++) {
             producer.push(Map.of("a", String.valueOf(i)));
             assertEquals("a=" + i, handler.next(), "every change made while listening is seen");
@@ -111,7 +112,7 @@ class ModstampClientTest {
         assertEquals("x=second", handler.next());
         producer.push(Map.of("y", "old"));
         listening.add("y", "old");
-        Thread.sleep(50);
+        assertTrue(listening.awaitReady(READY), "y registered too");
         producer.push(Map.of("y", "new"));
         assertEquals("y=new", handler.next());
         listening.remove("x");
@@ -156,8 +157,7 @@ class ModstampClientTest {
             ModstampClient producer = client(address, FAST);
             producer.push(Map.of("lossy", "0"));
             Changes handler = new Changes();
-            client(proxy.address(), FAST).listen(Map.of("lossy", "0"), handler);
-            Thread.sleep(100);
+            assertTrue(client(proxy.address(), FAST).listen(Map.of("lossy", "0"), handler).awaitReady(READY));
             for (int i = 1; i <= 5; i++) {
                 producer.push(Map.of("lossy", String.valueOf(i)));
             }
@@ -220,7 +220,7 @@ class ModstampClientTest {
         ModstampClient client = client(address, FAST);
         BlockingQueue<String> outcome = new LinkedBlockingQueue<>();
         client.push(Map.of("h", "1"));
-        client.listen(Map.of("h", "1"), (id, value) -> {
+        Listening listening = client.listen(Map.of("h", "1"), (id, value) -> {
             try {
                 client.push(Map.of("echo", value));
                 outcome.add("pushed");
@@ -228,7 +228,7 @@ class ModstampClientTest {
                 outcome.add(e.getMessage());
             }
         });
-        Thread.sleep(50);
+        assertTrue(listening.awaitReady(READY));
         client.pushAsync(Map.of("h", "2"));
         String got = outcome.poll(3, TimeUnit.SECONDS);
         assertTrue(got != null && got.contains("use pushAsync there"), String.valueOf(got));
@@ -247,5 +247,26 @@ class ModstampClientTest {
             assertEquals(local.getPort(), ((InetSocketAddress) again.getLocalAddress()).getPort());
         }
         assertThrows(IllegalStateException.class, () -> client.push(Map.of("a", "2")));
+    }
+
+    @Test
+    void aListenIsReadyWhenTheServerAnsweredEveryIdAndFailsIfItsClientClosesFirst() throws Exception {
+        Map<String, String> unknown = new HashMap<>();
+        unknown.put("r1", null);
+        unknown.put("r2", null);
+        Listening listening = client(address, FAST).listen(unknown, (id, value) -> { });
+        assertTrue(listening.awaitReady(READY));
+        assertFalse(server.listeners("r1").isEmpty() || server.listeners("r2").isEmpty(), "both are registered");
+
+        try (DatagramChannel silent = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            ModstampClient client = client((InetSocketAddress) silent.getLocalAddress(), FAST);
+            Listening unanswered = client.listen(Map.of("a", "1"), (id, value) -> { });
+            var ready = unanswered.ready().toCompletableFuture();
+            assertFalse(unanswered.awaitReady(Duration.ofMillis(50)), "no Reply: the wait ends at its limit");
+            client.close();
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> ready.get(3, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains("closed"),
+                    String.valueOf(e.getCause()));
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -58,7 +59,7 @@ final class FanoutBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<InetSocketAddress> targets = servers.stream().map(s -> HostPort.parse(s, 1415).resolve()).toList();
+        List<InetSocketAddress> targets = servers.stream().map(s -> HostPort.parse(s, Protocol.DEFAULT_PORT).resolve()).toList();
         InetSocketAddress target = targets.get(0);
         try (LoadChannels channels = new LoadChannels();
              DatagramChannel producer = DatagramChannel.open()) {

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +47,7 @@ final class LatencyBench implements Callable<Integer> {
         if (rate < 1) {
             throw new ParameterException(spec.commandLine(), "--rate must be at least 1 push per second, not " + rate);
         }
-        var address = HostPort.parse(server, 1415).resolve();
+        var address = HostPort.parse(server, Protocol.DEFAULT_PORT).resolve();
         Latencies latencies = new Latencies();
         Semaphore delivered = new Semaphore(0);
         int missed = 0;

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ final class ListenIdsBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var address = HostPort.parse(server, 1415).resolve();
+        var address = HostPort.parse(server, Protocol.DEFAULT_PORT).resolve();
         Map<String, String> unknown = new LinkedHashMap<>();
         try (ModstampClient producer = ModstampClient.open(address, ClientConfig.defaults())) {
             Map<String, String> chunk = new LinkedHashMap<>();

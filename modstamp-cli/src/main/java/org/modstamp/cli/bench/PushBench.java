@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -48,7 +49,7 @@ final class PushBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress target = HostPort.parse(server, 1415).resolve();
+        InetSocketAddress target = HostPort.parse(server, Protocol.DEFAULT_PORT).resolve();
         try (LoadChannels channels = new LoadChannels()) {
             List<Producer> all = new ArrayList<>();
             for (int i = 0; i < producers; i++) {

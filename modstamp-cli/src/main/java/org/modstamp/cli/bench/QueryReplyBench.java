@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.security.Aead;
 import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
@@ -60,7 +61,7 @@ final class QueryReplyBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InetSocketAddress target = HostPort.parse(server, 1415).resolve();
+        InetSocketAddress target = HostPort.parse(server, Protocol.DEFAULT_PORT).resolve();
         if (aeadId != null) {
             sealing = SecurityProfile.aead(aeadId, Permission.DEFAULT, java.util.Base64.getDecoder().decode(aeadKey));
         }

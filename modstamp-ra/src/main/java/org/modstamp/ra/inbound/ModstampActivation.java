@@ -30,6 +30,7 @@ import org.modstamp.client.ChangeHandler;
 import org.modstamp.client.Listening;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
@@ -98,7 +99,7 @@ public final class ModstampActivation {
         this.clients = clients;
         this.workManager = workManager;
         this.timer = timer;
-        this.server = HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT).toString();
+        this.server = HostPort.parse(spec.getServer(), Protocol.DEFAULT_PORT).toString();
         this.committed = committed;
         Map<String, String> known = new LinkedHashMap<>();
         Map<String, String> before = committed == null ? Map.of() : committed.values();
@@ -169,7 +170,7 @@ public final class ModstampActivation {
                                                   ModstampActivationSpec spec) throws IOException {
         try {
             return CommittedValues.open(directory.resolve(CommittedValues.fileName(beanName(factory) + "@"
-                    + HostPort.parse(spec.getServer(), HostPort.DEFAULT_PORT))));
+                    + HostPort.parse(spec.getServer(), Protocol.DEFAULT_PORT))));
         } catch (IOException e) {
             throw new IOException("resume=true needs a writable stateDirectory (a property of the adapter), and "
                     + directory + " is not: " + e, e);
@@ -214,6 +215,16 @@ public final class ModstampActivation {
                     + RETRY.toSeconds() + " s", e);
             later(RETRY, this::relisten);
         }
+    }
+
+    /**
+     * Waits at most {@code timeout} until the running listen knows the first value of every id (the server has
+     * registered it, see {@link Listening#ready}): true then; false when the time passed, or nothing listens yet
+     * (a server name that did not resolve). Throws IllegalStateException when the listen ended first.
+     */
+    public boolean awaitListening(Duration timeout) throws InterruptedException {
+        Listening current = listening;
+        return current != null && current.awaitReady(timeout);
     }
 
     /** Stops listening and waits until no bean code of this activation runs any more ({@link #awaitStopped}). */

@@ -11,6 +11,7 @@ import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.ra.Placeholders;
 import org.modstamp.ra.api.ModstampListener;
 import org.modstamp.wire.Ids;
@@ -60,7 +61,7 @@ public class ModstampActivationSpec implements ActivationSpec {
             throw new InvalidPropertyException("modstamp activation: property 'server' is required (host:port)");
         }
         try {
-            HostPort.parse(server, HostPort.DEFAULT_PORT);
+            HostPort.parse(server, Protocol.DEFAULT_PORT);
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("modstamp activation: property 'server': " + e.getMessage());
         }

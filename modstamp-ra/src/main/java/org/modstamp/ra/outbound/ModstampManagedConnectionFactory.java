@@ -17,6 +17,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 
 import org.modstamp.net.HostPort;
+import org.modstamp.protocol.Protocol;
 import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.ModstampResourceAdapter;
 import org.modstamp.ra.Placeholders;
@@ -79,7 +80,7 @@ public class ModstampManagedConnectionFactory implements ManagedConnectionFactor
     /** The server, host:port; {@code ${property}} and {@code ${ENV=NAME}} placeholders are resolved. */
     public void setServer(String server) {
         String resolved = Placeholders.resolve(server);
-        HostPort.parse(resolved, HostPort.DEFAULT_PORT);
+        HostPort.parse(resolved, Protocol.DEFAULT_PORT);
         this.server = resolved;
     }
 

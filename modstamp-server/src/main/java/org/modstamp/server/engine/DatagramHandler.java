@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.modstamp.protocol.Protocol;
+import org.modstamp.protocol.SealedDatagrams;
 import org.modstamp.security.Aead;
-import org.modstamp.security.AeadOpener;
-import org.modstamp.security.AeadSender;
 import org.modstamp.security.Permission;
 import org.modstamp.security.ReplayGuard;
 import org.modstamp.security.SecurityProfile;
@@ -40,8 +40,6 @@ import org.modstamp.wire.MessageEncoder;
  */
 public final class DatagramHandler {
     private static final System.Logger LOG = System.getLogger(DatagramHandler.class.getName());
-    /** How far the sealed timestamp of an encrypted datagram may be from this server's clock. */
-    static final long REPLAY_WINDOW_MILLIS = 30_000;
     /** Most aead senders whose replay windows are held at once (about 0.4 KB each: at most about 40 MB). */
     static final int MAX_SENDERS = 100_000;
     /** Most destination prefixes whose reply credit is tracked (about 90 bytes each: at most about 23 MB). */
@@ -57,9 +55,8 @@ public final class DatagramHandler {
     private final SignalRateLimiter signalLimiter;
     private final ReplyRateLimiter replyRates;
     private final ReplayGuard replays;
-    /** For each entry of the profile list: its opener and its sender when it is an aead profile, else null. */
-    private final AeadOpener[] openers;
-    private final AeadSender[] senders;
+    /** For each entry of the profile list: how it opens and seals when it is an aead profile, else null. */
+    private final SealedDatagrams[] sealing;
     /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
     private final SealedListeners sealedListeners = new SealedListeners();
 
@@ -83,18 +80,16 @@ public final class DatagramHandler {
         this.stats = stats;
         this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
                 new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()));
-        this.replays = new ReplayGuard(REPLAY_WINDOW_MILLIS, maxSenders);
+        this.replays = new ReplayGuard(Protocol.REPLAY_WINDOW_MILLIS, maxSenders);
         AbuseLimits limits = config.limits();
         this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
                 limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
                 MAX_REPLY_PREFIXES);
         List<SecurityProfile> entries = config.profiles().entries();
-        this.openers = new AeadOpener[entries.size()];
-        this.senders = new AeadSender[entries.size()];
+        this.sealing = new SealedDatagrams[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).type().isProtected()) {
-                openers[i] = AeadOpener.requests(entries.get(i));
-                senders[i] = new AeadSender(entries.get(i), Aead.Direction.RESPONSE);
+                sealing[i] = SealedDatagrams.forServer(entries.get(i));
             }
         }
     }
@@ -136,7 +131,7 @@ public final class DatagramHandler {
                 profileIndex = i;
                 break;
             }
-            Optional<Aead.Opened> open = openers[i].open(header.get(), datagram.duplicate());
+            Optional<Aead.Opened> open = sealing[i].open(header.get(), datagram.duplicate());
             if (open.isPresent()) {
                 if (!fresh(candidate, open.get(), sender)) {
                     return;
@@ -191,8 +186,7 @@ public final class DatagramHandler {
                     continue; // the client asks again for what it did not get
                 }
                 if (replies == null) {
-                    replies = new DatagramPacker(DatagramHeader.PLAIN,
-                            config.maxPacketSize() - (sealed ? Aead.overhead(profile) - 1 : 0));
+                    replies = SealedDatagrams.packer(profile, config.maxPacketSize());
                 }
                 replies.add(reply);
             }
@@ -217,7 +211,7 @@ public final class DatagramHandler {
         }
         (verdict == ReplayGuard.Verdict.FULL ? stats.droppedTooManySenders : stats.droppedReplay).incrementAndGet();
         LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + from + ": " + switch (verdict) {
-            case STALE -> "its timestamp is more than " + REPLAY_WINDOW_MILLIS + " ms from this server's clock";
+            case STALE -> "its timestamp is more than " + Protocol.REPLAY_WINDOW_MILLIS + " ms from this server's clock";
             case REPLAY -> "a replay (its sender's counter was seen, or is too far behind)";
             default -> "a new sender while " + replays.senders() + " senders are held";
         });
@@ -229,8 +223,8 @@ public final class DatagramHandler {
      * {@code keyIndex} for {@code recipient}, in reply to its datagram {@code inReplyTo} (0 for a Signal).
      */
     private byte[] seal(int profileIndex, int keyIndex, byte[] plainDatagram, long inReplyTo, byte[] recipient) {
-        return senders[profileIndex].seal(keyIndex, Arrays.copyOfRange(plainDatagram, 1, plainDatagram.length),
-                System.currentTimeMillis(), inReplyTo, recipient).datagram();
+        return sealing[profileIndex].sealResponse(plainDatagram, System.currentTimeMillis(), keyIndex, inReplyTo,
+                recipient);
     }
 
     private Message refused() {

@@ -3,6 +3,8 @@ package org.modstamp.server.registry;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
+import org.modstamp.net.Addresses;
+
 /**
  * The network an address is counted by: its IPv4 /{@code ipv4Bits} (IPv4-mapped IPv6 addresses too) or its
  * IPv6 /{@code ipv6Bits} (at most 64), as a {@code long}. IPv4 and IPv6 prefixes are told apart by
@@ -16,26 +18,16 @@ public record AddressPrefix(int ipv4Bits, int ipv6Bits) {
         }
     }
 
+    /** Whether {@code address} is counted by its IPv4 prefix ({@link Addresses#isIpv4}). */
     public static boolean isIpv4(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (b.length == 4) {
-            return true;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
+        return Addresses.isIpv4(address);
     }
 
     /** The prefix of {@code address}. */
     public long of(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (isIpv4(address)) {
-            int at = b.length - 4;
-            long ip = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8)
-                    | (b[at + 3] & 0xFFL);
+        byte[] b = Addresses.normalized(address);
+        if (b.length == 4) {
+            long ip = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
             return ip >>> (32 - ipv4Bits);
         }
         return ByteBuffer.wrap(b).getLong() >>> (64 - ipv6Bits);

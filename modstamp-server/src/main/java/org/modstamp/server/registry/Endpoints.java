@@ -1,6 +1,5 @@
 package org.modstamp.server.registry;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.modstamp.net.Addresses;
 
 /**
  * Encodes a listener's address and port into 49 bits of a {@code long}, so that a registration costs a few
@@ -28,12 +29,9 @@ public final class Endpoints {
     public long encode(InetSocketAddress endpoint) {
         InetAddress address = endpoint.getAddress();
         int port = endpoint.getPort();
-        byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return ipv4Key(b, 0, port);
-        }
-        if (isIpv4Mapped(b)) {
-            return ipv4Key(b, 12, port);
+        byte[] b = Addresses.normalized(address);
+        if (b.length == 4) {
+            return ipv4Key(b, port);
         }
         Integer number = ipv6Numbers.get(address);
         if (number == null) {
@@ -52,7 +50,7 @@ public final class Endpoints {
     /** The key of {@code endpoint} if it can be registered now, without numbering a new IPv6 address; 0 if not. */
     public long find(InetSocketAddress endpoint) {
         InetAddress address = endpoint.getAddress();
-        if (address instanceof Inet4Address || isIpv4Mapped(address.getAddress())) {
+        if (Addresses.isIpv4(address)) {
             return encode(endpoint);
         }
         Integer number = ipv6Numbers.get(address);
@@ -104,20 +102,8 @@ public final class Endpoints {
         }
     }
 
-    private static long ipv4Key(byte[] b, int at, int port) {
-        long ip = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8) | (b[at + 3] & 0xFFL);
+    private static long ipv4Key(byte[] b, int port) {
+        long ip = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
         return (ip << 16) | port;
-    }
-
-    private static boolean isIpv4Mapped(byte[] b) {
-        if (b.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 }
