@@ -96,6 +96,7 @@ class AeadProfileTest {
             peers.send("A", sender.seal(change, now - 60_000).datagram(), address);
             peers.send("A", MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())), address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "nothing answered");
+            awaitDrops(4);
             assertEquals(2, server.stats().droppedUnauthenticated.get(), "tampered and wrong key");
             assertEquals(1, server.stats().droppedReplay.get(), "stale timestamp");
             assertEquals(1, server.stats().droppedNoPermission.get(), "plain: none");
@@ -105,10 +106,20 @@ class AeadProfileTest {
             assertEquals(1, peers.collect(1, 2000, 100).size(), "a genuine C is answered");
             peers.send("A", genuine, address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "its replay is not");
+            awaitDrops(5);
             assertEquals(2, server.stats().droppedReplay.get());
         }
         try (ModstampClient reader = client(NEW_KEY)) {
             assertEquals("evil", reader.get(List.of("v")).get("v"), "only the genuine change was made");
+        }
+    }
+
+    /** Until the server has dropped {@code count} datagrams in all (it reads them on its own thread), or 5 s. */
+    private void awaitDrops(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.stats().droppedUnauthenticated.get() + server.stats().droppedReplay.get()
+                + server.stats().droppedNoPermission.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 

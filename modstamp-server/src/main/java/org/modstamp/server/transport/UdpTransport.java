@@ -1,9 +1,7 @@
 package org.modstamp.server.transport;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -39,6 +37,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import org.modstamp.net.Addresses;
 import org.modstamp.server.engine.OutgoingDatagram;
 
 /**
@@ -261,17 +260,7 @@ public final class UdpTransport implements AutoCloseable {
      * ({@code ::ffff:a.b.c.d}) can, which the JDK and Netty hand over as an IPv4 address.
      */
     static boolean forgedOnIpv6Only(InetSocketAddress sender) {
-        InetAddress address = sender.getAddress();
-        return address instanceof Inet4Address || (address instanceof Inet6Address six && isIpv4Mapped(six.getAddress()));
-    }
-
-    private static boolean isIpv4Mapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+        return Addresses.isIpv4(sender.getAddress());
     }
 
     /** Datagrams dropped because they reached the IPv6-only socket with an IPv4-mapped (forged) source. */
