@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,6 +24,7 @@ final class TargetSender {
     private static final long FIRST_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
     static final Duration RETRY = Duration.ofSeconds(1);
+    static final Duration LINGER = Duration.ofMillis(250);
 
     /** A value waiting for its confirmation, with when it was committed and its outbox version (0: none). */
     private record Pending(String value, long committedAt, long version) {
@@ -67,6 +69,7 @@ final class TargetSender {
                 }
             });
             if (!startSending()) {
+                notifyAll(); // a task that lingers takes them
                 return;
             }
         }
@@ -85,6 +88,7 @@ final class TargetSender {
             }
             pending.put(id, new Pending(value, now, version));
             if (!startSending()) {
+                notifyAll();
                 return;
             }
         }
@@ -152,9 +156,23 @@ final class TargetSender {
         }
     }
 
-    /** The values to send now, or null when there is nothing (left) to send and the task ends. */
+    /**
+     * The values to send now, or null when there is nothing (left) to send and the task ends. With nothing
+     * pending it waits {@link #LINGER} for the next commit first: a target pushed to often keeps its task instead
+     * of being handed a new one by the executor for each commit.
+     */
     private synchronized Map<String, String> nextBatch() {
         expire();
+        long lingerUntil = System.nanoTime() + LINGER.toNanos();
+        for (long left = LINGER.toNanos(); pending.isEmpty() && !draining && left > 0;
+             left = lingerUntil - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the executor is stopping: end now
+                break;
+            }
+        }
         if (pending.isEmpty() || (draining && System.nanoTime() - stopAt > 0)) {
             sending = false;
             notifyAll();
@@ -224,6 +242,7 @@ final class TargetSender {
         draining = true;
         boolean sendHere;
         synchronized (this) {
+            notifyAll(); // a task that lingers ends
             sendHere = !sending && !pending.isEmpty();
             if (sendHere) {
                 sending = true;

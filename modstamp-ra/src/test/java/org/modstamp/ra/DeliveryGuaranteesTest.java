@@ -205,10 +205,12 @@ class DeliveryGuaranteesTest {
     void workThatTheWorkManagerDropsOrFailsIsScheduledAgain() throws Exception {
         Bean bean = new Bean(change -> Act.COMMIT);
         activate("Dropped", bean, false, spec("wd"));
+        running.container.awaitRunningWorks(1); // the client's loop: no delivery Work lingers now
         running.container.toDrop.set(1); // the next delivery Work is dropped after it was accepted
         producer.push(Map.of("wd", "1"));
         assertNotNull(bean.committedValue("1"), "delivered by the Work scheduled again");
         assertEquals(0, running.container.toDrop.get(), "a Work was dropped");
+        running.container.awaitRunningWorks(1);
         running.container.toFail.set(1); // the next one fails in the container before it runs
         producer.push(Map.of("wd", "2"));
         assertNotNull(bean.committedValue("2"), "delivered by the Work scheduled again");

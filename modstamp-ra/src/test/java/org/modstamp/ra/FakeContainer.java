@@ -41,6 +41,8 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
     final AtomicInteger toDrop = new AtomicInteger();
     /** How many of the next scheduled Works are accepted and then failed before they run (workCompleted with an exception). */
     final AtomicInteger toFail = new AtomicInteger();
+    /** Scheduled Works running now. */
+    private final AtomicInteger running = new AtomicInteger();
 
     @Override
     public WorkManager getWorkManager() {
@@ -93,7 +95,34 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
         if (refusing) {
             throw new WorkRejectedException("refused for the test");
         }
-        pool.execute(work);
+        pool.execute(() -> {
+            running.incrementAndGet();
+            try {
+                work.run();
+            } finally {
+                synchronized (running) {
+                    running.decrementAndGet();
+                    running.notifyAll();
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits until at most {@code left} scheduled Works run (a client's loop runs for good; a delivery Work ends
+     * when it has lingered with nothing to deliver), or fails after 5 s.
+     */
+    void awaitRunningWorks(int left) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (running) {
+            while (running.get() > left) {
+                long wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (wait <= 0) {
+                    throw new AssertionError(running.get() + " Works still run");
+                }
+                running.wait(wait);
+            }
+        }
     }
 
     @Override

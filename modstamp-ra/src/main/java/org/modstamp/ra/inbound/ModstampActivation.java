@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Timer;
 import java.util.TimerTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -47,6 +48,10 @@ import org.modstamp.ra.api.ModstampListener;
  * delivery that rolled back or threw is made again after a pause that doubles each time, unless a newer value
  * of the id came meanwhile, up to {@code maxRedeliveries} times. With {@code resume}, the values committed
  * are kept in a file ({@link CommittedValues}) that the next activation of the bean starts from.
+ *
+ * <p>Once its queue is empty, a delivery Work waits {@link #LINGER} for the next change, with its endpoint,
+ * before it ends: a bean that hears of changes often is not handed a new Work and endpoint for each (the
+ * WorkManager's dispatch and the endpoint's creation are most of the time from a Signal to the bean).
  */
 public final class ModstampActivation {
     private static final Logger LOG = Logger.getLogger(ModstampActivation.class.getName());
@@ -54,6 +59,7 @@ public final class ModstampActivation {
     private static final Duration FIRST_REDELIVERY = Duration.ofMillis(100);
     private static final Duration LONGEST_REDELIVERY = Duration.ofSeconds(10);
     private static final Duration STOP_WARNING_EVERY = Duration.ofSeconds(5);
+    static final Duration LINGER = Duration.ofMillis(250);
     static final Method ON_CHANGE;
 
     static {
@@ -244,6 +250,7 @@ public final class ModstampActivation {
         }
         synchronized (queue) {
             queue.clear();
+            queue.notifyAll(); // a lingering Work ends now
         }
     }
 
@@ -294,6 +301,7 @@ public final class ModstampActivation {
                     change.receivedAt()));
             LOG.fine(() -> "modstamp: queued " + change.id() + " = " + change.value() + " for " + bean);
             if (deliveryScheduled) {
+                queue.notifyAll(); // a Work that lingers takes it
                 return;
             }
             deliveryScheduled = true;
@@ -492,6 +500,7 @@ public final class ModstampActivation {
     private final class DeliveryWork implements Work {
         private final AtomicBoolean rejected = new AtomicBoolean();
         private final AtomicBoolean started = new AtomicBoolean();
+        private volatile boolean released;
 
         @Override
         public void run() {
@@ -537,12 +546,34 @@ public final class ModstampActivation {
                 return;
             }
             try {
-                for (ModstampChange change = next(); change != null; change = next()) {
+                ModstampChange change = next();
+                while (change != null) {
                     deliver(endpoint, outcome, change);
+                    change = next();
+                    if (change == null) {
+                        if (committed != null) {
+                            committed.flush(); // what was committed is on disk before the Work waits
+                        }
+                        change = nextWithin(LINGER);
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the container stops the Work: the next change gets a new one
             } finally {
                 endpoint.release();
             }
+        }
+
+        /** The next change queued within {@code linger}; null at once when the activation or the Work stops. */
+        private ModstampChange nextWithin(Duration linger) throws InterruptedException {
+            long deadline = System.nanoTime() + linger.toNanos();
+            synchronized (queue) {
+                for (long left = linger.toNanos(); queue.isEmpty() && !stopped && !released && left > 0;
+                     left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(queue, left);
+                }
+            }
+            return released ? null : next();
         }
 
         private boolean isDeliveryTransacted() {
@@ -611,9 +642,13 @@ public final class ModstampActivation {
             }
         }
 
+        /** The container asks the Work to end: a lingering Work ends now (next() returns null once stopped). */
         @Override
         public void release() {
-            // next() returns null once the activation stops
+            released = true;
+            synchronized (queue) {
+                queue.notifyAll();
+            }
         }
     }
 }
