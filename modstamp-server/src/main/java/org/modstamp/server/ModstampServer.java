@@ -186,12 +186,12 @@ public final class ModstampServer implements AutoCloseable {
 
     /** As {@link #set(String, byte[])}, with what made the change, for {@link #recentChanges()}. */
     public void set(String id, byte[] value, String source) throws Exception {
-        long failuresBefore = stats.storeFailures.get();
+        long failuresBefore = stats.snapshot().storeFailures();
         transport.call(() -> {
             handler.change(id, value, batch, source);
             return null;
         });
-        if (stats.storeFailures.get() != failuresBefore) {
+        if (stats.snapshot().storeFailures() != failuresBefore) {
             throw new IOException("the store could not make the change of " + id + " durable");
         }
     }

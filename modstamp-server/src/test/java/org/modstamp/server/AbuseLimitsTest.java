@@ -47,7 +47,7 @@ class AbuseLimitsTest {
             List<String> got = peers.collect(60, 3000, 300);
             long signals = got.stream().filter(line -> line.startsWith("victim: ")).count();
             assertEquals(10, signals, "the victim gets Signals for 10 ids at most");
-            assertEquals(40, server.stats().listenersRefused.get());
+            assertEquals(40, server.stats().snapshot().listenersRefused());
         }
     }
 
@@ -138,7 +138,7 @@ class AbuseLimitsTest {
         int replyBytes = out.stream().mapToInt(d -> d.bytes().length).sum();
         assertTrue(replyBytes <= AbuseLimits.defaults().replyBudget(request.length), "reply of " + replyBytes + " bytes");
         assertEquals(2, out.size() == 1 ? (replyBytes - 1) / 261 : -1, "two Replies fit the 600-byte allowance");
-        assertEquals(8, stats.repliesCut.get());
+        assertEquals(8, stats.snapshot().repliesCut());
         byte[] one = datagram(Message.query("a0")); // a single Query always gets its Reply
         assertEquals(1 + 261, handler.handleOne(new InetSocketAddress("10.0.0.1", 5), ByteBuffer.wrap(one)).get(0).bytes().length);
     }

@@ -71,7 +71,7 @@ class AeadProfileTest {
             BlockingQueue<String> seen = new LinkedBlockingQueue<>();
             listener.listen(Map.of("secret", "1"), (id, value) -> seen.add(id + "=" + value));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (server.stats().queries.get() < 2) { // the get's Query, then the listen's: it is registered
+            while (server.stats().snapshot().queries() < 2) { // the get's Query, then the listen's: it is registered
                 assertTrue(System.nanoTime() < deadline, "the listen's Query never reached the server");
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
@@ -96,16 +96,16 @@ class AeadProfileTest {
             peers.send("A", sender.seal(change, now - 60_000).datagram(), address);
             peers.send("A", MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())), address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "nothing answered");
-            assertEquals(2, server.stats().droppedUnauthenticated.get(), "tampered and wrong key");
-            assertEquals(1, server.stats().droppedReplay.get(), "stale timestamp");
-            assertEquals(1, server.stats().droppedNoPermission.get(), "plain: none");
+            assertEquals(2, server.stats().snapshot().droppedUnauthenticated(), "tampered and wrong key");
+            assertEquals(1, server.stats().snapshot().droppedReplay(), "stale timestamp");
+            assertEquals(1, server.stats().snapshot().droppedNoPermission(), "plain: none");
 
             byte[] genuine = sender.seal(change, now).datagram();
             peers.send("A", genuine, address);
             assertEquals(1, peers.collect(1, 2000, 100).size(), "a genuine C is answered");
             peers.send("A", genuine, address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "its replay is not");
-            assertEquals(2, server.stats().droppedReplay.get());
+            assertEquals(2, server.stats().snapshot().droppedReplay());
         }
         try (ModstampClient reader = client(NEW_KEY)) {
             assertEquals("evil", reader.get(List.of("v")).get("v"), "only the genuine change was made");

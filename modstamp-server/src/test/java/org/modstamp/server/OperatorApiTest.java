@@ -36,8 +36,8 @@ class OperatorApiTest {
             assertEquals(List.of(), server.entries(2147483000, 1000), "a page past the end, without overflow");
             assertEquals(1, server.entries(0, Integer.MAX_VALUE).size(), "offset + limit past Integer.MAX_VALUE");
             assertEquals(List.of(peers.address("L")), server.listeners("op"));
-            assertEquals(1, server.stats().signals.get());
-            assertTrue(server.stats().queries.get() >= 1);
+            assertEquals(1, server.stats().snapshot().signals());
+            assertTrue(server.stats().snapshot().queries() >= 1);
 
             server.set("op", new byte[0]);
             assertEquals(1, peers.collect(1, 2000, 50).size(), "the deletion is signalled too");

@@ -101,22 +101,22 @@ public final class DatagramHandler {
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
     public void handle(InetSocketAddress sender, ByteBuffer datagram, Batch batch) {
-        stats.datagramsIn.incrementAndGet();
+        stats.datagramReceived();
         if (sender.getPort() == 0) {
-            stats.droppedOther.incrementAndGet();
+            stats.droppedOther();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from port 0 of " + sender.getAddress()
                     + ": no answer can reach it");
             return;
         }
         if (datagram.remaining() > ServerConfig.MAX_REQUEST_SIZE) {
-            stats.droppedOther.incrementAndGet();
+            stats.droppedOther();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped " + datagram.remaining() + "-byte datagram from "
                     + sender + ": longer than " + ServerConfig.MAX_REQUEST_SIZE);
             return;
         }
         Optional<DatagramHeader> header = DatagramHeader.read(datagram);
         if (header.isEmpty()) {
-            stats.droppedMalformed.incrementAndGet();
+            stats.droppedMalformed();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no valid header");
             return;
         }
@@ -150,7 +150,11 @@ public final class DatagramHandler {
         }
         if (profile == null) {
             boolean plain = header.get().signature().isEmpty() || header.get().signature().equals("p");
-            (plain ? stats.droppedNoPermission : stats.droppedUnauthenticated).incrementAndGet();
+            if (plain) {
+                stats.droppedNoPermission();
+            } else {
+                stats.droppedUnauthenticated();
+            }
             int version = Aead.versionOf(datagram);
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile accepts it"
                     + (plain || version == Aead.VERSION ? "" : " (not aead version " + Aead.VERSION
@@ -159,13 +163,13 @@ public final class DatagramHandler {
         }
         Permission permission = profile.effectivePermission();
         if (!permission.canRead()) {
-            stats.droppedNoPermission.incrementAndGet();
+            stats.droppedNoPermission();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": its profile grants nothing");
             return;
         }
         Optional<List<Message>> messages = MessageDecoder.decode(payload);
         if (messages.isEmpty()) {
-            stats.droppedMalformed.incrementAndGet();
+            stats.droppedMalformed();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": framing error");
             return;
         }
@@ -187,7 +191,7 @@ public final class DatagramHandler {
             if (reply != null) {
                 replyBytes += reply.encodedLength();
                 if (replyBytes > budget) {
-                    stats.repliesCut.incrementAndGet();
+                    stats.replyCut();
                     continue; // the client asks again for what it did not get
                 }
                 if (replies == null) {
@@ -200,7 +204,7 @@ public final class DatagramHandler {
         if (replies != null) {
             for (byte[] bytes : replies.drain()) {
                 if (!sealed && !ReplyRateLimiter.spend(credit, bytes.length)) {
-                    stats.repliesRateLimited.incrementAndGet();
+                    stats.replyRateLimited();
                     continue;
                 }
                 batch.outgoing.add(new OutgoingDatagram(sender, sealed
@@ -215,7 +219,11 @@ public final class DatagramHandler {
         if (verdict == ReplayGuard.Verdict.FRESH) {
             return true;
         }
-        (verdict == ReplayGuard.Verdict.FULL ? stats.droppedTooManySenders : stats.droppedReplay).incrementAndGet();
+        if (verdict == ReplayGuard.Verdict.FULL) {
+            stats.droppedTooManySenders();
+        } else {
+            stats.droppedReplay();
+        }
         LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + from + ": " + switch (verdict) {
             case STALE -> "its timestamp is more than " + REPLAY_WINDOW_MILLIS + " ms from this server's clock";
             case REPLAY -> "a replay (its sender's counter was seen, or is too far behind)";
@@ -234,7 +242,7 @@ public final class DatagramHandler {
     }
 
     private Message refused() {
-        stats.changesRefused.incrementAndGet();
+        stats.changeRefused();
         return null;
     }
 
@@ -245,15 +253,15 @@ public final class DatagramHandler {
      */
     private Message query(String id, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now,
                           Batch batch) {
-        stats.queries.incrementAndGet();
+        stats.queryHandled();
         boolean sealed = opened != null;
         if (!sealed && sealedListeners.isSealed(sender, now, registry.ttlSeconds())) {
-            stats.profileMismatches.incrementAndGet();
+            stats.profileMismatch();
         } else if (sealed && registry.isRegistered(id, sender) && !sealedListeners.isSealed(sender, id)) {
-            stats.profileMismatches.incrementAndGet();
+            stats.profileMismatch();
         } else if (!registry.register(id, sender, now, config.limits().listenersPerAddress(),
                 sealed ? config.limits().listeners() : config.limits().plainListeners())) {
-            stats.listenersRefused.incrementAndGet();
+            stats.listenerRefused();
         } else if (sealed) {
             sealedListeners.registered(sender, id, profileIndex, opened.keyIndex(), opened.sender(), now);
         }
@@ -261,7 +269,7 @@ public final class DatagramHandler {
     }
 
     private Message change(String id, byte[] value, int now, Batch batch, Object source) {
-        stats.changes.incrementAndGet();
+        stats.changeHandled();
         if (!Arrays.equals(currentValue(id, batch), value)) {
             batch.changes.put(id, value);
             batch.sources.put(id, source instanceof InetSocketAddress address
@@ -280,16 +288,16 @@ public final class DatagramHandler {
             SealedListeners.Listener sealedFor = sealedListeners.get(listener, now, registry.ttlSeconds());
             if (sealedFor != null && !sealedFor.has(id)) {
                 // a plain registration of an endpoint that now speaks aead: it gets nothing in cleartext
-                stats.profileMismatches.incrementAndGet();
+                stats.profileMismatch();
                 return;
             }
             // the cap bounds what forged plain Queries can reflect at a victim: an authenticated Query
             // cannot be forged (nor replayed), so its sender's Signals are not capped
             if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), repeat, nanos)) {
-                stats.signalsRateLimited.incrementAndGet();
+                stats.signalRateLimited();
                 return;
             }
-            stats.signals.incrementAndGet();
+            stats.signalSent();
             byte[] datagram = sealedFor == null ? signal
                     : seal(sealedFor.profileIndex(), sealedFor.keyIndex(), signal, 0, sealedFor.sender());
             for (int i = 0; i < repeat; i++) {
@@ -342,10 +350,10 @@ public final class DatagramHandler {
                 long at = System.currentTimeMillis();
                 batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id)));
             }
-            stats.datagramsOut.addAndGet(batch.outgoing.size());
+            stats.datagramsSent(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
         } catch (StoreException e) {
-            stats.storeFailures.incrementAndGet();
+            stats.storeFailed();
             LOG.log(System.Logger.Level.ERROR, "dropped the replies to " + batch.outgoing.size()
                     + " datagram(s): their " + batch.changes.size() + " change(s) could not be stored", e);
             return List.of();

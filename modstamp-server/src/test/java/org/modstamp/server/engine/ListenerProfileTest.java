@@ -77,7 +77,7 @@ class ListenerProfileTest {
         handler.handleOne(LISTENER, plain(Message.query("y")));
         assertEquals(copies("sealed SIGNAL x=1"), signalsTo(LISTENER, "x", "1"), "still sealed");
         assertEquals(List.of(), signalsTo(LISTENER, "y", "1"), "the plain Query did not register it");
-        assertEquals(2, stats.profileMismatches.get());
+        assertEquals(2, stats.snapshot().profileMismatches());
     }
 
     @Test
@@ -92,6 +92,6 @@ class ListenerProfileTest {
             assertTrue(got.stream().noneMatch(s -> s.startsWith("sealed")), "r" + i + " stays plain: " + got);
         }
         assertEquals(copies("sealed SIGNAL own=v"), signalsTo(LISTENER, "own", "v"));
-        assertTrue(stats.signals.get() - 1 <= 5, "at most the plain cap of Signals went to plain registrations");
+        assertTrue(stats.snapshot().signals() - 1 <= 5, "at most the plain cap of Signals went to plain registrations");
     }
 }

@@ -53,7 +53,7 @@ class ReplyRateTest {
         assertTrue(bytes[1] <= 3 * bytes[0] + AbuseLimits.ONE_REPLY + 100,
                 "victim got " + bytes[1] + " bytes for the attacker's " + bytes[0]);
         assertTrue(bytes[1] > 2 * bytes[0], "and still some Replies: " + bytes[1]);
-        assertTrue(stats.repliesRateLimited.get() > 0);
+        assertTrue(stats.snapshot().repliesRateLimited() > 0);
     }
 
     @Test

@@ -72,7 +72,7 @@ class SealedReplayTest {
         InetSocketAddress victim = new InetSocketAddress("10.3.0.1", 5000);
         assertEquals(List.of(), handler.handleOne(victim, wrap(query)), "the captured Q, with a victim's source");
         assertEquals(List.of(CLIENT), handler.listeners("v"), "the victim is not enrolled");
-        assertEquals(2, stats.droppedReplay.get());
+        assertEquals(2, stats.snapshot().droppedReplay());
     }
 
     @Test
@@ -90,9 +90,9 @@ class SealedReplayTest {
         }
         assertEquals(List.of(), handler.handleOne(CLIENT, wrap(captured)), "still a replay, from its own address");
         assertArrayEquals("new".getBytes(), store.get("v"));
-        assertEquals(12_000 - 9_999, stats.droppedTooManySenders.get(), "the victim and 9,999 others are held; "
+        assertEquals(12_000 - 9_999, stats.snapshot().droppedTooManySenders(), "the victim and 9,999 others are held; "
                 + "senders beyond the bound are refused, not evicting");
-        assertEquals(1, stats.droppedReplay.get());
+        assertEquals(1, stats.snapshot().droppedReplay());
     }
 
     @Test
@@ -114,7 +114,7 @@ class SealedReplayTest {
             assertEquals(List.of(), handler.handleOne(new InetSocketAddress("10.5.0.1", 7000 + i % 5),
                     wrap(sent.get(i))), "datagram " + i + " again");
         }
-        assertEquals(5_000, stats.droppedReplay.get());
-        assertEquals(5_000, stats.queries.get());
+        assertEquals(5_000, stats.snapshot().droppedReplay());
+        assertEquals(5_000, stats.snapshot().queries());
     }
 }
