@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.modstamp.server.engine.Batch;
@@ -186,13 +189,14 @@ public final class ModstampServer implements AutoCloseable {
 
     /** As {@link #set(String, byte[])}, with what made the change, for {@link #recentChanges()}. */
     public void set(String id, byte[] value, String source) throws Exception {
-        long failuresBefore = stats.snapshot().storeFailures();
-        transport.call(() -> {
-            handler.change(id, value, batch, source);
-            return null;
-        });
-        if (stats.snapshot().storeFailures() != failuresBefore) {
-            throw new IOException("the store could not make the change of " + id + " durable");
+        // the engine completes the batch before call returns: its outcome is this change's, whatever other
+        // batches (UDP, other operators) did meanwhile
+        CompletableFuture<Void> durable = transport.call(() -> handler.change(id, value, batch, source));
+        try {
+            durable.get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("the store could not make the change of " + id + " durable: "
+                    + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.modstamp.security.Aead;
 import org.modstamp.security.AeadOpener;
@@ -339,9 +340,11 @@ public final class DatagramHandler {
     /**
      * Makes the batch's changes durable, then returns the datagrams to send, in order, and empties the
      * batch. If the store fails, nothing is sent (no M for a change that is not durable, no Signal,
-     * no Reply that could show it) and the error is logged: clients resend.
+     * no Reply that could show it) and the error is logged: clients resend. Either way the outcomes the
+     * batch handed out (see {@link #change(String, byte[], Batch, String)}) are settled.
      */
     public List<OutgoingDatagram> complete(Batch batch) {
+        Exception failure = null;
         try {
             if (!batch.changes.isEmpty()) {
                 long start = System.nanoTime();
@@ -353,11 +356,16 @@ public final class DatagramHandler {
             stats.datagramsSent(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
         } catch (StoreException e) {
+            failure = e;
             stats.storeFailed();
             LOG.log(System.Logger.Level.ERROR, "dropped the replies to " + batch.outgoing.size()
                     + " datagram(s): their " + batch.changes.size() + " change(s) could not be stored", e);
             return List.of();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
+            batch.settle(failure);
             batch.clear();
         }
     }
@@ -370,11 +378,14 @@ public final class DatagramHandler {
     }
 
     /**
-     * Sets {@code id} as a C from a rw peer would (an operator's change, {@code source} saying whose): its Signals, but no M, go into
-     * {@code batch}; {@link #complete} makes it durable and hands them back.
+     * Sets {@code id} as a C from a rw peer would (an operator's change, {@code source} saying whose): its
+     * Signals, but no M, go into {@code batch}; {@link #complete} makes it durable and hands them back.
+     * Returns the outcome of that batch: done once the change is durable (or had nothing to change), failed
+     * with the store's exception when it could not be made durable.
      */
-    public void change(String id, byte[] value, Batch batch, String source) {
+    public CompletableFuture<Void> change(String id, byte[] value, Batch batch, String source) {
         change(id, value, nowSeconds(), batch, source);
+        return batch.outcome();
     }
 
     /** The last changes made durable or heard, newest first; readable from any thread. */
