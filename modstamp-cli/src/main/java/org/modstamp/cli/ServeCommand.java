@@ -19,6 +19,7 @@ import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
 import org.modstamp.server.transport.IoKind;
+import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.wire.DatagramPacker;
 
 import picocli.CommandLine.Command;
@@ -149,13 +150,15 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         ServerConfig config;
+        TransportConfig transport;
         try {
             SecurityProfiles profiles = profile == null ? SecurityProfiles.serverDefault()
                     : SecurityProfileLoader.load(profile);
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
-                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads,
+                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles,
                     new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification, 600, ipv4Prefix,
                             ipv6Prefix, plainListeners, listeners, replyBytesPerSecond, replyBurst));
+            transport = new TransportConfig(io, ioThreads);
         } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;
@@ -175,7 +178,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             ValueStore store = redisSettings != null ? RedisValueStore.open(redisSettings)
                     : memory ? new MemoryValueStore() : SqliteValueStore.open(db);
-            server = ModstampServer.start(config, store);
+            server = ModstampServer.start(config, transport, store);
         } catch (StoreException | java.io.IOException | IllegalArgumentException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 1;

@@ -20,6 +20,7 @@ import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.ValueStore;
+import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.server.transport.UdpTransport;
 
 /**
@@ -55,20 +56,28 @@ public final class ModstampServer implements AutoCloseable {
 
     /** Binds {@code config.listen()} and serves from {@code store}, which the server then owns. */
     public static ModstampServer start(ServerConfig config, ValueStore store) throws IOException {
-        return start(config, store, new MonotonicClock(), UdpTransport.defaultThreadFactory(), new ServerStats());
+        return start(config, TransportConfig.defaults(), store);
+    }
+
+    /** As {@link #start(ServerConfig, ValueStore)}, serving the port as {@code transport} says. */
+    public static ModstampServer start(ServerConfig config, TransportConfig transport, ValueStore store)
+            throws IOException {
+        return start(config, transport, store, new MonotonicClock(), UdpTransport.defaultThreadFactory(),
+                new ServerStats());
     }
 
     /** As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. */
     public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock) throws IOException {
-        return start(config, store, clock, UdpTransport.defaultThreadFactory(), new ServerStats());
+        return start(config, TransportConfig.defaults(), store, clock, UdpTransport.defaultThreadFactory(),
+                new ServerStats());
     }
 
     /**
-     * Starts a server whose threads come from {@code threads} (an application server passes its
-     * ManagedThreadFactory) and which counts into {@code stats}. If the port cannot be bound, the store
-     * is closed and the exception says why.
+     * Starts a server whose port is served as {@code io} says, whose threads come from {@code threads} (an
+     * application server passes its ManagedThreadFactory) and which counts into {@code stats}. If the port
+     * cannot be bound, the store is closed and the exception says why.
      */
-    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock,
+    public static ModstampServer start(ServerConfig config, TransportConfig io, ValueStore store, InstantSource clock,
                                        ThreadFactory threads, ServerStats stats) throws IOException {
         ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds(),
                 config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits());
@@ -76,7 +85,7 @@ public final class ModstampServer implements AutoCloseable {
         Batch batch = new Batch();
         UdpTransport transport;
         try {
-            transport = UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
+            transport = UdpTransport.bind(config.listen(), io.io(), io.effectiveThreads(),
                     ServerConfig.MAX_REQUEST_SIZE, new UdpTransport.DatagramSink() {
                         @Override
                         public void receive(InetSocketAddress sender, ByteBuffer datagram) {

@@ -27,6 +27,7 @@ import org.modstamp.server.store.SqliteValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
 import org.modstamp.server.transport.IoKind;
+import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.wire.DatagramPacker;
 
 /**
@@ -160,12 +161,17 @@ public class ServerSettings {
                 setting("modstamp.broadcastRepeat", () -> Integer.parseInt(broadcastRepeat.trim())),
                 setting("modstamp.listenerTtl", () -> Duration.ofSeconds(Long.parseLong(listenerTtl.trim()))),
                 setting("modstamp.profile", this::profiles),
-                IoKind.AUTO, setting("modstamp.ioThreads", () -> ServerConfig.checkIoThreads(Integer.parseInt(ioThreads.trim()))),
                 setting("modstamp.limits", () -> new AbuseLimits(Integer.parseInt(listenersPerAddress.trim()),
                         Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600,
                         Integer.parseInt(ipv4Prefix.trim()), Integer.parseInt(ipv6Prefix.trim()),
                         Integer.parseInt(plainListeners.trim()), Integer.parseInt(listeners.trim()),
                         Integer.parseInt(replyBytesPerSecond.trim()), Integer.parseInt(replyBurst.trim()))));
+    }
+
+    /** How the UDP port is served: epoll where available, with {@code modstamp.ioThreads} sockets and threads. */
+    public TransportConfig transportConfig() {
+        return new TransportConfig(IoKind.AUTO, setting("modstamp.ioThreads",
+                () -> TransportConfig.checkThreads(Integer.parseInt(ioThreads.trim()))));
     }
 
     /** Where values live: {@code modstamp.store} = sqlite (default), jdbc, memory or redis. */

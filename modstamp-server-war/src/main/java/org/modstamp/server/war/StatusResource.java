@@ -57,7 +57,7 @@ public class StatusResource {
         setup.put("store", settings.describeStore());
         setup.put("storeReachable", storeReachable(server));
         ServerConfig config = lifecycle.config();
-        setup.put("ioThreads", config.ioThreads());
+        setup.put("ioThreads", lifecycle.transport().threads());
         setup.put("profiles", config.profiles().entries().stream().map(Object::toString).toList());
         setup.put("limits", config.limits().toString());
         return setup;

@@ -45,6 +45,7 @@ class ServerSettingsTest {
     private static void assertFails(ServerSettings settings, String... expected) {
         var e = assertThrows(IllegalArgumentException.class, () -> {
             settings.serverConfig();
+            settings.transportConfig();
             settings.adminHosts();
             settings.openStore().close();
         });
