@@ -11,6 +11,7 @@ import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.store.RedisSettings;
@@ -157,7 +158,8 @@ final class ServeCommand implements Callable<Integer> {
             config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
                     broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles,
                     new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification, 600, ipv4Prefix,
-                            ipv6Prefix, plainListeners, listeners, replyBytesPerSecond, replyBurst));
+                            ipv6Prefix, plainListeners, listeners, replyBytesPerSecond, replyBurst),
+                    ServerClock.system());
             transport = new TransportConfig(io, ioThreads);
         } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             System.err.println("modstamp serve: " + e.getMessage());

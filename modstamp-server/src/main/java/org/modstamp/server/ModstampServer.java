@@ -3,7 +3,6 @@ package org.modstamp.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -62,26 +61,19 @@ public final class ModstampServer implements AutoCloseable {
     /** As {@link #start(ServerConfig, ValueStore)}, serving the port as {@code transport} says. */
     public static ModstampServer start(ServerConfig config, TransportConfig transport, ValueStore store)
             throws IOException {
-        return start(config, transport, store, new MonotonicClock(), UdpTransport.defaultThreadFactory(),
-                new ServerStats());
-    }
-
-    /** As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. */
-    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock) throws IOException {
-        return start(config, TransportConfig.defaults(), store, clock, UdpTransport.defaultThreadFactory(),
-                new ServerStats());
+        return start(config, transport, store, UdpTransport.defaultThreadFactory(), new ServerStats());
     }
 
     /**
      * Starts a server whose port is served as {@code io} says, whose threads come from {@code threads} (an
-     * application server passes its ManagedThreadFactory) and which counts into {@code stats}. If the port
-     * cannot be bound, the store is closed and the exception says why.
+     * application server passes its ManagedThreadFactory) and which counts into {@code stats}; its time is
+     * {@code config.clock()}. If the port cannot be bound, the store is closed and the exception says why.
      */
-    public static ModstampServer start(ServerConfig config, TransportConfig io, ValueStore store, InstantSource clock,
+    public static ModstampServer start(ServerConfig config, TransportConfig io, ValueStore store,
                                        ThreadFactory threads, ServerStats stats) throws IOException {
         ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds(),
                 config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits());
-        DatagramHandler handler = new DatagramHandler(config, store, registry, clock, stats);
+        DatagramHandler handler = new DatagramHandler(config, store, registry, stats);
         Batch batch = new Batch();
         UdpTransport transport;
         try {

@@ -19,9 +19,11 @@ import org.modstamp.wire.DatagramPacker;
  * @param listenerTtl     how long a Query keeps its sender registered as a listener
  * @param profiles        security profiles deciding what each sender may do
  * @param limits          what one source may cost (listeners, Signals, reply size)
+ * @param clock           what every expiry, window and rate of the engine counts time by (the system's by
+ *                        default; tests move one by hand)
  */
 public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
-                           Duration listenerTtl, SecurityProfiles profiles, AbuseLimits limits) {
+                           Duration listenerTtl, SecurityProfiles profiles, AbuseLimits limits, ServerClock clock) {
     public static final int DEFAULT_PORT = 1415;
     /** Largest request read; a longer datagram is dropped as truncated. */
     public static final int MAX_REQUEST_SIZE = org.modstamp.client.ClientConfig.MAX_REQUEST_SIZE;
@@ -48,34 +50,40 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
             }
         }
         limits = limits == null ? AbuseLimits.defaults() : limits;
+        clock = clock == null ? ServerClock.system() : clock;
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(new InetSocketAddress("::", DEFAULT_PORT), DatagramPacker.DEFAULT_MAX_PACKET_SIZE,
-                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), AbuseLimits.defaults());
+                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), AbuseLimits.defaults(),
+                ServerClock.system());
     }
 
     public ServerConfig withListen(InetSocketAddress address) {
-        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, limits);
+        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, limits, clock);
     }
 
     public ServerConfig withMaxPacketSize(int size) {
-        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, limits);
+        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, limits, clock);
     }
 
     public ServerConfig withBroadcastRepeat(int repeat) {
-        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, limits);
+        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, limits, clock);
     }
 
     public ServerConfig withListenerTtl(Duration ttl) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, limits);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, limits, clock);
     }
 
     public ServerConfig withProfiles(SecurityProfiles newProfiles) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, limits);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, limits, clock);
     }
 
     public ServerConfig withLimits(AbuseLimits newLimits) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, newLimits);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, newLimits, clock);
+    }
+
+    public ServerConfig withClock(ServerClock newClock) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, limits, newClock);
     }
 }

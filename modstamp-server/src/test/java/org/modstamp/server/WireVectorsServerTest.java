@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.transport.IoKind;
 import org.modstamp.server.transport.TransportConfig;
-import org.modstamp.server.transport.UdpTransport;
 import org.modstamp.wire.WireVectors;
 
 /**
@@ -34,8 +33,7 @@ class WireVectorsServerTest {
         TransportConfig transport = new TransportConfig(io, sockets);
         try (ModstampServer main = ModstampServer.start(base, transport, new MemoryValueStore());
              ModstampServer repeat = ModstampServer.start(base.withBroadcastRepeat(2), transport, new MemoryValueStore());
-             ModstampServer expiry = ModstampServer.start(base, transport, new MemoryValueStore(), clock,
-                     UdpTransport.defaultThreadFactory(), new ServerStats());
+             ModstampServer expiry = ModstampServer.start(base.withClock(clock), transport, new MemoryValueStore());
              UdpPeers peers = new UdpPeers()) {
             peers.add("L", "127.0.0.1").add("P", "127.0.0.1").add("X", "127.0.0.1").add("RO", "127.0.0.2");
             int expirySecond = 0;

@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.ServiceUnavailableException;
 
 import org.modstamp.server.ModstampServer;
-import org.modstamp.server.MonotonicClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.store.ValueStore;
@@ -59,7 +58,7 @@ public class ServerLifecycle {
             } else {
                 LOG.info("no MicroProfile Metrics here: modstamp counters are on the status page only");
             }
-            server = ModstampServer.start(config, transport, store, new MonotonicClock(), threads, stats);
+            server = ModstampServer.start(config, transport, store, threads, stats);
             startedAt = System.currentTimeMillis();
             this.config = config;
             this.transport = transport;

@@ -18,6 +18,7 @@ import org.modstamp.security.HostPattern;
 import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.AbuseLimits;
+import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.JdbcValueStore;
 import org.modstamp.server.store.MemoryValueStore;
@@ -165,7 +166,8 @@ public class ServerSettings {
                         Integer.parseInt(signalsPerSecond.trim()), Double.parseDouble(replyAmplification.trim()), 600,
                         Integer.parseInt(ipv4Prefix.trim()), Integer.parseInt(ipv6Prefix.trim()),
                         Integer.parseInt(plainListeners.trim()), Integer.parseInt(listeners.trim()),
-                        Integer.parseInt(replyBytesPerSecond.trim()), Integer.parseInt(replyBurst.trim()))));
+                        Integer.parseInt(replyBytesPerSecond.trim()), Integer.parseInt(replyBurst.trim()))),
+                ServerClock.system());
     }
 
     /** How the UDP port is served: epoll where available, with {@code modstamp.ioThreads} sockets and threads. */

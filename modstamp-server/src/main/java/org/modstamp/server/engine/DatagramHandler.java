@@ -2,7 +2,6 @@ package org.modstamp.server.engine;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.modstamp.security.Permission;
 import org.modstamp.security.ReplayGuard;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.server.AbuseLimits;
+import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.history.RecentChanges;
@@ -51,8 +51,9 @@ public final class DatagramHandler {
     private final ServerConfig config;
     private final ValueStore store;
     private final ListenerRegistry registry;
-    private final InstantSource clock;
-    private final long epochSecondAtStart;
+    /** The config's clock: every time this handler reads. */
+    private final ServerClock clock;
+    private final long startNanos;
     private final ServerStats stats;
     private final RecentChanges recent = new RecentChanges(200);
     private final SignalRateLimiter signalLimiter;
@@ -64,23 +65,23 @@ public final class DatagramHandler {
     /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
     private final SealedListeners sealedListeners = new SealedListeners();
 
-    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock) {
-        this(config, store, registry, clock, new ServerStats());
+    /** A handler whose time is {@code config.clock()}'s. */
+    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry) {
+        this(config, store, registry, new ServerStats());
     }
 
-    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
-                           ServerStats stats) {
-        this(config, store, registry, clock, stats, MAX_SENDERS);
+    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, ServerStats stats) {
+        this(config, store, registry, stats, MAX_SENDERS);
     }
 
     /** As above, holding the replay windows of at most {@code maxSenders} aead senders (tests). */
-    DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
-                    ServerStats stats, int maxSenders) {
+    DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, ServerStats stats,
+                    int maxSenders) {
         this.config = config;
         this.store = store;
         this.registry = registry;
-        this.clock = clock;
-        this.epochSecondAtStart = clock.instant().getEpochSecond();
+        this.clock = config.clock();
+        this.startNanos = clock.nanoTime();
         this.stats = stats;
         this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
                 new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()));
@@ -180,7 +181,7 @@ public final class DatagramHandler {
         // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request, and
         // what its network is sent at most a few times what came from it (plus a small rate)
         int budget = sealed ? Integer.MAX_VALUE : config.limits().replyBudget(datagram.limit());
-        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clockNanos());
+        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clock.nanoTime());
         int replyBytes = 1;
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
@@ -216,7 +217,7 @@ public final class DatagramHandler {
 
     /** Whether an opened datagram is fresh from its authenticated sender; counts and logs it when not. */
     private boolean fresh(SecurityProfile profile, Aead.Opened opened, InetSocketAddress from) {
-        ReplayGuard.Verdict verdict = replays.check(profile.id(), opened, System.currentTimeMillis());
+        ReplayGuard.Verdict verdict = replays.check(profile.id(), opened, clock.epochMillis());
         if (verdict == ReplayGuard.Verdict.FRESH) {
             return true;
         }
@@ -239,7 +240,7 @@ public final class DatagramHandler {
      */
     private byte[] seal(int profileIndex, int keyIndex, byte[] plainDatagram, long inReplyTo, byte[] recipient) {
         return senders[profileIndex].seal(keyIndex, Arrays.copyOfRange(plainDatagram, 1, plainDatagram.length),
-                System.currentTimeMillis(), inReplyTo, recipient).datagram();
+                clock.epochMillis(), inReplyTo, recipient).datagram();
     }
 
     private Message refused() {
@@ -284,7 +285,7 @@ public final class DatagramHandler {
     private void signal(String id, byte[] value, int now, Batch batch) {
         byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
         int repeat = config.broadcastRepeat();
-        long nanos = System.nanoTime();
+        long nanos = clock.nanoTime();
         registry.forEachListener(id, now, listener -> {
             SealedListeners.Listener sealedFor = sealedListeners.get(listener, now, registry.ttlSeconds());
             if (sealedFor != null && !sealedFor.has(id)) {
@@ -326,7 +327,7 @@ public final class DatagramHandler {
         changes.forEach((id, value) -> {
             if (!Arrays.equals(store.get(id), value)) {
                 shared.applyHeard(id, value);
-                recent.record(id, value, System.currentTimeMillis(), "another instance (shared store)");
+                recent.record(id, value, clock.epochMillis(), "another instance (shared store)");
                 signal(id, value, now, batch);
             }
         });
@@ -347,10 +348,10 @@ public final class DatagramHandler {
         Exception failure = null;
         try {
             if (!batch.changes.isEmpty()) {
-                long start = System.nanoTime();
+                long start = System.nanoTime(); // what the store really took, a latency: not the engine's clock
                 store.putAll(batch.changes);
                 stats.recorder().stored(batch.changes.size(), System.nanoTime() - start);
-                long at = System.currentTimeMillis();
+                long at = clock.epochMillis();
                 batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id)));
             }
             stats.datagramsSent(batch.outgoing.size());
@@ -407,22 +408,17 @@ public final class DatagramHandler {
 
     /** Drops expired listener registrations. */
     public long sweepListeners() {
-        signalLimiter.sweep(System.nanoTime());
+        long nanos = clock.nanoTime();
+        signalLimiter.sweep(nanos);
         int now = nowSeconds();
         sealedListeners.sweep(now, registry.ttlSeconds());
-        replays.sweep(System.currentTimeMillis());
-        replyRates.sweep(clockNanos());
+        replays.sweep(clock.epochMillis());
+        replyRates.sweep(nanos);
         return registry.sweep(now);
-    }
-
-    /** This handler's clock in nanoseconds (for rates that tests drive with it). */
-    private long clockNanos() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Whole seconds since this handler was made (registrations compare whole seconds, as the reference). */
     private int nowSeconds() {
-        return (int) (clock.instant().getEpochSecond() - epochSecondAtStart);
+        return (int) ((clock.nanoTime() - startNanos) / 1_000_000_000L);
     }
 }

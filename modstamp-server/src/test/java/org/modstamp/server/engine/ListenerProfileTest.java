@@ -37,12 +37,13 @@ class ListenerProfileTest {
     }
 
     private final ServerStats stats = new ServerStats();
+    private final MutableClock clock = new MutableClock();
     // the recommended profile list: aead, then plain ro for everyone (and rw for the local producer)
-    private final DatagramHandler handler = new DatagramHandler(ServerConfig.defaults()
+    private final DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withClock(clock)
             .withLimits(new AbuseLimits(1000, 5, 3.0, 600))
             .withProfiles(new SecurityProfiles(List.of(OPS, SecurityProfile.plain(Permission.READ_WRITE, "127.0.0.1"),
                     SecurityProfile.plain(Permission.READ_ONLY)))),
-            new MemoryValueStore(), new ListenerRegistry(300), new MutableClock(), stats);
+            new MemoryValueStore(), new ListenerRegistry(300), stats);
     private final AeadSender listener = new AeadSender(OPS, Aead.Direction.REQUEST);
     private final AeadOpener opener = AeadOpener.responsesFor(OPS, listener.id());
 
@@ -71,7 +72,7 @@ class ListenerProfileTest {
 
     @Test
     void plainDatagramsFromASealedListenersEndpointChangeNothing() {
-        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, Message.query("x"))));
+        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, clock, Message.query("x"))));
         handler.handleOne(LISTENER, ByteBuffer.wrap(new byte[] {0})); // "00": a header and no message
         handler.handleOne(LISTENER, plain(Message.query("x")));
         handler.handleOne(LISTENER, plain(Message.query("y")));
@@ -85,8 +86,8 @@ class ListenerProfileTest {
         for (int i = 0; i < 10; i++) { // forged plain Queries enrol the endpoint for ten ids
             handler.handleOne(LISTENER, plain(Message.query("r" + i)));
         }
-        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, Message.query("own"))));
-        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, Message.query("r0"))));
+        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, clock, Message.query("own"))));
+        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, clock, Message.query("r0"))));
         for (int i = 0; i < 10; i++) {
             List<String> got = signalsTo(LISTENER, "r" + i, "v");
             assertTrue(got.stream().noneMatch(s -> s.startsWith("sealed")), "r" + i + " stays plain: " + got);

@@ -27,8 +27,8 @@ class ReplyRateTest {
     /** Bytes sent to 192.0.2.0/24 while an attacker sends 1,000 forged Queries a second for 10 s; {attacker, victim}. */
     private static long[] reflect(AbuseLimits limits, ServerStats stats) {
         MutableClock clock = new MutableClock();
-        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits), new MemoryValueStore(),
-                new ListenerRegistry(300), clock, stats);
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits).withClock(clock),
+                new MemoryValueStore(), new ListenerRegistry(300), stats);
         handler.handleOne(PRODUCER, ByteBuffer.wrap(MessageEncoder.plainDatagram(
                 Message.change("big", "v".repeat(255).getBytes()))));
         byte[] query = MessageEncoder.plainDatagram(Message.query("big"));
