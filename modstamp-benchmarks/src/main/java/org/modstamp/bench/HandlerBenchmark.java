@@ -3,7 +3,6 @@ package org.modstamp.bench;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +51,7 @@ public class HandlerBenchmark {
     public void setUp() {
         MemoryValueStore store = new MemoryValueStore();
         store.putAll(Map.of("orders", "1".getBytes(StandardCharsets.UTF_8)));
-        handler = new DatagramHandler(ServerConfig.defaults(), store, new ListenerRegistry(300), InstantSource.system());
+        handler = new DatagramHandler(ServerConfig.defaults(), store, new ListenerRegistry(300));
         queriers = new InetSocketAddress[Math.max(1, listeners)];
         for (int i = 0; i < queriers.length; i++) {
             queriers[i] = new InetSocketAddress("127.1." + (i >> 8 & 255) + "." + (i & 255), 1000 + (i >> 16));

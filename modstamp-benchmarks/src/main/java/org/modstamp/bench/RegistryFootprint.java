@@ -3,7 +3,6 @@ package org.modstamp.bench;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.engine.DatagramHandler;
@@ -23,7 +22,7 @@ public final class RegistryFootprint {
         int listeners = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int ids = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         DatagramHandler handler = new DatagramHandler(ServerConfig.defaults(), new MemoryValueStore(),
-                new ListenerRegistry(300), InstantSource.system());
+                new ListenerRegistry(300));
         byte[][] queries = new byte[ids][];
         for (int j = 0; j < ids; j++) {
             queries[j] = MessageEncoder.plainDatagram(Message.query("dataset:" + j));

@@ -2,38 +2,38 @@ package org.modstamp.cli;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.modstamp.net.HostPort;
-import org.modstamp.security.SecurityProfileLoader;
-import org.modstamp.security.SecurityProfiles;
-import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
-import org.modstamp.server.store.MemoryValueStore;
-import org.modstamp.server.store.RedisSettings;
-import org.modstamp.server.store.RedisValueStore;
-import org.modstamp.server.store.SqliteValueStore;
+import org.modstamp.server.settings.ModstampSettings;
 import org.modstamp.server.store.StoreException;
-import org.modstamp.server.store.ValueStore;
 import org.modstamp.server.transport.IoKind;
-import org.modstamp.wire.DatagramPacker;
+import org.modstamp.server.transport.TransportConfig;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code modstamp serve}: runs a server until it is stopped (Ctrl-C or SIGTERM). */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ServeCommand.Defaults.class,
         description = "Run a modstamp server: values in SQLite, listeners in memory.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "[::]:1415",
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "UDP address to bind; [::] is dual-stack (IPv4 and IPv6); port 0 picks a free port "
                     + "(default: ${DEFAULT-VALUE})")
     String listen;
 
-    @Option(names = "--db", paramLabel = "FILE", defaultValue = "modstamp.db",
+    @Option(names = "--db", paramLabel = "FILE",
             description = "SQLite file holding the values, created if missing (default: ${DEFAULT-VALUE})")
     Path db;
 
@@ -48,16 +48,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "and appendfsync always for durable changes")
     String redis;
 
-    @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "modstamp:",
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX",
             description = "Prefix of this cluster's Redis keys (default: ${DEFAULT-VALUE})")
     String redisPrefix;
 
-    @Option(names = "--redis-replicas", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--redis-replicas", paramLabel = "N",
             description = "Confirm a change (send its M) only once N Redis replicas acknowledged it (WAIT), else "
                     + "refuse it (default: ${DEFAULT-VALUE}: no waiting)")
     int redisReplicas;
 
-    @Option(names = "--redis-replicas-timeout", paramLabel = "MS", defaultValue = "500",
+    @Option(names = "--redis-replicas-timeout", paramLabel = "MS",
             description = "How long to wait for the --redis-replicas acknowledgements (default: ${DEFAULT-VALUE})")
     long redisReplicasTimeoutMillis;
 
@@ -75,71 +75,108 @@ final class ServeCommand implements Callable<Integer> {
             description = "Security profile list (JSON or YAML); default: rw for 127.0.0.1 and ::1, ro for others")
     Path profile;
 
-    @Option(names = "--max-packet-size", paramLabel = "BYTES", defaultValue = "1300",
+    @Option(names = "--max-packet-size", paramLabel = "BYTES",
             description = "Largest datagram sent, header included (default: ${DEFAULT-VALUE})")
-    int maxPacketSize = DatagramPacker.DEFAULT_MAX_PACKET_SIZE;
+    int maxPacketSize;
 
-    @Option(names = "--broadcast-repeat", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--broadcast-repeat", paramLabel = "N",
             description = "Send each Signal datagram N times, back to back (default: ${DEFAULT-VALUE})")
     int broadcastRepeat;
 
-    @Option(names = "--listener-ttl", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(names = "--listener-ttl", paramLabel = "SECONDS",
             description = "How long a Query keeps its sender registered as a listener (default: ${DEFAULT-VALUE})")
     long listenerTtlSeconds;
 
-    @Option(names = "--listeners-per-address", paramLabel = "N", defaultValue = "100000",
+    @Option(names = "--listeners-per-address", paramLabel = "N",
             description = "Most listener registrations the addresses of one network may hold together: an IPv4 "
                     + "/--ipv4-prefix, an IPv6 /--ipv6-prefix (default: ${DEFAULT-VALUE})")
     int listenersPerAddress;
 
-    @Option(names = "--ipv4-prefix", paramLabel = "BITS", defaultValue = "24",
+    @Option(names = "--ipv4-prefix", paramLabel = "BITS",
             description = "IPv4 prefix that registrations and reply credit are counted by (default: ${DEFAULT-VALUE})")
     int ipv4Prefix;
 
-    @Option(names = "--ipv6-prefix", paramLabel = "BITS", defaultValue = "64",
+    @Option(names = "--ipv6-prefix", paramLabel = "BITS",
             description = "IPv6 prefix (at most 64) that registrations and reply credit are counted by "
                     + "(default: ${DEFAULT-VALUE})")
     int ipv6Prefix;
 
-    @Option(names = "--plain-listeners", paramLabel = "N", defaultValue = "250000",
+    @Option(names = "--plain-listeners", paramLabel = "N",
             description = "Most listener registrations in all made by plain (unauthenticated) Queries "
                     + "(default: ${DEFAULT-VALUE})")
     int plainListeners;
 
-    @Option(names = "--listeners", paramLabel = "N", defaultValue = "1000000",
+    @Option(names = "--listeners", paramLabel = "N",
             description = "Most listener registrations in all; the room above --plain-listeners is for aead "
                     + "listeners (default: ${DEFAULT-VALUE})")
     int listeners;
 
-    @Option(names = "--reply-bytes-per-second", paramLabel = "N", defaultValue = "65536",
+    @Option(names = "--reply-bytes-per-second", paramLabel = "N",
             description = "Reply bytes a network may get a second beyond 3 times what came from it, for "
                     + "unauthenticated requests (default: ${DEFAULT-VALUE})")
     int replyBytesPerSecond;
 
-    @Option(names = "--reply-burst", paramLabel = "N", defaultValue = "262144",
+    @Option(names = "--reply-burst", paramLabel = "N",
             description = "Reply credit a network starts with and may hold (default: ${DEFAULT-VALUE})")
     int replyBurst;
 
-    @Option(names = "--signals-per-second", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--signals-per-second", paramLabel = "N",
             description = "Most Signal datagrams (each --broadcast-repeat copy counts) sent to one network "
                     + "(see --ipv4-prefix) per second (default: ${DEFAULT-VALUE})")
     int signalsPerSecond;
 
-    @Option(names = "--reply-amplification", paramLabel = "X", defaultValue = "3.0",
+    @Option(names = "--reply-amplification", paramLabel = "X",
             description = "A reply is at most X times its request, or one full Reply (default: ${DEFAULT-VALUE})")
     double replyAmplification;
 
-    @Option(names = "--io", paramLabel = "KIND", defaultValue = "AUTO",
+    @Option(names = "--io", paramLabel = "KIND",
             description = "Socket I/O: AUTO (native epoll on Linux, else NIO), EPOLL or NIO (default: ${DEFAULT-VALUE})")
     IoKind io;
 
-    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--io-threads", paramLabel = "N",
             description = "Sockets and threads serving the port (SO_REUSEPORT, epoll only); more than one spreads "
                     + "large fan-outs over the cores; 0: one per core (default: ${DEFAULT-VALUE})")
     int ioThreads;
 
     @Option(names = "--debug", description = "Log every dropped datagram and the time of large fan-outs")
     boolean debug;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The setting each option gives, by its name in {@link ModstampSettings}; its default is shown in the help. */
+    private static final Map<String, String> SETTINGS = Map.ofEntries(
+            Map.entry("--listen", "modstamp.listen"),
+            Map.entry("--db", "modstamp.db"),
+            Map.entry("--redis-prefix", "modstamp.redis.prefix"),
+            Map.entry("--redis-replicas", "modstamp.redis.replicas"),
+            Map.entry("--redis-replicas-timeout", "modstamp.redis.replicasTimeout"),
+            Map.entry("--redis-password-file", "modstamp.redis.passwordFile"),
+            Map.entry("--redis-truststore", "modstamp.redis.truststore"),
+            Map.entry("--profile", "modstamp.profile"),
+            Map.entry("--max-packet-size", "modstamp.maxPacketSize"),
+            Map.entry("--broadcast-repeat", "modstamp.broadcastRepeat"),
+            Map.entry("--listener-ttl", "modstamp.listenerTtl"),
+            Map.entry("--listeners-per-address", "modstamp.limits.listenersPerAddress"),
+            Map.entry("--ipv4-prefix", "modstamp.limits.ipv4Prefix"),
+            Map.entry("--ipv6-prefix", "modstamp.limits.ipv6Prefix"),
+            Map.entry("--plain-listeners", "modstamp.limits.plainListeners"),
+            Map.entry("--listeners", "modstamp.limits.listeners"),
+            Map.entry("--reply-bytes-per-second", "modstamp.limits.replyBytesPerSecond"),
+            Map.entry("--reply-burst", "modstamp.limits.replyBurst"),
+            Map.entry("--signals-per-second", "modstamp.limits.signalsPerSecond"),
+            Map.entry("--reply-amplification", "modstamp.limits.replyAmplification"),
+            Map.entry("--io", "modstamp.io"),
+            Map.entry("--io-threads", "modstamp.ioThreads"));
+
+    /** The defaults of the options, from {@link ModstampSettings#DEFAULTS}: the WAR's defaults. */
+    static final class Defaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec argument) {
+            return argument instanceof OptionSpec option && SETTINGS.containsKey(option.longestName())
+                    ? ModstampSettings.DEFAULTS.get(SETTINGS.get(option.longestName())) : null;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -148,34 +185,25 @@ final class ServeCommand implements Callable<Integer> {
                 java.util.logging.LogManager.getLogManager().readConfiguration(in);
             }
         }
+        Map<String, String> given = settings();
+        ModstampSettings settings = ModstampSettings.from(name -> Optional.ofNullable(given.get(name)),
+                ServeCommand::shownAs);
         ServerConfig config;
+        TransportConfig transport;
+        String values;
         try {
-            SecurityProfiles profiles = profile == null ? SecurityProfiles.serverDefault()
-                    : SecurityProfileLoader.load(profile);
-            config = new ServerConfig(HostPort.parse(listen, ServerConfig.DEFAULT_PORT).resolve(), maxPacketSize,
-                    broadcastRepeat, Duration.ofSeconds(listenerTtlSeconds), profiles, io, ioThreads,
-                    new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification, 600, ipv4Prefix,
-                            ipv6Prefix, plainListeners, listeners, replyBytesPerSecond, replyBurst));
-        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
+            config = settings.serverConfig();
+            transport = settings.transportConfig();
+            values = settings.describeStore(); // the store's settings checked, before anything is opened
+        } catch (IllegalArgumentException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 2;
         }
-        RedisSettings redisSettings = null;
-        if (redis != null) {
-            try {
-                redisSettings = RedisSettings.of(redis, redisPrefix, redisReplicas,
-                        Duration.ofMillis(redisReplicasTimeoutMillis), System.getenv("MODSTAMP_REDIS_PASSWORD"),
-                        redisPasswordFile, redisTruststore);
-            } catch (IllegalArgumentException e) {
-                System.err.println("modstamp serve: " + e.getMessage());
-                return 2;
-            }
-        }
         ModstampServer server;
         try {
-            ValueStore store = redisSettings != null ? RedisValueStore.open(redisSettings)
-                    : memory ? new MemoryValueStore() : SqliteValueStore.open(db);
-            server = ModstampServer.start(config, store);
+            server = ModstampServer.start(config, transport, settings.openStore(name -> {
+                throw new IllegalArgumentException("serve has no DataSource: use --db, --memory or --redis");
+            }));
         } catch (StoreException | java.io.IOException | IllegalArgumentException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 1;
@@ -190,10 +218,41 @@ final class ServeCommand implements Callable<Integer> {
                 ? (bound.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0")
                 : bound.getAddress().getHostAddress();
         System.out.println("modstamp server listening on udp " + new HostPort(host, bound.getPort())
-                + (redisSettings != null ? " (values in " + redisSettings + ")"
-                        : memory ? " (values in memory)" : " (values in " + db.toAbsolutePath() + ")"));
+                + " (values in " + values + ")");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The options given (or defaulted) under the names of their settings; the Redis password from the environment. */
+    private Map<String, String> settings() {
+        Map<String, String> values = new HashMap<>();
+        for (OptionSpec option : spec.options()) {
+            String name = SETTINGS.get(option.longestName());
+            if (name != null && option.getValue() != null) {
+                values.put(name, String.valueOf((Object) option.getValue()));
+            }
+        }
+        if (redis != null) {
+            values.put("modstamp.store", "redis");
+            values.put("modstamp.redis", redis);
+        } else if (memory) {
+            values.put("modstamp.store", "memory");
+        }
+        String password = System.getenv("MODSTAMP_REDIS_PASSWORD");
+        if (password != null) {
+            values.put("modstamp.redis.password", password);
+        }
+        return values;
+    }
+
+    /** A setting as the user gave it: its option, or the environment variable. */
+    private static String shownAs(String setting) {
+        return switch (setting) {
+            case "modstamp.redis" -> "--redis";
+            case "modstamp.redis.password" -> "MODSTAMP_REDIS_PASSWORD";
+            default -> SETTINGS.entrySet().stream().filter(e -> e.getValue().equals(setting)).map(Map.Entry::getKey)
+                    .findFirst().orElse(setting);
+        };
     }
 }

@@ -69,6 +69,9 @@ class ServeCommandTest {
         assertEquals(2, bad.exitValue(), err);
         assertTrue(err.contains("entry 1, field 'permission': 'rwx' is not one of none, ro, rw, default"), err);
         assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:99999"));
+        assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--memory", "--broadcast-repeat", "11"));
+        assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--memory", "--io", "NIO",
+                "--io-threads", "2"), "several sockets need epoll");
         assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--redis", "redis-sentinel://s1:26379"),
                 "a sentinel URI without the primary's name");
         assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--redis", "redis://h",

@@ -3,12 +3,14 @@ package org.modstamp.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.modstamp.server.engine.Batch;
@@ -17,6 +19,7 @@ import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.ValueStore;
+import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.server.transport.UdpTransport;
 
 /**
@@ -52,28 +55,29 @@ public final class ModstampServer implements AutoCloseable {
 
     /** Binds {@code config.listen()} and serves from {@code store}, which the server then owns. */
     public static ModstampServer start(ServerConfig config, ValueStore store) throws IOException {
-        return start(config, store, new MonotonicClock(), UdpTransport.defaultThreadFactory(), new ServerStats());
+        return start(config, TransportConfig.defaults(), store);
     }
 
-    /** As {@link #start(ServerConfig, ValueStore)}, with the clock that listener expiry follows. */
-    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock) throws IOException {
-        return start(config, store, clock, UdpTransport.defaultThreadFactory(), new ServerStats());
+    /** As {@link #start(ServerConfig, ValueStore)}, serving the port as {@code transport} says. */
+    public static ModstampServer start(ServerConfig config, TransportConfig transport, ValueStore store)
+            throws IOException {
+        return start(config, transport, store, UdpTransport.defaultThreadFactory(), new ServerStats());
     }
 
     /**
-     * Starts a server whose threads come from {@code threads} (an application server passes its
-     * ManagedThreadFactory) and which counts into {@code stats}. If the port cannot be bound, the store
-     * is closed and the exception says why.
+     * Starts a server whose port is served as {@code io} says, whose threads come from {@code threads} (an
+     * application server passes its ManagedThreadFactory) and which counts into {@code stats}; its time is
+     * {@code config.clock()}. If the port cannot be bound, the store is closed and the exception says why.
      */
-    public static ModstampServer start(ServerConfig config, ValueStore store, InstantSource clock,
+    public static ModstampServer start(ServerConfig config, TransportConfig io, ValueStore store,
                                        ThreadFactory threads, ServerStats stats) throws IOException {
         ListenerRegistry registry = new ListenerRegistry((int) config.listenerTtl().toSeconds(),
                 config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits());
-        DatagramHandler handler = new DatagramHandler(config, store, registry, clock, stats);
+        DatagramHandler handler = new DatagramHandler(config, store, registry, stats);
         Batch batch = new Batch();
         UdpTransport transport;
         try {
-            transport = UdpTransport.bind(config.listen(), config.io(), config.effectiveIoThreads(),
+            transport = UdpTransport.bind(config.listen(), io.io(), io.effectiveThreads(),
                     ServerConfig.MAX_REQUEST_SIZE, new UdpTransport.DatagramSink() {
                         @Override
                         public void receive(InetSocketAddress sender, ByteBuffer datagram) {
@@ -191,13 +195,14 @@ public final class ModstampServer implements AutoCloseable {
 
     /** As {@link #set(String, byte[])}, with what made the change, for {@link #recentChanges()}. */
     public void set(String id, byte[] value, String source) throws Exception {
-        long failuresBefore = stats.storeFailures.get();
-        transport.call(() -> {
-            handler.change(id, value, batch, source);
-            return null;
-        });
-        if (stats.storeFailures.get() != failuresBefore) {
-            throw new IOException("the store could not make the change of " + id + " durable");
+        // the engine completes the batch before call returns: its outcome is this change's, whatever other
+        // batches (UDP, other operators) did meanwhile
+        CompletableFuture<Void> durable = transport.call(() -> handler.change(id, value, batch, source));
+        try {
+            durable.get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("the store could not make the change of " + id + " durable: "
+                    + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.registry.ListenerRegistry;
-import org.modstamp.server.transport.IoKind;
 import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.DatagramPacker;
 
@@ -19,14 +18,12 @@ import org.modstamp.wire.DatagramPacker;
  * @param broadcastRepeat how many times each Signal datagram is sent, back to back
  * @param listenerTtl     how long a Query keeps its sender registered as a listener
  * @param profiles        security profiles deciding what each sender may do
- * @param io              socket I/O: native epoll (batched system calls) where available, or NIO
- * @param ioThreads       sockets (SO_REUSEPORT) and threads serving the port; more than one spreads large
- *                        fan-outs over the cores; epoll only. 0 means one per core (one with NIO)
  * @param limits          what one source may cost (listeners, Signals, reply size)
+ * @param clock           what every expiry, window and rate of the engine counts time by (the system's by
+ *                        default; tests move one by hand)
  */
 public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broadcastRepeat,
-                           Duration listenerTtl, SecurityProfiles profiles, IoKind io, int ioThreads,
-                           AbuseLimits limits) {
+                           Duration listenerTtl, SecurityProfiles profiles, AbuseLimits limits, ServerClock clock) {
     public static final int DEFAULT_PORT = org.modstamp.protocol.Protocol.DEFAULT_PORT;
     /** Largest request read; a longer datagram is dropped as truncated. */
     public static final int MAX_REQUEST_SIZE = org.modstamp.protocol.Protocol.MAX_REQUEST_SIZE;
@@ -52,65 +49,41 @@ public record ServerConfig(InetSocketAddress listen, int maxPacketSize, int broa
                 org.modstamp.security.Aead.checkMaxPacketSize(profile, maxPacketSize);
             }
         }
-        io = io == null ? IoKind.AUTO : io;
         limits = limits == null ? AbuseLimits.defaults() : limits;
-        checkIoThreads(ioThreads);
-        if (ioThreads > 1 && io == IoKind.NIO) {
-            throw new IllegalArgumentException("ioThreads " + ioThreads + " needs epoll (SO_REUSEPORT sockets); "
-                    + "with NIO use 1");
-        }
-    }
-
-    /** {@code ioThreads} if it is 0 (one per core) .. 64; fails otherwise. */
-    public static int checkIoThreads(int ioThreads) {
-        if (ioThreads < 0 || ioThreads > 64) {
-            throw new IllegalArgumentException("ioThreads must be 0 (one per core) .. 64, not " + ioThreads);
-        }
-        return ioThreads;
+        clock = clock == null ? ServerClock.system() : clock;
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig(new InetSocketAddress("::", DEFAULT_PORT), DatagramPacker.DEFAULT_MAX_PACKET_SIZE,
-                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), IoKind.AUTO, 1, AbuseLimits.defaults());
+                1, Duration.ofSeconds(300), SecurityProfiles.serverDefault(), AbuseLimits.defaults(),
+                ServerClock.system());
     }
 
     public ServerConfig withListen(InetSocketAddress address) {
-        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, ioThreads, limits);
+        return new ServerConfig(address, maxPacketSize, broadcastRepeat, listenerTtl, profiles, limits, clock);
     }
 
     public ServerConfig withMaxPacketSize(int size) {
-        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, io, ioThreads, limits);
+        return new ServerConfig(listen, size, broadcastRepeat, listenerTtl, profiles, limits, clock);
     }
 
     public ServerConfig withBroadcastRepeat(int repeat) {
-        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, io, ioThreads, limits);
+        return new ServerConfig(listen, maxPacketSize, repeat, listenerTtl, profiles, limits, clock);
     }
 
     public ServerConfig withListenerTtl(Duration ttl) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, io, ioThreads, limits);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, ttl, profiles, limits, clock);
     }
 
     public ServerConfig withProfiles(SecurityProfiles newProfiles) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, io, ioThreads, limits);
-    }
-
-    public ServerConfig withIoThreads(int threads) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, threads, limits);
-    }
-
-    /** The number of I/O threads to run here: {@code ioThreads}, or one per core (one with NIO) for 0. */
-    public int effectiveIoThreads() {
-        if (ioThreads > 0) {
-            return ioThreads;
-        }
-        return io.resolve() == IoKind.EPOLL ? Runtime.getRuntime().availableProcessors() : 1;
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, newProfiles, limits, clock);
     }
 
     public ServerConfig withLimits(AbuseLimits newLimits) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, io, ioThreads, newLimits);
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, newLimits, clock);
     }
 
-    public ServerConfig withIo(IoKind kind) {
-        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, kind, ioThreads, limits);
+    public ServerConfig withClock(ServerClock newClock) {
+        return new ServerConfig(listen, maxPacketSize, broadcastRepeat, listenerTtl, profiles, limits, newClock);
     }
 }

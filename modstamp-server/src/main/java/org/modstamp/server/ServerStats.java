@@ -3,8 +3,9 @@ package org.modstamp.server;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters of what a server did, updated by its engine thread and readable from any thread (for metrics
- * and the status page), and an optional {@link Recorder} for latencies.
+ * Counters of what a server did, counted by its engine thread (one method per event) and read from any
+ * thread through {@link #snapshot()} (for metrics and the status page), and an optional {@link Recorder}
+ * for latencies.
  */
 public final class ServerStats {
     /** Receives latencies as they happen (engine thread); metrics libraries plug in here. */
@@ -18,37 +19,150 @@ public final class ServerStats {
         }
     }
 
-    public final AtomicLong datagramsIn = new AtomicLong();
-    public final AtomicLong datagramsOut = new AtomicLong();
-    public final AtomicLong droppedMalformed = new AtomicLong();
-    public final AtomicLong droppedNoPermission = new AtomicLong();
-    public final AtomicLong droppedOther = new AtomicLong();
-    /** Encrypted datagrams no key opened: tampered, wrong key, unknown profile id. */
-    public final AtomicLong droppedUnauthenticated = new AtomicLong();
-    /** Encrypted datagrams replayed, or sealed too long ago (or ahead). */
-    public final AtomicLong droppedReplay = new AtomicLong();
-    /** Encrypted datagrams from a new sender while the replay guard holds its most senders (none expired). */
-    public final AtomicLong droppedTooManySenders = new AtomicLong();
     /**
-     * Queries not registered, and Signals not sent, because the listener's endpoint speaks the other profile
-     * type: a plain Query from an endpoint registered through an aead profile, a Signal of a plain registration
-     * to such an endpoint.
+     * The counters at one moment (each read on its own: two of them may be a datagram apart).
+     *
+     * @param datagramsIn            datagrams received
+     * @param datagramsOut           datagrams sent: Signals and replies
+     * @param droppedMalformed       datagrams with no valid header or a framing error
+     * @param droppedNoPermission    datagrams no security profile grants anything
+     * @param droppedOther           datagrams too long, or from port 0
+     * @param droppedUnauthenticated encrypted datagrams no key opened: tampered, wrong key, unknown profile id
+     * @param droppedReplay          encrypted datagrams replayed, or sealed too long ago (or ahead)
+     * @param droppedTooManySenders  encrypted datagrams from a new sender while the replay guard holds its most
+     *                               senders (none expired)
+     * @param profileMismatches      Queries not registered, and Signals not sent, because the listener's endpoint
+     *                               speaks the other profile type: a plain Query from an endpoint registered through
+     *                               an aead profile, a Signal of a plain registration to such an endpoint
+     * @param queries                Q messages handled
+     * @param changes                C messages handled
+     * @param changesRefused         C messages from senders without write permission
+     * @param signals                Signals sent (one per listener and change)
+     * @param storeFailures          batches the store could not make durable
+     * @param listenersRefused       Queries answered but not registered: their source address holds its quota
+     * @param signalsRateLimited     Signals not sent: their destination address had its quota for the second
+     * @param repliesCut             reply messages left out: the reply would have exceeded the amplification
+     *                               budget of its request
+     * @param repliesRateLimited     reply datagrams not sent: their destination prefix had no reply credit left
+     *                               (unauthenticated only)
      */
-    public final AtomicLong profileMismatches = new AtomicLong();
-    public final AtomicLong queries = new AtomicLong();
-    public final AtomicLong changes = new AtomicLong();
-    public final AtomicLong changesRefused = new AtomicLong();
-    public final AtomicLong signals = new AtomicLong();
-    public final AtomicLong storeFailures = new AtomicLong();
-    /** Queries answered but not registered: their source address holds its quota of registrations. */
-    public final AtomicLong listenersRefused = new AtomicLong();
-    /** Signals not sent: their destination address had its quota for the second. */
-    public final AtomicLong signalsRateLimited = new AtomicLong();
-    /** Reply messages left out: the reply would have exceeded the amplification budget of its request. */
-    public final AtomicLong repliesCut = new AtomicLong();
-    /** Reply datagrams not sent: their destination prefix had no reply credit left (unauthenticated only). */
-    public final AtomicLong repliesRateLimited = new AtomicLong();
+    public record Snapshot(long datagramsIn, long datagramsOut, long droppedMalformed, long droppedNoPermission,
+                           long droppedOther, long droppedUnauthenticated, long droppedReplay,
+                           long droppedTooManySenders, long profileMismatches, long queries, long changes,
+                           long changesRefused, long signals, long storeFailures, long listenersRefused,
+                           long signalsRateLimited, long repliesCut, long repliesRateLimited) {
+        /** Datagrams dropped for any reason, and Queries and Signals a profile mismatch stopped. */
+        public long dropped() {
+            return droppedMalformed + droppedNoPermission + droppedOther + droppedUnauthenticated + droppedReplay
+                    + droppedTooManySenders + profileMismatches;
+        }
+
+        /** What an abuse limit held back: registrations, Signals, reply messages and reply datagrams. */
+        public long limited() {
+            return listenersRefused + signalsRateLimited + repliesCut + repliesRateLimited;
+        }
+    }
+
+    private final AtomicLong datagramsIn = new AtomicLong();
+    private final AtomicLong datagramsOut = new AtomicLong();
+    private final AtomicLong droppedMalformed = new AtomicLong();
+    private final AtomicLong droppedNoPermission = new AtomicLong();
+    private final AtomicLong droppedOther = new AtomicLong();
+    private final AtomicLong droppedUnauthenticated = new AtomicLong();
+    private final AtomicLong droppedReplay = new AtomicLong();
+    private final AtomicLong droppedTooManySenders = new AtomicLong();
+    private final AtomicLong profileMismatches = new AtomicLong();
+    private final AtomicLong queries = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong changesRefused = new AtomicLong();
+    private final AtomicLong signals = new AtomicLong();
+    private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong listenersRefused = new AtomicLong();
+    private final AtomicLong signalsRateLimited = new AtomicLong();
+    private final AtomicLong repliesCut = new AtomicLong();
+    private final AtomicLong repliesRateLimited = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
+
+    /** The counters now. */
+    public Snapshot snapshot() {
+        return new Snapshot(datagramsIn.get(), datagramsOut.get(), droppedMalformed.get(), droppedNoPermission.get(),
+                droppedOther.get(), droppedUnauthenticated.get(), droppedReplay.get(), droppedTooManySenders.get(),
+                profileMismatches.get(), queries.get(), changes.get(), changesRefused.get(), signals.get(),
+                storeFailures.get(), listenersRefused.get(), signalsRateLimited.get(), repliesCut.get(),
+                repliesRateLimited.get());
+    }
+
+    public void datagramReceived() {
+        datagramsIn.incrementAndGet();
+    }
+
+    public void datagramsSent(int count) {
+        datagramsOut.addAndGet(count);
+    }
+
+    public void droppedMalformed() {
+        droppedMalformed.incrementAndGet();
+    }
+
+    public void droppedNoPermission() {
+        droppedNoPermission.incrementAndGet();
+    }
+
+    public void droppedOther() {
+        droppedOther.incrementAndGet();
+    }
+
+    public void droppedUnauthenticated() {
+        droppedUnauthenticated.incrementAndGet();
+    }
+
+    public void droppedReplay() {
+        droppedReplay.incrementAndGet();
+    }
+
+    public void droppedTooManySenders() {
+        droppedTooManySenders.incrementAndGet();
+    }
+
+    public void profileMismatch() {
+        profileMismatches.incrementAndGet();
+    }
+
+    public void queryHandled() {
+        queries.incrementAndGet();
+    }
+
+    public void changeHandled() {
+        changes.incrementAndGet();
+    }
+
+    public void changeRefused() {
+        changesRefused.incrementAndGet();
+    }
+
+    public void signalSent() {
+        signals.incrementAndGet();
+    }
+
+    public void storeFailed() {
+        storeFailures.incrementAndGet();
+    }
+
+    public void listenerRefused() {
+        listenersRefused.incrementAndGet();
+    }
+
+    public void signalRateLimited() {
+        signalsRateLimited.incrementAndGet();
+    }
+
+    public void replyCut() {
+        repliesCut.incrementAndGet();
+    }
+
+    public void replyRateLimited() {
+        repliesRateLimited.incrementAndGet();
+    }
 
     public Recorder recorder() {
         return recorder;

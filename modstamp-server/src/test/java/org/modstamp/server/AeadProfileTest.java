@@ -71,7 +71,7 @@ class AeadProfileTest {
             BlockingQueue<String> seen = new LinkedBlockingQueue<>();
             listener.listen(Map.of("secret", "1"), (id, value) -> seen.add(id + "=" + value));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (server.stats().queries.get() < 2) { // the get's Query, then the listen's: it is registered
+            while (server.stats().snapshot().queries() < 2) { // the get's Query, then the listen's: it is registered
                 assertTrue(System.nanoTime() < deadline, "the listen's Query never reached the server");
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
@@ -97,9 +97,9 @@ class AeadProfileTest {
             peers.send("A", MessageEncoder.plainDatagram(Message.change("v", "evil".getBytes())), address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "nothing answered");
             awaitDrops(4);
-            assertEquals(2, server.stats().droppedUnauthenticated.get(), "tampered and wrong key");
-            assertEquals(1, server.stats().droppedReplay.get(), "stale timestamp");
-            assertEquals(1, server.stats().droppedNoPermission.get(), "plain: none");
+            assertEquals(2, server.stats().snapshot().droppedUnauthenticated(), "tampered and wrong key");
+            assertEquals(1, server.stats().snapshot().droppedReplay(), "stale timestamp");
+            assertEquals(1, server.stats().snapshot().droppedNoPermission(), "plain: none");
 
             byte[] genuine = sender.seal(change, now).datagram();
             peers.send("A", genuine, address);
@@ -107,7 +107,7 @@ class AeadProfileTest {
             peers.send("A", genuine, address);
             assertEquals(List.of(), peers.collect(0, 500, 300), "its replay is not");
             awaitDrops(5);
-            assertEquals(2, server.stats().droppedReplay.get());
+            assertEquals(2, server.stats().snapshot().droppedReplay());
         }
         try (ModstampClient reader = client(NEW_KEY)) {
             assertEquals("evil", reader.get(List.of("v")).get("v"), "only the genuine change was made");
@@ -117,10 +117,13 @@ class AeadProfileTest {
     /** Until the server has dropped {@code count} datagrams in all (it reads them on its own thread), or 5 s. */
     private void awaitDrops(long count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.stats().droppedUnauthenticated.get() + server.stats().droppedReplay.get()
-                + server.stats().droppedNoPermission.get() < count && System.nanoTime() < deadline) {
+        while (dropped(server.stats().snapshot()) < count && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+    }
+
+    private static long dropped(ServerStats.Snapshot stats) {
+        return stats.droppedUnauthenticated() + stats.droppedReplay() + stats.droppedNoPermission();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -25,9 +26,10 @@ class ParallelFanoutTest {
 
     @Test
     void largeFanOutFromSeveralSocketsReachesEveryListenerOnceAndBeforeTheM() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)).withIoThreads(2);
+        ServerConfig config = ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0));
         List<DatagramChannel> listeners = new ArrayList<>();
-        try (ModstampServer server = ModstampServer.start(config, new MemoryValueStore());
+        try (ModstampServer server = ModstampServer.start(config, TransportConfig.defaults().withThreads(2),
+                new MemoryValueStore());
              UdpPeers pusher = new UdpPeers().add("P", "127.0.0.1")) {
             InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.port());
             byte[] query = MessageEncoder.plainDatagram(Message.query("big"));

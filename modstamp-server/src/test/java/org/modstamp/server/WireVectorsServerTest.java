@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.transport.IoKind;
+import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.wire.WireVectors;
 
 /**
@@ -28,11 +29,11 @@ class WireVectorsServerTest {
     @CsvSource({"EPOLL, 1", "NIO, 1", "EPOLL, 2"})
     void serverAnswersEveryRecordedExchangeByteForByte(IoKind io, int sockets) throws Exception {
         MutableClock clock = new MutableClock();
-        ServerConfig base = ServerConfig.defaults().withListen(new InetSocketAddress("::", 0)).withIo(io)
-                .withIoThreads(sockets);
-        try (ModstampServer main = ModstampServer.start(base, new MemoryValueStore());
-             ModstampServer repeat = ModstampServer.start(base.withBroadcastRepeat(2), new MemoryValueStore());
-             ModstampServer expiry = ModstampServer.start(base, new MemoryValueStore(), clock);
+        ServerConfig base = ServerConfig.defaults().withListen(new InetSocketAddress("::", 0));
+        TransportConfig transport = new TransportConfig(io, sockets);
+        try (ModstampServer main = ModstampServer.start(base, transport, new MemoryValueStore());
+             ModstampServer repeat = ModstampServer.start(base.withBroadcastRepeat(2), transport, new MemoryValueStore());
+             ModstampServer expiry = ModstampServer.start(base.withClock(clock), transport, new MemoryValueStore());
              UdpPeers peers = new UdpPeers()) {
             peers.add("L", "127.0.0.1").add("P", "127.0.0.1").add("X", "127.0.0.1").add("RO", "127.0.0.2");
             int expirySecond = 0;

@@ -13,10 +13,10 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.ServiceUnavailableException;
 
 import org.modstamp.server.ModstampServer;
-import org.modstamp.server.MonotonicClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.store.ValueStore;
+import org.modstamp.server.transport.TransportConfig;
 
 /**
  * Starts the server with the application and stops it with it; its threads come from the container's
@@ -43,10 +43,12 @@ public class ServerLifecycle {
     private volatile ModstampServer server;
     private volatile long startedAt;
     private volatile ServerConfig config;
+    private volatile TransportConfig transport;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         try {
             ServerConfig config = settings.serverConfig();
+            TransportConfig transport = settings.transportConfig();
             settings.adminToken(); // a token too short fails the deployment, not each request
             settings.httpHosts();
             ValueStore store = settings.openStore();
@@ -56,9 +58,10 @@ public class ServerLifecycle {
             } else {
                 LOG.info("no MicroProfile Metrics here: modstamp counters are on the status page only");
             }
-            server = ModstampServer.start(config, store, new MonotonicClock(), threads, stats);
+            server = ModstampServer.start(config, transport, store, threads, stats);
             startedAt = System.currentTimeMillis();
             this.config = config;
+            this.transport = transport;
             history.follow(stats);
             LOG.info(() -> "modstamp server listening on UDP " + server.localAddress() + " (values in "
                     + settings.describeStore() + ")");
@@ -97,6 +100,11 @@ public class ServerLifecycle {
     /** The configuration the running server started with. */
     public ServerConfig config() {
         return config;
+    }
+
+    /** How the running server's port is served. */
+    public TransportConfig transport() {
+        return transport;
     }
 
     /** When the server started (epoch milliseconds), 0 before. */

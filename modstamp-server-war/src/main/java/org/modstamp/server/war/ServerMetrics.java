@@ -1,7 +1,7 @@
 package org.modstamp.server.war;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +10,7 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Timer;
 import org.modstamp.server.ServerStats;
+import org.modstamp.server.ServerStats.Snapshot;
 
 /** The server's counters and latencies as MicroProfile metrics (served by the container on /metrics). */
 @ApplicationScoped
@@ -18,30 +19,37 @@ public class ServerMetrics {
     MetricRegistry registry;
 
     void register(ServerStats stats) {
-        count("modstamp.datagrams.in", "Datagrams received", stats.datagramsIn);
-        count("modstamp.datagrams.out", "Datagrams sent (Signals and replies)", stats.datagramsOut);
-        count("modstamp.dropped.malformed", "Datagrams dropped: no header or a framing error", stats.droppedMalformed);
-        count("modstamp.dropped.permission", "Datagrams dropped: no security profile grants access", stats.droppedNoPermission);
-        count("modstamp.dropped.other", "Datagrams dropped: too long, or from port 0", stats.droppedOther);
-        count("modstamp.dropped.unauthenticated", "Encrypted datagrams no key opened (tampered, wrong key)",
-                stats.droppedUnauthenticated);
-        count("modstamp.dropped.replay", "Encrypted datagrams replayed or sealed outside the time window",
-                stats.droppedReplay);
-        count("modstamp.dropped.senders", "Encrypted datagrams from new senders refused: the replay state is full",
-                stats.droppedTooManySenders);
-        count("modstamp.dropped.profile", "Plain datagrams from an endpoint that listens through an encrypted profile",
-                stats.profileMismatches);
-        count("modstamp.queries", "Q messages handled", stats.queries);
-        count("modstamp.changes", "C messages handled", stats.changes);
-        count("modstamp.changes.refused", "C messages from senders without write permission", stats.changesRefused);
-        count("modstamp.signals", "Signals sent (one per listener and change)", stats.signals);
-        count("modstamp.store.failures", "Batches the store could not make durable", stats.storeFailures);
-        count("modstamp.limited.listeners", "Queries not registered: their address holds its quota", stats.listenersRefused);
-        count("modstamp.limited.signals", "Signals not sent: their destination had its quota for the second",
-                stats.signalsRateLimited);
-        count("modstamp.limited.replies", "Reply messages left out by the amplification limit", stats.repliesCut);
-        count("modstamp.limited.reply.rate", "Replies not sent: their destination network had no reply credit",
-                stats.repliesRateLimited);
+        count(stats, "modstamp.datagrams.in", "Datagrams received", Snapshot::datagramsIn);
+        count(stats, "modstamp.datagrams.out", "Datagrams sent (Signals and replies)", Snapshot::datagramsOut);
+        count(stats, "modstamp.dropped.malformed", "Datagrams dropped: no header or a framing error",
+                Snapshot::droppedMalformed);
+        count(stats, "modstamp.dropped.permission", "Datagrams dropped: no security profile grants access",
+                Snapshot::droppedNoPermission);
+        count(stats, "modstamp.dropped.other", "Datagrams dropped: too long, or from port 0", Snapshot::droppedOther);
+        count(stats, "modstamp.dropped.unauthenticated", "Encrypted datagrams no key opened (tampered, wrong key)",
+                Snapshot::droppedUnauthenticated);
+        count(stats, "modstamp.dropped.replay", "Encrypted datagrams replayed or sealed outside the time window",
+                Snapshot::droppedReplay);
+        count(stats, "modstamp.dropped.senders",
+                "Encrypted datagrams from new senders refused: the replay state is full",
+                Snapshot::droppedTooManySenders);
+        count(stats, "modstamp.dropped.profile",
+                "Plain datagrams from an endpoint that listens through an encrypted profile",
+                Snapshot::profileMismatches);
+        count(stats, "modstamp.queries", "Q messages handled", Snapshot::queries);
+        count(stats, "modstamp.changes", "C messages handled", Snapshot::changes);
+        count(stats, "modstamp.changes.refused", "C messages from senders without write permission",
+                Snapshot::changesRefused);
+        count(stats, "modstamp.signals", "Signals sent (one per listener and change)", Snapshot::signals);
+        count(stats, "modstamp.store.failures", "Batches the store could not make durable", Snapshot::storeFailures);
+        count(stats, "modstamp.limited.listeners", "Queries not registered: their address holds its quota",
+                Snapshot::listenersRefused);
+        count(stats, "modstamp.limited.signals", "Signals not sent: their destination had its quota for the second",
+                Snapshot::signalsRateLimited);
+        count(stats, "modstamp.limited.replies", "Reply messages left out by the amplification limit",
+                Snapshot::repliesCut);
+        count(stats, "modstamp.limited.reply.rate", "Replies not sent: their destination network had no reply credit",
+                Snapshot::repliesRateLimited);
         Timer store = registry.timer(Metadata.builder().withName("modstamp.store.commit")
                 .withDescription("Time to make a batch of changes durable").build());
         Timer send = registry.timer(Metadata.builder().withName("modstamp.send")
@@ -59,7 +67,9 @@ public class ServerMetrics {
         });
     }
 
-    private void count(String name, String description, AtomicLong value) {
-        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), value::get);
+    /** A gauge of one counter, read from a snapshot of {@code stats} at each scrape. */
+    private void count(ServerStats stats, String name, String description, ToLongFunction<Snapshot> counter) {
+        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(),
+                () -> counter.applyAsLong(stats.snapshot()));
     }
 }

@@ -33,17 +33,17 @@ public class StatusResource {
     @GET
     public Map<String, Object> status() throws Exception {
         ModstampServer server = lifecycle.running();
-        ServerStats stats = server.stats();
+        ServerStats.Snapshot stats = server.stats().snapshot();
         Map<String, Object> status = new LinkedHashMap<>();
         InetSocketAddress bound = server.localAddress();
         status.put("listen", bound.getAddress().getHostAddress() + ":" + bound.getPort());
         status.put("ids", server.size());
-        status.put("datagramsIn", stats.datagramsIn.get());
-        status.put("datagramsOut", stats.datagramsOut.get());
-        status.put("queries", stats.queries.get());
-        status.put("changes", stats.changes.get());
-        status.put("signals", stats.signals.get());
-        status.put("dropped", stats.droppedMalformed.get() + stats.droppedNoPermission.get() + stats.droppedOther.get());
+        status.put("datagramsIn", stats.datagramsIn());
+        status.put("datagramsOut", stats.datagramsOut());
+        status.put("queries", stats.queries());
+        status.put("changes", stats.changes());
+        status.put("signals", stats.signals());
+        status.put("dropped", stats.droppedMalformed() + stats.droppedNoPermission() + stats.droppedOther());
         status.put("setup", setup(server));
         return status;
     }
@@ -57,7 +57,7 @@ public class StatusResource {
         setup.put("store", settings.describeStore());
         setup.put("storeReachable", storeReachable(server));
         ServerConfig config = lifecycle.config();
-        setup.put("ioThreads", config.ioThreads());
+        setup.put("ioThreads", lifecycle.transport().threads());
         setup.put("profiles", config.profiles().entries().stream().map(Object::toString).toList());
         setup.put("limits", config.limits().toString());
         return setup;

@@ -38,13 +38,9 @@ public class TrafficHistory {
 
     private void sample(ServerStats stats) {
         try {
-            history.sample(System.currentTimeMillis(), stats.datagramsIn.get(), stats.queries.get(),
-                    stats.changes.get(), stats.signals.get(),
-                    stats.droppedMalformed.get() + stats.droppedNoPermission.get() + stats.droppedOther.get()
-                            + stats.droppedUnauthenticated.get() + stats.droppedReplay.get()
-                            + stats.droppedTooManySenders.get() + stats.profileMismatches.get(),
-                    stats.listenersRefused.get() + stats.signalsRateLimited.get() + stats.repliesCut.get()
-                            + stats.repliesRateLimited.get());
+            ServerStats.Snapshot now = stats.snapshot();
+            history.sample(System.currentTimeMillis(), now.datagramsIn(), now.queries(), now.changes(), now.signals(),
+                    now.dropped(), now.limited());
         } catch (RuntimeException e) { // a task that throws is not run again by the scheduler
             LOG.log(Level.WARNING, "modstamp: sampling the traffic failed", e);
         }

@@ -2,12 +2,12 @@ package org.modstamp.server.engine;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.modstamp.protocol.Protocol;
 import org.modstamp.protocol.SealedDatagrams;
@@ -16,6 +16,7 @@ import org.modstamp.security.Permission;
 import org.modstamp.security.ReplayGuard;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.server.AbuseLimits;
+import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.history.RecentChanges;
@@ -48,8 +49,9 @@ public final class DatagramHandler {
     private final ServerConfig config;
     private final ValueStore store;
     private final ListenerRegistry registry;
-    private final InstantSource clock;
-    private final long epochSecondAtStart;
+    /** The config's clock: every time this handler reads. */
+    private final ServerClock clock;
+    private final long startNanos;
     private final ServerStats stats;
     private final RecentChanges recent = new RecentChanges(200);
     private final SignalRateLimiter signalLimiter;
@@ -60,23 +62,23 @@ public final class DatagramHandler {
     /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
     private final SealedListeners sealedListeners = new SealedListeners();
 
-    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock) {
-        this(config, store, registry, clock, new ServerStats());
+    /** A handler whose time is {@code config.clock()}'s. */
+    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry) {
+        this(config, store, registry, new ServerStats());
     }
 
-    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
-                           ServerStats stats) {
-        this(config, store, registry, clock, stats, MAX_SENDERS);
+    public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, ServerStats stats) {
+        this(config, store, registry, stats, MAX_SENDERS);
     }
 
     /** As above, holding the replay windows of at most {@code maxSenders} aead senders (tests). */
-    DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, InstantSource clock,
-                    ServerStats stats, int maxSenders) {
+    DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry, ServerStats stats,
+                    int maxSenders) {
         this.config = config;
         this.store = store;
         this.registry = registry;
-        this.clock = clock;
-        this.epochSecondAtStart = clock.instant().getEpochSecond();
+        this.clock = config.clock();
+        this.startNanos = clock.nanoTime();
         this.stats = stats;
         this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
                 new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()));
@@ -96,22 +98,22 @@ public final class DatagramHandler {
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
     public void handle(InetSocketAddress sender, ByteBuffer datagram, Batch batch) {
-        stats.datagramsIn.incrementAndGet();
+        stats.datagramReceived();
         if (sender.getPort() == 0) {
-            stats.droppedOther.incrementAndGet();
+            stats.droppedOther();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from port 0 of " + sender.getAddress()
                     + ": no answer can reach it");
             return;
         }
         if (datagram.remaining() > ServerConfig.MAX_REQUEST_SIZE) {
-            stats.droppedOther.incrementAndGet();
+            stats.droppedOther();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped " + datagram.remaining() + "-byte datagram from "
                     + sender + ": longer than " + ServerConfig.MAX_REQUEST_SIZE);
             return;
         }
         Optional<DatagramHeader> header = DatagramHeader.read(datagram);
         if (header.isEmpty()) {
-            stats.droppedMalformed.incrementAndGet();
+            stats.droppedMalformed();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no valid header");
             return;
         }
@@ -145,7 +147,11 @@ public final class DatagramHandler {
         }
         if (profile == null) {
             boolean plain = header.get().signature().isEmpty() || header.get().signature().equals("p");
-            (plain ? stats.droppedNoPermission : stats.droppedUnauthenticated).incrementAndGet();
+            if (plain) {
+                stats.droppedNoPermission();
+            } else {
+                stats.droppedUnauthenticated();
+            }
             int version = Aead.versionOf(datagram);
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile accepts it"
                     + (plain || version == Aead.VERSION ? "" : " (not aead version " + Aead.VERSION
@@ -154,13 +160,13 @@ public final class DatagramHandler {
         }
         Permission permission = profile.effectivePermission();
         if (!permission.canRead()) {
-            stats.droppedNoPermission.incrementAndGet();
+            stats.droppedNoPermission();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": its profile grants nothing");
             return;
         }
         Optional<List<Message>> messages = MessageDecoder.decode(payload);
         if (messages.isEmpty()) {
-            stats.droppedMalformed.incrementAndGet();
+            stats.droppedMalformed();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": framing error");
             return;
         }
@@ -170,7 +176,7 @@ public final class DatagramHandler {
         // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request, and
         // what its network is sent at most a few times what came from it (plus a small rate)
         int budget = sealed ? Integer.MAX_VALUE : config.limits().replyBudget(datagram.limit());
-        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clockNanos());
+        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clock.nanoTime());
         int replyBytes = 1;
         for (Message message : messages.get()) {
             Message reply = switch (message.type()) {
@@ -182,7 +188,7 @@ public final class DatagramHandler {
             if (reply != null) {
                 replyBytes += reply.encodedLength();
                 if (replyBytes > budget) {
-                    stats.repliesCut.incrementAndGet();
+                    stats.replyCut();
                     continue; // the client asks again for what it did not get
                 }
                 if (replies == null) {
@@ -194,7 +200,7 @@ public final class DatagramHandler {
         if (replies != null) {
             for (byte[] bytes : replies.drain()) {
                 if (!sealed && !ReplyRateLimiter.spend(credit, bytes.length)) {
-                    stats.repliesRateLimited.incrementAndGet();
+                    stats.replyRateLimited();
                     continue;
                 }
                 batch.outgoing.add(new OutgoingDatagram(sender, sealed
@@ -205,11 +211,15 @@ public final class DatagramHandler {
 
     /** Whether an opened datagram is fresh from its authenticated sender; counts and logs it when not. */
     private boolean fresh(SecurityProfile profile, Aead.Opened opened, InetSocketAddress from) {
-        ReplayGuard.Verdict verdict = replays.check(profile.id(), opened, System.currentTimeMillis());
+        ReplayGuard.Verdict verdict = replays.check(profile.id(), opened, clock.epochMillis());
         if (verdict == ReplayGuard.Verdict.FRESH) {
             return true;
         }
-        (verdict == ReplayGuard.Verdict.FULL ? stats.droppedTooManySenders : stats.droppedReplay).incrementAndGet();
+        if (verdict == ReplayGuard.Verdict.FULL) {
+            stats.droppedTooManySenders();
+        } else {
+            stats.droppedReplay();
+        }
         LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + from + ": " + switch (verdict) {
             case STALE -> "its timestamp is more than " + Protocol.REPLAY_WINDOW_MILLIS + " ms from this server's clock";
             case REPLAY -> "a replay (its sender's counter was seen, or is too far behind)";
@@ -223,12 +233,12 @@ public final class DatagramHandler {
      * {@code keyIndex} for {@code recipient}, in reply to its datagram {@code inReplyTo} (0 for a Signal).
      */
     private byte[] seal(int profileIndex, int keyIndex, byte[] plainDatagram, long inReplyTo, byte[] recipient) {
-        return sealing[profileIndex].sealResponse(plainDatagram, System.currentTimeMillis(), keyIndex, inReplyTo,
+        return sealing[profileIndex].sealResponse(plainDatagram, clock.epochMillis(), keyIndex, inReplyTo,
                 recipient);
     }
 
     private Message refused() {
-        stats.changesRefused.incrementAndGet();
+        stats.changeRefused();
         return null;
     }
 
@@ -239,15 +249,15 @@ public final class DatagramHandler {
      */
     private Message query(String id, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now,
                           Batch batch) {
-        stats.queries.incrementAndGet();
+        stats.queryHandled();
         boolean sealed = opened != null;
         if (!sealed && sealedListeners.isSealed(sender, now, registry.ttlSeconds())) {
-            stats.profileMismatches.incrementAndGet();
+            stats.profileMismatch();
         } else if (sealed && registry.isRegistered(id, sender) && !sealedListeners.isSealed(sender, id)) {
-            stats.profileMismatches.incrementAndGet();
+            stats.profileMismatch();
         } else if (!registry.register(id, sender, now, config.limits().listenersPerAddress(),
                 sealed ? config.limits().listeners() : config.limits().plainListeners())) {
-            stats.listenersRefused.incrementAndGet();
+            stats.listenerRefused();
         } else if (sealed) {
             sealedListeners.registered(sender, id, profileIndex, opened.keyIndex(), opened.sender(), now);
         }
@@ -255,7 +265,7 @@ public final class DatagramHandler {
     }
 
     private Message change(String id, byte[] value, int now, Batch batch, Object source) {
-        stats.changes.incrementAndGet();
+        stats.changeHandled();
         if (!Arrays.equals(currentValue(id, batch), value)) {
             batch.changes.put(id, value);
             batch.sources.put(id, source instanceof InetSocketAddress address
@@ -269,21 +279,21 @@ public final class DatagramHandler {
     private void signal(String id, byte[] value, int now, Batch batch) {
         byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
         int repeat = config.broadcastRepeat();
-        long nanos = System.nanoTime();
+        long nanos = clock.nanoTime();
         registry.forEachListener(id, now, listener -> {
             SealedListeners.Listener sealedFor = sealedListeners.get(listener, now, registry.ttlSeconds());
             if (sealedFor != null && !sealedFor.has(id)) {
                 // a plain registration of an endpoint that now speaks aead: it gets nothing in cleartext
-                stats.profileMismatches.incrementAndGet();
+                stats.profileMismatch();
                 return;
             }
             // the cap bounds what forged plain Queries can reflect at a victim: an authenticated Query
             // cannot be forged (nor replayed), so its sender's Signals are not capped
             if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), repeat, nanos)) {
-                stats.signalsRateLimited.incrementAndGet();
+                stats.signalRateLimited();
                 return;
             }
-            stats.signals.incrementAndGet();
+            stats.signalSent();
             byte[] datagram = sealedFor == null ? signal
                     : seal(sealedFor.profileIndex(), sealedFor.keyIndex(), signal, 0, sealedFor.sender());
             for (int i = 0; i < repeat; i++) {
@@ -311,7 +321,7 @@ public final class DatagramHandler {
         changes.forEach((id, value) -> {
             if (!Arrays.equals(store.get(id), value)) {
                 shared.applyHeard(id, value);
-                recent.record(id, value, System.currentTimeMillis(), "another instance (shared store)");
+                recent.record(id, value, clock.epochMillis(), "another instance (shared store)");
                 signal(id, value, now, batch);
             }
         });
@@ -325,25 +335,32 @@ public final class DatagramHandler {
     /**
      * Makes the batch's changes durable, then returns the datagrams to send, in order, and empties the
      * batch. If the store fails, nothing is sent (no M for a change that is not durable, no Signal,
-     * no Reply that could show it) and the error is logged: clients resend.
+     * no Reply that could show it) and the error is logged: clients resend. Either way the outcomes the
+     * batch handed out (see {@link #change(String, byte[], Batch, String)}) are settled.
      */
     public List<OutgoingDatagram> complete(Batch batch) {
+        Exception failure = null;
         try {
             if (!batch.changes.isEmpty()) {
-                long start = System.nanoTime();
+                long start = System.nanoTime(); // what the store really took, a latency: not the engine's clock
                 store.putAll(batch.changes);
                 stats.recorder().stored(batch.changes.size(), System.nanoTime() - start);
-                long at = System.currentTimeMillis();
+                long at = clock.epochMillis();
                 batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id)));
             }
-            stats.datagramsOut.addAndGet(batch.outgoing.size());
+            stats.datagramsSent(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
         } catch (StoreException e) {
-            stats.storeFailures.incrementAndGet();
+            failure = e;
+            stats.storeFailed();
             LOG.log(System.Logger.Level.ERROR, "dropped the replies to " + batch.outgoing.size()
                     + " datagram(s): their " + batch.changes.size() + " change(s) could not be stored", e);
             return List.of();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
+            batch.settle(failure);
             batch.clear();
         }
     }
@@ -356,11 +373,14 @@ public final class DatagramHandler {
     }
 
     /**
-     * Sets {@code id} as a C from a rw peer would (an operator's change, {@code source} saying whose): its Signals, but no M, go into
-     * {@code batch}; {@link #complete} makes it durable and hands them back.
+     * Sets {@code id} as a C from a rw peer would (an operator's change, {@code source} saying whose): its
+     * Signals, but no M, go into {@code batch}; {@link #complete} makes it durable and hands them back.
+     * Returns the outcome of that batch: done once the change is durable (or had nothing to change), failed
+     * with the store's exception when it could not be made durable.
      */
-    public void change(String id, byte[] value, Batch batch, String source) {
+    public CompletableFuture<Void> change(String id, byte[] value, Batch batch, String source) {
         change(id, value, nowSeconds(), batch, source);
+        return batch.outcome();
     }
 
     /** The last changes made durable or heard, newest first; readable from any thread. */
@@ -382,22 +402,17 @@ public final class DatagramHandler {
 
     /** Drops expired listener registrations. */
     public long sweepListeners() {
-        signalLimiter.sweep(System.nanoTime());
+        long nanos = clock.nanoTime();
+        signalLimiter.sweep(nanos);
         int now = nowSeconds();
         sealedListeners.sweep(now, registry.ttlSeconds());
-        replays.sweep(System.currentTimeMillis());
-        replyRates.sweep(clockNanos());
+        replays.sweep(clock.epochMillis());
+        replyRates.sweep(nanos);
         return registry.sweep(now);
-    }
-
-    /** This handler's clock in nanoseconds (for rates that tests drive with it). */
-    private long clockNanos() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Whole seconds since this handler was made (registrations compare whole seconds, as the reference). */
     private int nowSeconds() {
-        return (int) (clock.instant().getEpochSecond() - epochSecondAtStart);
+        return (int) ((clock.nanoTime() - startNanos) / 1_000_000_000L);
     }
 }

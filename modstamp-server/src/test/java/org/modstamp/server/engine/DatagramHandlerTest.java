@@ -32,7 +32,7 @@ class DatagramHandlerTest {
     private final DatagramHandler handler = handler(store);
 
     private static DatagramHandler handler(ValueStore store) {
-        return new DatagramHandler(ServerConfig.defaults(), store, new ListenerRegistry(300), new MutableClock());
+        return new DatagramHandler(ServerConfig.defaults().withClock(new MutableClock()), store, new ListenerRegistry(300));
     }
 
     private static byte[] v(String s) {
@@ -145,8 +145,8 @@ class DatagramHandlerTest {
 
     @Test
     void broadcastRepeatSendsEachSignalBackToBack() {
-        DatagramHandler h = new DatagramHandler(ServerConfig.defaults().withBroadcastRepeat(3), new MemoryValueStore(),
-                new ListenerRegistry(300), new MutableClock());
+        DatagramHandler h = new DatagramHandler(ServerConfig.defaults().withBroadcastRepeat(3).withClock(new MutableClock()),
+                new MemoryValueStore(), new ListenerRegistry(300));
         h.handleOne(RW2, datagram(Message.query("a")));
         List<OutgoingDatagram> out = h.handleOne(RW, datagram(Message.change("a", v("1"))));
         assertEquals(4, out.size());

@@ -82,8 +82,8 @@ class HandlerFuzzTest {
     void randomAndMutatedDatagramsNeverBreakTheRules() {
         Random random = new Random(20261126);
         RecordingStore store = new RecordingStore();
-        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults(), store, new ListenerRegistry(300),
-                new MutableClock());
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withClock(new MutableClock()), store,
+                new ListenerRegistry(300));
         List<byte[]> seeds = new ArrayList<>();
         WireVectors.cases().forEach(c -> seeds.add(c.sent()));
         Map<String, byte[]> model = new HashMap<>();
@@ -245,17 +245,18 @@ class HandlerFuzzTest {
                 org.modstamp.security.Permission.DEFAULT, key);
         RecordingStore store = new RecordingStore();
         ServerStats stats = new ServerStats();
-        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withProfiles(
+        MutableClock clock = new MutableClock();
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withClock(clock).withProfiles(
                 new org.modstamp.security.SecurityProfiles(List.of(ops,
                         org.modstamp.security.SecurityProfile.plain(org.modstamp.security.Permission.READ_ONLY)))),
-                store, new ListenerRegistry(300), new MutableClock(), stats);
+                store, new ListenerRegistry(300), stats);
         int rounds = ROUNDS / 3;
         org.modstamp.security.AeadSender sealer = new org.modstamp.security.AeadSender(ops,
                 org.modstamp.security.Aead.Direction.REQUEST);
         for (int round = 0; round < rounds; round++) {
             byte[] genuine = wellFormed(random);
-            byte[] sealed = sealer.seal(Arrays.copyOfRange(genuine, 1, genuine.length),
-                    System.currentTimeMillis()).datagram();
+            byte[] sealed = sealer.seal(Arrays.copyOfRange(genuine, 1, genuine.length), clock.epochMillis())
+                    .datagram();
             byte[] mutated = mutate(random, sealed);
             if (Arrays.equals(mutated, sealed)) {
                 continue;
@@ -272,8 +273,8 @@ class HandlerFuzzTest {
                 assertEquals(List.of(), out, "a mutated sealed datagram was answered: " + hex(mutated));
             }
         }
-        assertTrue(stats.droppedUnauthenticated.get() > rounds / 2, "most were refused as unauthentic: "
-                + stats.droppedUnauthenticated.get());
+        assertTrue(stats.snapshot().droppedUnauthenticated() > rounds / 2, "most were refused as unauthentic: "
+                + stats.snapshot().droppedUnauthenticated());
     }
 
     private static byte[] randomBytes(Random random) {

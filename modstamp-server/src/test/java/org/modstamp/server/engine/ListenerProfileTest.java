@@ -37,12 +37,13 @@ class ListenerProfileTest {
     }
 
     private final ServerStats stats = new ServerStats();
+    private final MutableClock clock = new MutableClock();
     // the recommended profile list: aead, then plain ro for everyone (and rw for the local producer)
-    private final DatagramHandler handler = new DatagramHandler(ServerConfig.defaults()
+    private final DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withClock(clock)
             .withLimits(new AbuseLimits(1000, 5, 3.0, 600))
             .withProfiles(new SecurityProfiles(List.of(OPS, SecurityProfile.plain(Permission.READ_WRITE, "127.0.0.1"),
                     SecurityProfile.plain(Permission.READ_ONLY)))),
-            new MemoryValueStore(), new ListenerRegistry(300), new MutableClock(), stats);
+            new MemoryValueStore(), new ListenerRegistry(300), stats);
     private final AeadSender listener = new AeadSender(OPS, Aead.Direction.REQUEST);
     private final AeadOpener opener = AeadOpener.responsesFor(OPS, listener.id());
 
@@ -71,13 +72,13 @@ class ListenerProfileTest {
 
     @Test
     void plainDatagramsFromASealedListenersEndpointChangeNothing() {
-        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, Message.query("x"))));
+        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, clock, Message.query("x"))));
         handler.handleOne(LISTENER, ByteBuffer.wrap(new byte[] {0})); // "00": a header and no message
         handler.handleOne(LISTENER, plain(Message.query("x")));
         handler.handleOne(LISTENER, plain(Message.query("y")));
         assertEquals(copies("sealed SIGNAL x=1"), signalsTo(LISTENER, "x", "1"), "still sealed");
         assertEquals(List.of(), signalsTo(LISTENER, "y", "1"), "the plain Query did not register it");
-        assertEquals(2, stats.profileMismatches.get());
+        assertEquals(2, stats.snapshot().profileMismatches());
     }
 
     @Test
@@ -85,13 +86,13 @@ class ListenerProfileTest {
         for (int i = 0; i < 10; i++) { // forged plain Queries enrol the endpoint for ten ids
             handler.handleOne(LISTENER, plain(Message.query("r" + i)));
         }
-        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, Message.query("own"))));
-        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, Message.query("r0"))));
+        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, clock, Message.query("own"))));
+        handler.handleOne(LISTENER, ByteBuffer.wrap(SealedReplayTest.sealed(listener, clock, Message.query("r0"))));
         for (int i = 0; i < 10; i++) {
             List<String> got = signalsTo(LISTENER, "r" + i, "v");
             assertTrue(got.stream().noneMatch(s -> s.startsWith("sealed")), "r" + i + " stays plain: " + got);
         }
         assertEquals(copies("sealed SIGNAL own=v"), signalsTo(LISTENER, "own", "v"));
-        assertTrue(stats.signals.get() - 1 <= 5, "at most the plain cap of Signals went to plain registrations");
+        assertTrue(stats.snapshot().signals() - 1 <= 5, "at most the plain cap of Signals went to plain registrations");
     }
 }

@@ -62,9 +62,11 @@ class RegistrationFloodTest {
         return ByteBuffer.wrap(MessageEncoder.plainDatagram(message));
     }
 
-    private static byte[] sealed(AeadSender sender, Message message) {
+    private final MutableClock clock = new MutableClock();
+
+    private byte[] sealed(AeadSender sender, Message message) {
         byte[] plain = MessageEncoder.plainDatagram(message);
-        return sender.seal(java.util.Arrays.copyOfRange(plain, 1, plain.length), System.currentTimeMillis()).datagram();
+        return sender.seal(java.util.Arrays.copyOfRange(plain, 1, plain.length), clock.epochMillis()).datagram();
     }
 
     @Test
@@ -72,10 +74,10 @@ class RegistrationFloodTest {
         AbuseLimits limits = AbuseLimits.defaults();
         ServerStats stats = new ServerStats();
         ListenerRegistry registry = new ListenerRegistry(300, limits.ipv4PrefixBits(), limits.ipv6PrefixBits());
-        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits).withProfiles(
+        DatagramHandler handler = new DatagramHandler(ServerConfig.defaults().withLimits(limits).withClock(clock).withProfiles(
                 new SecurityProfiles(List.of(OPS, SecurityProfile.plain(Permission.READ_WRITE, "127.0.0.1"),
                         SecurityProfile.plain(Permission.READ_ONLY)))),
-                new MemoryValueStore(), registry, new MutableClock(), stats);
+                new MemoryValueStore(), registry, stats);
         List<InetSocketAddress> plainListeners = new ArrayList<>();
         Map<InetSocketAddress, AeadSender> sealedListeners = new HashMap<>();
         for (int i = 0; i < 20; i++) {
@@ -106,17 +108,17 @@ class RegistrationFloodTest {
                 "registrations: " + registry.registrations());
         assertTrue(registry.ipv6Addresses() <= limits.plainListeners(),
                 "refused sources leave no address behind: " + registry.ipv6Addresses());
-        assertTrue(stats.listenersRefused.get() > 0, "the budget was reached");
+        assertTrue(stats.snapshot().listenersRefused() > 0, "the budget was reached");
         System.gc();
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         assertTrue(used < HEAP_BOUND, "heap after the flood: " + (used >> 20) + " MB");
         System.out.printf("flood: %d Queries from %d sources: %d registrations, %d IPv6 addresses, %d refused, "
                         + "heap %d MB%n", QUERIES, SOURCES, registry.registrations(), registry.ipv6Addresses(),
-                stats.listenersRefused.get(), used >> 20);
+                stats.snapshot().listenersRefused(), used >> 20);
     }
 
-    private static void enrolSealed(DatagramHandler handler, Map<InetSocketAddress, AeadSender> listeners,
-                                    InetSocketAddress at) {
+    private void enrolSealed(DatagramHandler handler, Map<InetSocketAddress, AeadSender> listeners,
+                             InetSocketAddress at) {
         AeadSender sender = new AeadSender(OPS, Aead.Direction.REQUEST);
         assertEquals(1, handler.handleOne(at, ByteBuffer.wrap(sealed(sender, Message.query("news")))).size());
         listeners.put(at, sender);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.modstamp.security.Permission;
 import org.modstamp.security.SecurityProfile;
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.MutableClock;
+import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.ServerStats;
 import org.modstamp.server.registry.ListenerRegistry;
@@ -40,16 +42,18 @@ class SealedReplayTest {
     private final ServerStats stats = new ServerStats();
     private final MemoryValueStore store = new MemoryValueStore();
     private final ListenerRegistry registry = new ListenerRegistry(300);
+    private final MutableClock clock = new MutableClock();
 
     private DatagramHandler handler(int maxSenders) {
         ServerConfig config = ServerConfig.defaults().withProfiles(new SecurityProfiles(List.of(OPS,
-                SecurityProfile.plain(Permission.READ_ONLY))));
-        return new DatagramHandler(config, store, registry, new MutableClock(), stats, maxSenders);
+                SecurityProfile.plain(Permission.READ_ONLY)))).withClock(clock);
+        return new DatagramHandler(config, store, registry, stats, maxSenders);
     }
 
-    static byte[] sealed(AeadSender sender, Message... messages) {
+    /** {@code messages} sealed by {@code sender} at the time of {@code clock}. */
+    static byte[] sealed(AeadSender sender, ServerClock clock, Message... messages) {
         byte[] plain = MessageEncoder.plainDatagram(messages);
-        return sender.seal(Arrays.copyOfRange(plain, 1, plain.length), System.currentTimeMillis()).datagram();
+        return sender.seal(Arrays.copyOfRange(plain, 1, plain.length), clock.epochMillis()).datagram();
     }
 
     private static ByteBuffer wrap(byte[] datagram) {
@@ -60,39 +64,39 @@ class SealedReplayTest {
     void aCapturedSealedChangeOrQueryResentFromAnotherAddressIsDropped() {
         DatagramHandler handler = handler(DatagramHandler.MAX_SENDERS);
         AeadSender client = new AeadSender(OPS, Aead.Direction.REQUEST);
-        byte[] first = sealed(client, Message.change("v", "1".getBytes()));
-        byte[] second = sealed(client, Message.change("v", "2".getBytes()));
+        byte[] first = sealed(client, clock, Message.change("v", "1".getBytes()));
+        byte[] second = sealed(client, clock, Message.change("v", "2".getBytes()));
         assertEquals(1, handler.handleOne(CLIENT, wrap(first)).size(), "M");
         assertEquals(1, handler.handleOne(CLIENT, wrap(second)).size(), "M");
         assertEquals(List.of(), handler.handleOne(ATTACKER, wrap(first)), "the captured C, from elsewhere");
         assertArrayEquals("2".getBytes(), store.get("v"), "no rollback");
 
-        byte[] query = sealed(client, Message.query("v"));
+        byte[] query = sealed(client, clock, Message.query("v"));
         assertEquals(1, handler.handleOne(CLIENT, wrap(query)).size(), "R");
         InetSocketAddress victim = new InetSocketAddress("10.3.0.1", 5000);
         assertEquals(List.of(), handler.handleOne(victim, wrap(query)), "the captured Q, with a victim's source");
         assertEquals(List.of(CLIENT), handler.listeners("v"), "the victim is not enrolled");
-        assertEquals(2, stats.droppedReplay.get());
+        assertEquals(2, stats.snapshot().droppedReplay());
     }
 
     @Test
     void aReplayIsDroppedAfterAnyNumberOfOtherSendersAndAddresses() {
         DatagramHandler handler = handler(10_000);
         AeadSender victim = new AeadSender(OPS, Aead.Direction.REQUEST);
-        byte[] captured = sealed(victim, Message.change("v", "old".getBytes()));
+        byte[] captured = sealed(victim, clock, Message.change("v", "old".getBytes()));
         handler.handleOne(CLIENT, wrap(captured));
-        handler.handleOne(CLIENT, wrap(sealed(victim, Message.change("v", "new".getBytes()))));
+        handler.handleOne(CLIENT, wrap(sealed(victim, clock, Message.change("v", "new".getBytes()))));
         // the old eviction attack: more senders than are held, each from an address of its own
         for (int i = 0; i < 12_000; i++) {
             AeadSender other = new AeadSender(OPS, Aead.Direction.REQUEST);
             InetSocketAddress from = new InetSocketAddress("10.4." + (i >> 8) + "." + (i & 0xFF), 6000);
-            handler.handleOne(from, wrap(sealed(other, Message.query("o" + i))));
+            handler.handleOne(from, wrap(sealed(other, clock, Message.query("o" + i))));
         }
         assertEquals(List.of(), handler.handleOne(CLIENT, wrap(captured)), "still a replay, from its own address");
         assertArrayEquals("new".getBytes(), store.get("v"));
-        assertEquals(12_000 - 9_999, stats.droppedTooManySenders.get(), "the victim and 9,999 others are held; "
+        assertEquals(12_000 - 9_999, stats.snapshot().droppedTooManySenders(), "the victim and 9,999 others are held; "
                 + "senders beyond the bound are refused, not evicting");
-        assertEquals(1, stats.droppedReplay.get());
+        assertEquals(1, stats.snapshot().droppedReplay());
     }
 
     @Test
@@ -105,7 +109,7 @@ class SealedReplayTest {
         }
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            byte[] datagram = sealed(clients.get(i % 5), Message.query("q" + i));
+            byte[] datagram = sealed(clients.get(i % 5), clock, Message.query("q" + i));
             sent.add(datagram);
             assertEquals(1, handler.handleOne(new InetSocketAddress("10.5.0.1", 7000 + i % 5), wrap(datagram)).size(),
                     "datagram " + i + " answered");
@@ -114,7 +118,27 @@ class SealedReplayTest {
             assertEquals(List.of(), handler.handleOne(new InetSocketAddress("10.5.0.1", 7000 + i % 5),
                     wrap(sent.get(i))), "datagram " + i + " again");
         }
-        assertEquals(5_000, stats.droppedReplay.get());
-        assertEquals(5_000, stats.queries.get());
+        assertEquals(5_000, stats.snapshot().droppedReplay());
+        assertEquals(5_000, stats.snapshot().queries());
+    }
+
+    @Test
+    void theReplayWindowFollowsTheServersClock() {
+        DatagramHandler handler = handler(1); // room for one sender's window
+        AeadSender first = new AeadSender(OPS, Aead.Direction.REQUEST);
+        AeadSender second = new AeadSender(OPS, Aead.Direction.REQUEST);
+        byte[] query = sealed(first, clock, Message.query("v"));
+        assertEquals(1, handler.handleOne(CLIENT, wrap(query)).size());
+        assertEquals(List.of(), handler.handleOne(ATTACKER, wrap(sealed(second, clock, Message.query("v")))),
+                "no room for a second sender while the first one's datagrams can still be replayed");
+
+        clock.advance(Duration.ofMillis(org.modstamp.protocol.Protocol.REPLAY_WINDOW_MILLIS - 1));
+        assertEquals(List.of(), handler.handleOne(CLIENT, wrap(query)), "a replay, still inside the window");
+        clock.advance(Duration.ofMillis(2));
+        assertEquals(List.of(), handler.handleOne(CLIENT, wrap(query)), "stale: sealed more than the window ago");
+        assertEquals(1, handler.handleOne(ATTACKER, wrap(sealed(second, clock, Message.query("v")))).size(),
+                "the first sender is forgotten once all it ever sent is stale, and the second one fits");
+        assertEquals(1, stats.snapshot().droppedTooManySenders());
+        assertEquals(2, stats.snapshot().droppedReplay());
     }
 }

@@ -46,8 +46,8 @@ class MappedSourceTest {
     }
 
     private void start(int ioThreads) throws Exception {
-        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("::", 0))
-                .withIoThreads(ioThreads), new MemoryValueStore());
+        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("::", 0)),
+                TransportConfig.defaults().withThreads(ioThreads), new MemoryValueStore());
         peers = new UdpPeers().add("ipv4", "127.0.0.1").add("ipv6", "::1");
     }
 
