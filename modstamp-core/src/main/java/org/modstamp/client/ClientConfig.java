@@ -87,7 +87,8 @@ public record ClientConfig(int maxPacketSize, int sendRepeat, Duration resendTim
     }
 
     public ClientConfig withNoResponseTimeout(Duration d) {
-        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d, bindAddress, bindPortMin, bindPortMax, profile);
+        return new ClientConfig(maxPacketSize, sendRepeat, resendTimeout, requestTimeout, queryInterval, queryJitter, d,
+                bindAddress, bindPortMin, bindPortMax, profile);
     }
 
     /** The local address and port range of the client's socket (null and 0, 0 for any). */

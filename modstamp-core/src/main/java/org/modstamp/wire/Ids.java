@@ -9,10 +9,9 @@ public final class Ids {
     private static final boolean[] ALLOWED = new boolean[256];
 
     static {
-        for (char c = '0'; c <= '9'; c++) ALLOWED[c] = true;
-        for (char c = 'a'; c <= 'z'; c++) ALLOWED[c] = true;
-        for (char c = 'A'; c <= 'Z'; c++) ALLOWED[c] = true;
-        for (char c : "_.:-".toCharArray()) ALLOWED[c] = true;
+        for (char c : "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.:-".toCharArray()) {
+            ALLOWED[c] = true;
+        }
     }
 
     private Ids() {

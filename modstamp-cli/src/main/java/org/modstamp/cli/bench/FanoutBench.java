@@ -98,9 +98,9 @@ final class FanoutBench implements Callable<Integer> {
                 receiveWithin(producer, ByteBuffer.allocate(2048), 2000); // the M
                 Thread.sleep(50);
             }
-            System.out.printf("fanout: listeners=%d instances=" + targets.size() + " rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d signal_%s io=%s%n",
-                    listeners, rounds, lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6, lost,
-                    allSignals.fields().replace(" ", " signal_"), channels.kind());
+            System.out.printf("fanout: listeners=%d instances=%d rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d "
+                    + "signal_%s io=%s%n", listeners, targets.size(), rounds, lastArrival.percentileNanos(50) / 1e6,
+                    lastArrival.maxNanos() / 1e6, lost, allSignals.fields().replace(" ", " signal_"), channels.kind());
         }
         return 0;
     }

@@ -86,18 +86,14 @@ public final class RedisSettings {
         String text = uri.trim();
         int schemeEnd = text.indexOf("://");
         String scheme = schemeEnd < 0 ? "" : text.substring(0, schemeEnd);
-        Topology topology;
-        boolean tls;
-        switch (scheme) {
-            case "redis" -> { topology = Topology.STANDALONE; tls = false; }
-            case "rediss" -> { topology = Topology.STANDALONE; tls = true; }
-            case "redis-sentinel" -> { topology = Topology.SENTINEL; tls = false; }
-            case "rediss-sentinel" -> { topology = Topology.SENTINEL; tls = true; }
-            case "redis-cluster" -> { topology = Topology.CLUSTER; tls = false; }
-            case "rediss-cluster" -> { topology = Topology.CLUSTER; tls = true; }
+        Topology topology = switch (scheme) {
+            case "redis", "rediss" -> Topology.STANDALONE;
+            case "redis-sentinel", "rediss-sentinel" -> Topology.SENTINEL;
+            case "redis-cluster", "rediss-cluster" -> Topology.CLUSTER;
             default -> throw new IllegalArgumentException("Redis URI " + redact(text) + ": the scheme must be "
                     + "redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster or rediss-cluster (" + FORMS + ")");
-        }
+        };
+        boolean tls = scheme.startsWith("rediss");
         String rest = text.substring(schemeEnd + 3);
         String user = null;
         String password = null;
