@@ -136,7 +136,14 @@ class ServerWarTest {
             assertTrue(put.body().contains("\"value\":\"from rest\""), put.body());
             assertEquals("w2=from rest", seen.poll(5, TimeUnit.SECONDS));
             HttpResponse<String> listeners = http("GET", adminApi("/w2/listeners"), null);
-            assertEquals("[\"127.0.0.1:" + listener.localAddress().getPort() + "\"]", listeners.body());
+            assertTrue(listeners.body().contains("\"total\":1,") && listeners.body().contains(
+                    "\"listeners\":[\"127.0.0.1:" + listener.localAddress().getPort() + "\"]"), listeners.body());
+            HttpResponse<String> past = http("GET", adminApi("/w2/listeners?offset=2147483647&limit=1000"), null);
+            assertTrue(past.statusCode() == 200 && past.body().contains("\"listeners\":[]")
+                    && past.body().contains("\"total\":1,"), "a page past the end, without overflow: " + past.body());
+            HttpResponse<String> tooMany = http("GET", adminApi("/w2/listeners?limit=1001"), null);
+            assertEquals(400, tooMany.statusCode(), tooMany.body());
+            assertTrue(tooMany.body().contains("limit 1..1000"), tooMany.body());
         }
         HttpResponse<String> list = http("GET", adminApi("?limit=1000"), null);
         assertTrue(list.body().contains("{\"id\":\"w2\",\"value\":\"from rest\""), list.body());
@@ -230,11 +237,23 @@ class ServerWarTest {
         assertTrue(page.statusCode() == 200 && page.body().contains("modstamp server"), "the status page is served");
     }
 
-    /** The status page rendered by headless Chromium shows an id pushed over UDP; its screenshot is kept. */
+    /**
+     * The status page rendered by headless Chromium shows an id pushed over UDP, and opened on the listeners of
+     * that id the address of the one listening; its screenshot is kept. Reached from a host that is not an
+     * operator's, it says that listener addresses are for operators only.
+     */
     @Test
-    void theStatusPageShowsAnIdPushedOverUdp() throws Exception {
+    void theStatusPageShowsAnIdPushedOverUdpAndItsListeners() throws Exception {
         String value = "shown-on-the-page-" + System.currentTimeMillis(); // a change, even on a database kept from a run before
         client.push(Map.of("page.check", value));
+        try (ModstampClient listener = ModstampClient.open(udp(), ClientConfig.defaults())) {
+            assertTrue(listener.listen(Map.of("page.check", value), (id, v) -> { }).awaitReady(Duration.ofSeconds(10)),
+                    "the listener is registered");
+            statusPageShows(value, listener.localAddress().getPort());
+        }
+    }
+
+    private void statusPageShows(String value, int listenerPort) throws Exception {
         String changes = http("GET", "http://127.0.0.1:" + base.getPort() + base.getPath() + "api/changes", null).body();
         assertTrue(changes.contains("{\"id\":\"page.check\",\"value\":\"" + value + "\"")
                 && changes.contains("\"source\":\"127.0.0.1:"), "the server keeps the change and its source: " + changes);
@@ -248,8 +267,25 @@ class ServerWarTest {
                 "the store and its state: " + dom);
         assertTrue(dom.matches("(?s).*<li>[^<]*page\\.check = " + value + "  from 127\\.0\\.0\\.1:[0-9]+</li>.*"),
                 "the change in Recent changes, from the server's own record, with its source: " + dom);
+        assertTrue(dom.matches("(?s).*<td>page\\.check</td><td>[^<]*</td><td><a href=\"#listeners=page\\.check&(amp;)?offset=0\""
+                + "[^>]*>[1-9][0-9]*</a></td>.*"), "the listener count links to the addresses: " + dom);
+        String opened = chromium("--dump-dom", url + "#listeners=page.check&offset=0");
+        assertTrue(opened.contains("<section id=\"listeners\">") && opened.contains("<li>127.0.0.1:" + listenerPort + "</li>"),
+                "the page opened on the listeners of page.check shows the one the test registered: " + opened);
+        assertTrue(opened.matches("(?s).*<p id=\"listeners-range\"[^>]*>1 to [0-9]+ of [0-9]+</p>.*"), opened);
+        if (!java.net.InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
+            // this machine's name (one of modstamp.http.hosts) reached at its address that is not loopback: the
+            // browser of someone who is not an operator
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            String refused = chromium("--host-resolver-rules=MAP " + name + " " + base.getHost(), "--dump-dom",
+                    "http://" + name + ":" + base.getPort() + base.getPath() + "#listeners=page.check&offset=0");
+            assertTrue(refused.contains("not shown (HTTP 403): reading listener addresses over HTTP is allowed from "
+                    + "modstamp.admin.hosts") && refused.contains("<div id=\"error\"></div>")
+                    && !refused.contains(":" + listenerPort + "<"),
+                    "to others than operators the page says why it shows no addresses: " + refused);
+        }
         chromium("--screenshot=" + java.nio.file.Path.of("target", "status-page.png").toAbsolutePath(),
-                "--window-size=1000,700", url);
+                "--window-size=1000,1100", url + "#listeners=page.check&offset=0");
         assertTrue(java.nio.file.Files.size(java.nio.file.Path.of("target", "status-page.png")) > 1000);
     }
 

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The handler without sockets: a Query answered (registering its sender among {@code listeners}
- * others), and a Change fanned out to {@code listeners} listeners.
+ * others), a Change of another id, and the first and last pages of the listeners of the id.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -68,6 +68,18 @@ public class HandlerBenchmark {
     public List<OutgoingDatagram> query() {
         turn = (turn + 1) % queriers.length;
         return handler.handleOne(queriers[turn], ByteBuffer.wrap(query));
+    }
+
+    /** The first 1,000 listeners of the id, as an operator reads them: what the engine thread does for the page. */
+    @Benchmark
+    public List<InetSocketAddress> listenersFirstPage() {
+        return handler.listeners("orders", 0, 1000);
+    }
+
+    /** The last 1,000 listeners of the id: the offset is skipped by a scan of the id's table. */
+    @Benchmark
+    public List<InetSocketAddress> listenersLastPage() {
+        return handler.listeners("orders", Math.max(0, listeners - 1000), 1000);
     }
 
     /** A Change of an id nobody listens to: the M only. */

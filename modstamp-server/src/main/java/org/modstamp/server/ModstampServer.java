@@ -37,6 +37,13 @@ public final class ModstampServer implements AutoCloseable {
     public record Entry(String id, byte[] value, int listeners) {
     }
 
+    /**
+     * A page of the listeners of an id: {@code total} registrations held (live, or expired within the last
+     * minute and not yet swept), {@code listeners} the live ones of the page.
+     */
+    public record ListenerPage(int total, List<InetSocketAddress> listeners) {
+    }
+
     private final ValueStore store;
     private final UdpTransport transport;
     private final DatagramHandler handler;
@@ -183,6 +190,15 @@ public final class ModstampServer implements AutoCloseable {
     /** The addresses that listen to {@code id}. */
     public List<InetSocketAddress> listeners(String id) throws Exception {
         return transport.call(() -> handler.listeners(id));
+    }
+
+    /**
+     * At most {@code limit} of the addresses that listen to {@code id}, after the first {@code offset}, and how
+     * many there are: the engine thread reads about 8 x (offset + limit) slots at most, whatever the id's
+     * number of listeners, and creates {@code limit} addresses at most.
+     */
+    public ListenerPage listeners(String id, long offset, int limit) throws Exception {
+        return transport.call(() -> new ListenerPage(handler.listenerCount(id), handler.listeners(id, offset, limit)));
     }
 
     /**

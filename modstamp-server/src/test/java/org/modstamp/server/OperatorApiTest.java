@@ -47,6 +47,8 @@ class OperatorApiTest {
             assertEquals(List.of(), server.entries(2147483000, 1000), "a page past the end, without overflow");
             assertEquals(1, server.entries(0, Integer.MAX_VALUE).size(), "offset + limit past Integer.MAX_VALUE");
             assertEquals(List.of(peers.address("L")), server.listeners("op"));
+            assertEquals(new ModstampServer.ListenerPage(1, List.of(peers.address("L"))), server.listeners("op", 0, 10));
+            assertEquals(new ModstampServer.ListenerPage(1, List.of()), server.listeners("op", Integer.MAX_VALUE, 1000));
             assertEquals(1, server.stats().snapshot().signals());
             assertTrue(server.stats().snapshot().queries() >= 1);
 

@@ -1,5 +1,6 @@
 package org.modstamp.server.war;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -46,10 +47,7 @@ public class ModstampsResource {
     @GET
     public List<Map<String, Object>> list(@QueryParam("offset") @DefaultValue("0") int offset,
                                           @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
-        if (offset < 0 || limit < 1 || limit > 1000) {
-            throw new BadRequestException("offset must be 0 or more and limit 1..1000, not offset=" + offset
-                    + " limit=" + limit);
-        }
+        checkPage(offset, limit);
         access.require(request, "reading values");
         return server().entries(offset, limit).stream().map(ModstampsResource::json).toList();
     }
@@ -61,12 +59,39 @@ public class ModstampsResource {
         return json(server().entry(valid(id)).orElseThrow(() -> new NotFoundException("no value and no listener for " + id)));
     }
 
+    /**
+     * A page of the listener addresses of an id, and how many it has ({@code total}: registrations held, those
+     * expired within the last minute included until the sweep drops them). The engine thread's work grows with
+     * offset + limit, never with the id's number of listeners beyond them.
+     */
     @GET
     @Path("{id}/listeners")
-    public List<String> listeners(@PathParam("id") String id) throws Exception {
+    public Map<String, Object> listeners(@PathParam("id") String id,
+                                         @QueryParam("offset") @DefaultValue("0") int offset,
+                                         @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
         access.require(request, "reading listener addresses");
-        return server().listeners(valid(id)).stream()
-                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList();
+        checkPage(offset, limit);
+        ModstampServer.ListenerPage page = server().listeners(valid(id), offset, limit);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", id);
+        json.put("total", page.total());
+        json.put("offset", offset);
+        json.put("limit", limit);
+        json.put("listeners", page.listeners().stream().map(ModstampsResource::address).toList());
+        return json;
+    }
+
+    /** {@code 192.0.2.1:4000}, {@code [2001:db8::1]:4000}. */
+    private static String address(InetSocketAddress listener) {
+        String host = listener.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + listener.getPort();
+    }
+
+    private static void checkPage(int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > 1000) {
+            throw new BadRequestException("offset must be 0 or more and limit 1..1000, not offset=" + offset
+                    + " limit=" + limit);
+        }
     }
 
     @PUT

@@ -399,6 +399,18 @@ public final class DatagramHandler {
         return listeners;
     }
 
+    /** At most {@code limit} live listeners of {@code id} after the first {@code offset}: see {@link ListenerRegistry}. */
+    public List<InetSocketAddress> listeners(String id, long offset, int limit) {
+        List<InetSocketAddress> page = new java.util.ArrayList<>(Math.min(Math.max(0, limit), 1024));
+        registry.forEachListener(id, nowSeconds(), offset, limit, page::add);
+        return page;
+    }
+
+    /** Registrations held for {@code id} (live, or expired since the last sweep), in O(1). */
+    public int listenerCount(String id) {
+        return registry.listenerCount(id);
+    }
+
     /** Drops expired listener registrations. */
     public long sweepListeners() {
         long nanos = clock.nanoTime();

@@ -127,6 +127,30 @@ public final class ListenerRegistry {
         }
     }
 
+    /**
+     * Calls {@code action} with a page of the live listeners of {@code id}: {@code limit} at most, after the
+     * first {@code offset}, in an order that holds while the id's listeners do not change. Changes nothing.
+     * <p>
+     * Paging is by offset, costing a scan of up to about 8 x (offset + limit) slots of the id's table
+     * (see {@code ListenerSet.page}): the table could give a cursor (a slot index, costing about 8 x limit),
+     * but it is rehashed when it grows or shrinks, which moves every entry, so a cursor kept across a resize
+     * would skip or repeat listeners at random, and a page could not be reached by its number. The last page
+     * of an id with 100,000 listeners is one scan of its 256K-slot table (timed in BENCHMARKS.md, #17).
+     */
+    public void forEachListener(String id, int nowSeconds, long offset, int limit,
+                                Consumer<InetSocketAddress> action) {
+        ListenerSet set = byId.get(id);
+        if (set != null) {
+            set.page(nowSeconds, ttlSeconds, offset, limit, key -> action.accept(endpoints.decode(key)));
+        }
+    }
+
+    /** Registrations held for {@code id}, in O(1): the live ones and those expired since the last sweep. */
+    public int listenerCount(String id) {
+        ListenerSet set = byId.get(id);
+        return set == null ? 0 : set.size();
+    }
+
     /** Drops every expired registration; returns how many. */
     public long sweep(int nowSeconds) {
         long removed = 0;

@@ -125,6 +125,37 @@ final class ListenerSet {
         return count;
     }
 
+    /**
+     * Calls {@code action} with the keys of the listeners alive at second {@code now}, in slot order, after
+     * skipping the first {@code skip} of them, until {@code limit} were given; changes nothing (an expired
+     * entry is passed over, not removed, so the order stays put between two pages). Reads the slots up to the
+     * last key given only: the table is shrunk when fewer than 1 slot in 8 holds an entry, so while the
+     * entries are alive a page costs at most about 8 x (skip + limit) slot reads, and never more than the table
+     * (entries expired since the last sweep, at most a minute ago, are read and passed over).
+     */
+    void page(int now, int ttl, long skip, int limit, LongConsumer action) {
+        if (table == null) {
+            if (size == 1 && skip == 0 && limit > 0 && isAlive(single, now, ttl)) {
+                action.accept(keyOf(single));
+            }
+            return;
+        }
+        long skipped = 0;
+        int given = 0;
+        for (int i = 0; i < table.length && given < limit; i++) {
+            long entry = table[i];
+            if (entry == 0 || !isAlive(entry, now, ttl)) {
+                continue;
+            }
+            if (skipped < skip) {
+                skipped++;
+            } else {
+                action.accept(keyOf(entry));
+                given++;
+            }
+        }
+    }
+
     private void removeAt(int hole) {
         int mask = table.length - 1;
         table[hole] = 0;
