@@ -35,6 +35,9 @@ import org.modstamp.ra.inbound.ModstampActivationSpec;
  * drops Work, and a redeployment.
  */
 class DeliveryGuaranteesTest {
+    /** The loggers of the adapter's inbound side (the activation and its bean's delivery). */
+    private static final String INBOUND = ModstampActivation.class.getPackageName();
+
     @TempDir
     Path stateDirectory;
     private RunningAdapter running;
@@ -154,7 +157,7 @@ class DeliveryGuaranteesTest {
         Bean bean = new Bean(change -> "bad".equals(change.value()) ? Act.THROW : Act.COMMIT);
         ModstampActivationSpec spec = spec("lim");
         spec.setMaxRedeliveries(2);
-        try (LogRecords log = new LogRecords(ModstampActivation.class)) {
+        try (LogRecords log = new LogRecords(INBOUND)) {
             activate("Limited", bean, true, spec);
             producer.push(Map.of("lim", "bad"));
             var givenUp = log.await("giving it up", 10);
@@ -180,7 +183,7 @@ class DeliveryGuaranteesTest {
             await(release);
             return Act.THROW;
         });
-        try (LogRecords log = new LogRecords(ModstampActivation.class)) {
+        try (LogRecords log = new LogRecords(INBOUND)) {
             activate("Newer", bean, true, spec("nw"));
             producer.push(Map.of("nw", "old"));
             assertTrue(inFirstAttempt.await(5, TimeUnit.SECONDS));
@@ -270,7 +273,7 @@ class DeliveryGuaranteesTest {
         MessageEndpointFactory deployed = activate("Slow", bean, false, spec);
         producer.push(Map.of("dw", "slow"));
         assertTrue(inBean.await(5, TimeUnit.SECONDS));
-        try (LogRecords log = new LogRecords(ModstampActivation.class)) {
+        try (LogRecords log = new LogRecords(INBOUND)) {
             CompletableFuture<Void> deactivated = CompletableFuture.runAsync(
                     () -> adapter.endpointDeactivation(deployed, spec));
             assertNotNull(log.await("still processing a change", 10), "a WARNING names the bean it waits for");

@@ -8,14 +8,17 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** What one logger writes while a test runs, to wait on a line that says a thing happened. */
+/**
+ * What one logger, and the loggers below it, write while a test runs, to wait on a line that says a thing
+ * happened.
+ */
 final class LogRecords extends Handler implements AutoCloseable {
     private final Logger logger;
     private final Level previous;
     private final BlockingQueue<LogRecord> records = new LinkedBlockingQueue<>();
 
-    LogRecords(Class<?> loggingClass) {
-        logger = Logger.getLogger(loggingClass.getName());
+    LogRecords(String loggerName) {
+        logger = Logger.getLogger(loggerName);
         previous = logger.getLevel();
         logger.setLevel(Level.FINE);
         logger.addHandler(this);
