@@ -1,6 +1,7 @@
 package org.modstamp.it;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -26,6 +27,17 @@ public final class ModstampServerExtension implements BeforeAllCallback, AfterAl
 
     public static InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", port());
+    }
+
+    /** Waits (at most 10 s) until the server has a listener of {@code id}: a bean or client has queried it. */
+    public static void awaitListener(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.listeners(id, 0, 1).total() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nobody listens to " + id + " after 10 s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Override

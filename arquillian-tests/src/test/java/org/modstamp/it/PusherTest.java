@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -64,8 +65,8 @@ class PusherTest {
     void aCommittedCdiTransactionPushesAndAListenerSeesIt() throws Exception {
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
         client.push(Map.of("pc", "0"));
-        client.listen(Map.of("pc", "0"), (id, value) -> seen.add(id + "=" + value));
-        Thread.sleep(100);
+        assertTrue(client.listen(Map.of("pc", "0"), (id, value) -> seen.add(id + "=" + value))
+                .awaitReady(Duration.ofSeconds(10)), "the server answered the listen's first Query");
         assertEquals("committed", post("cdi/commit?id=pc&value=1"));
         assertEquals("pc=1", seen.poll(10, TimeUnit.SECONDS));
     }
@@ -117,7 +118,8 @@ class PusherTest {
 
     @Test
     void qualifiedObserversSeeTheirIdOnly() throws Exception {
-        Thread.sleep(300); // the bridge has queried x and y
+        ModstampServerExtension.awaitListener("x"); // the bridge has queried x and y
+        ModstampServerExtension.awaitListener("y");
         client.push(Map.of("x", "1"));
         client.push(Map.of("y", "1"));
         String report = "";

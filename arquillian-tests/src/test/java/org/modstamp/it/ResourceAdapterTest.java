@@ -103,7 +103,7 @@ class ResourceAdapterTest {
 
     /** Waits until the beans have queried (registered) the ids: the server knows them as listeners. */
     private void pushWhenListening(String id, String value) throws Exception {
-        Thread.sleep(100);
+        ModstampServerExtension.awaitListener(id);
         assertEquals(Map.of(id, value), producer.push(Map.of(id, value)));
     }
 
