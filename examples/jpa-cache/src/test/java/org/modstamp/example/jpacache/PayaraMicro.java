@@ -50,7 +50,7 @@ final class PayaraMicro implements AutoCloseable {
         Files.writeString(postboot, "deploy " + build.resolve("modstamp-ra.rar").toAbsolutePath() + "\n");
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m"));
+                "-Xmx384m", "-XX:+UseSerialGC"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", build.resolve("payara-micro.jar").toAbsolutePath().toString(),
                 "--nohazelcast", "--disablephonehome", "--rootdir", dir.resolve("root").toString(),
