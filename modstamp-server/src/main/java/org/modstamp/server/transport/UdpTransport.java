@@ -140,7 +140,7 @@ public final class UdpTransport implements AutoCloseable {
         try {
             return PortSockets.bind(address, SocketProtocolFamily.INET6, loops, engine, true, maxDatagramSize);
         } catch (Exception e) {
-            if (e instanceof java.net.SocketException && String.valueOf(e.getMessage()).contains("in use")) {
+            if (String.valueOf(e.getMessage()).contains("in use")) { // the port is taken: not a host without IPv6
                 throw e;
             }
             LOG.log(System.Logger.Level.INFO, "no IPv6 socket on " + address + " (" + e.getMessage()
