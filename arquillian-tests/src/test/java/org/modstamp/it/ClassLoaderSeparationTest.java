@@ -122,19 +122,26 @@ class ClassLoaderSeparationTest {
             pusherType.getMethod("push", String.class, String.class).invoke(pusher, "orders", "1");
             assertEquals(Map.of("orders", "1"), pushed.poll(5, TimeUnit.SECONDS),
                     "pushed through the API types of the RAR's loader");
+            // The pusher counts a push as confirmed after the connection's push returned, on its own thread; a
+            // second push of the id before that would replace the first (superseded, not confirmed).
+            Method stats = pusherType.getMethod("stats");
+            awaitInStats(pusher, stats, "confirmed=1");
             pusherType.getMethod("touch", String.class).invoke(pusher, "orders");
             assertTrue(pushed.poll(5, TimeUnit.SECONDS) != null);
-            // The pusher counts a push as confirmed after the connection's push returned, on its own thread.
-            Method stats = pusherType.getMethod("stats");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!stats.invoke(pusher).toString().contains("confirmed=2") && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertTrue(stats.invoke(pusher).toString().contains("confirmed=2"), stats.invoke(pusher).toString());
+            awaitInStats(pusher, stats, "confirmed=2");
         } finally {
             executor.shutdownNow();
             scheduler.shutdownNow();
         }
+    }
+
+    /** Waits (at most 5 s) until the pusher's statistics read {@code text}, and fails with them if they do not. */
+    private static void awaitInStats(Object pusher, Method stats, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!stats.invoke(pusher).toString().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(stats.invoke(pusher).toString().contains(text), stats.invoke(pusher).toString());
     }
 
     private static Field field(Class<?> type, String name) throws NoSuchFieldException {
