@@ -1,6 +1,7 @@
 package org.modstamp.example.jpacache;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,10 +17,17 @@ import org.modstamp.ra.api.ModstampChange;
 public class Evictions {
     private final AtomicLong lastNanoTime = new AtomicLong();
     private final AtomicLong count = new AtomicLong();
+    private final AtomicReference<String> lastValue = new AtomicReference<>("");
 
     void evicted(@Observes @Modstamp("jpa.Greeting") ModstampChange change) {
+        lastValue.set(change.value() == null ? "" : change.value());
         lastNanoTime.set(System.nanoTime());
         count.incrementAndGet();
+    }
+
+    /** The value of {@code jpa.Greeting} that the last eviction was for ("" before the first). */
+    public String lastValue() {
+        return lastValue.get();
     }
 
     /** {@code System.nanoTime()} after the last eviction, 0 before the first. */

@@ -29,8 +29,8 @@ import jakarta.ws.rs.core.Response;
  * Both answer with {@code X-Nano-Time}, the instance's {@code System.nanoTime()} after the read, or just before the
  * database commit (a push, and so an eviction elsewhere, may come before this thread runs again after it; the
  * same clock for every process of a Linux machine), the PUT {@code X-Committed-Nano-Time} just after it, and
- * {@code X-Evicted-Nano-Time}/{@code X-Evictions} when and how often this instance evicted greetings, so a test
- * can time what happens between instances.
+ * {@code X-Evicted-Nano-Time}/{@code X-Evictions}/{@code X-Evicted-Value} when, how often and for which value of
+ * {@code jpa.Greeting} this instance evicted greetings, so a test can time what happens between instances.
  * {@code POST /api/greetings/{id}/changes?count=N&perSecond=R&threads=T} commits N changes, one transaction each,
  * at most R a second, from T threads (on the managed executor) that each change one greeting of their own, {@code id}
  * to {@code id+T-1}, to {@code change1}, {@code change2}, ... {@code change(N/T)}; it answers with the rate it
@@ -55,7 +55,7 @@ public class GreetingResource {
         long at = System.nanoTime();
         return (text == null ? Response.status(Response.Status.NOT_FOUND) : Response.ok(text))
                 .header("X-Nano-Time", at).header("X-Evicted-Nano-Time", evictions.lastNanoTime())
-                .header("X-Evictions", evictions.count()).build();
+                .header("X-Evictions", evictions.count()).header("X-Evicted-Value", evictions.lastValue()).build();
     }
 
     @PUT
