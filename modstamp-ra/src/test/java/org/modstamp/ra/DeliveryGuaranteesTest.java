@@ -196,6 +196,51 @@ class DeliveryGuaranteesTest {
         assertEquals(List.of("nw=0", "nw=old", "nw=new"), List.copyOf(bean.attempts));
     }
 
+    @Test
+    void theFailuresOfAnOlderValueNeverCountAgainstTheNewerOne() throws Exception {
+        CountDownLatch inFirstAttempt = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Bean bean = new Bean(change -> {
+            if ("A".equals(change.value())) {
+                inFirstAttempt.countDown();
+                await(release);
+                return Act.THROW;
+            }
+            return "B".equals(change.value()) ? Act.THROW : Act.COMMIT;
+        });
+        ModstampActivationSpec spec = spec("pv");
+        spec.setMaxRedeliveries(1);
+        try (LogRecords log = new LogRecords(INBOUND)) {
+            activate("PerValue", bean, true, spec);
+            producer.push(Map.of("pv", "A"));
+            assertTrue(inFirstAttempt.await(5, TimeUnit.SECONDS));
+            producer.push(Map.of("pv", "B")); // arrives while the bean is busy failing on A
+            assertNotNull(log.await("queued pv = B", 5));
+            release.countDown();
+            var givenUp = log.await("giving it up", 10);
+            assertNotNull(givenUp);
+            assertTrue(givenUp.getMessage().contains("pv = B in 2 attempts"), givenUp.getMessage());
+        }
+        assertEquals(List.of("pv=0", "pv=A", "pv=B", "pv=B"), List.copyOf(bean.attempts),
+                "B delivered once and once again: A's failure is A's");
+    }
+
+    @Test
+    void aLateCommitOfTheLastDeliveryIsNeverTheOutcomeOfTheNextOne() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attemptsAtTwo = new java.util.concurrent.atomic.AtomicInteger();
+        Bean bean = new Bean(change -> "2".equals(change.value()) && attemptsAtTwo.getAndIncrement() == 0
+                ? Act.ROLLBACK_ONLY : Act.COMMIT);
+        ModstampActivationSpec spec = spec("lc");
+        producer.push(Map.of("lc", "0"));
+        adapter.endpointActivation(FakeContainer.endpoints("LateCommits", bean, true, true), spec);
+        assertNotNull(bean.committedValue("0"));
+        producer.push(Map.of("lc", "1"));
+        assertNotNull(bean.committedValue("1")); // its commit reaches the resource late: at 2's rollback
+        producer.push(Map.of("lc", "2"));
+        assertNotNull(bean.committedValue("2"), "2 rolled back, so it is delivered again, and then commits");
+        assertEquals(List.of("lc=0", "lc=1", "lc=2", "lc=2"), List.copyOf(bean.attempts));
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -151,10 +151,19 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
      * throws or called {@link #setRollbackOnly()}, and commits otherwise.
      */
     static MessageEndpointFactory endpoints(String name, ModstampListener bean, boolean transacted) {
+        return endpoints(name, bean, transacted, false);
+    }
+
+    /**
+     * With {@code lateCommits}, as a transaction manager that commits asynchronously: the commit of a delivery
+     * reaches the XAResource 300 ms after the delivery returned, or, sooner, right after the rollback of the
+     * next delivery on the endpoint.
+     */
+    static MessageEndpointFactory endpoints(String name, ModstampListener bean, boolean transacted, boolean lateCommits) {
         return new MessageEndpointFactory() {
             @Override
             public MessageEndpoint createEndpoint(XAResource xa) {
-                FakeTransactions transactions = new FakeTransactions(transacted ? xa : null);
+                FakeTransactions transactions = new FakeTransactions(transacted ? xa : null, lateCommits);
                 return (MessageEndpoint) Proxy.newProxyInstance(FakeContainer.class.getClassLoader(),
                         new Class<?>[] {MessageEndpoint.class, ModstampListener.class}, (proxy, method, args) -> {
                             switch (method.getName()) {
@@ -199,11 +208,37 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
 
     /** One endpoint's transactions: begun in beforeDelivery, ended in afterDelivery, the XAResource enlisted. */
     private static final class FakeTransactions {
+        private static final java.util.concurrent.ScheduledExecutorService LATE =
+                Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread thread = new Thread(r, "late commits");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         private final XAResource enlisted;
+        private final boolean lateCommits;
         private Xid xid;
+        /** The commit of the last delivery, when it is late and has not reached the resource yet. */
+        private Xid lateCommit;
 
-        FakeTransactions(XAResource enlisted) {
+        FakeTransactions(XAResource enlisted, boolean lateCommits) {
             this.enlisted = enlisted;
+            this.lateCommits = lateCommits;
+        }
+
+        /** The late commit of the last delivery reaches the resource now, if it has not yet. */
+        private void commitLate() {
+            Xid committing;
+            synchronized (this) {
+                committing = lateCommit;
+                lateCommit = null;
+            }
+            if (committing != null) {
+                try {
+                    enlisted.commit(committing, true);
+                } catch (XAException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
 
         void begin() throws XAException {
@@ -233,6 +268,12 @@ final class FakeContainer implements BootstrapContext, WorkManager, AutoCloseabl
             enlisted.end(xid, rollback ? XAResource.TMFAIL : XAResource.TMSUCCESS);
             if (rollback) {
                 enlisted.rollback(xid);
+                commitLate();
+            } else if (lateCommits) {
+                synchronized (this) {
+                    lateCommit = xid;
+                }
+                LATE.schedule(this::commitLate, 300, TimeUnit.MILLISECONDS);
             } else {
                 enlisted.commit(xid, true);
             }

@@ -2,13 +2,11 @@ package org.modstamp.ra.inbound;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.Timer;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -19,22 +17,28 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkAdapter;
 import jakarta.resource.spi.work.WorkEvent;
+import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
+import org.modstamp.concurrent.Backoff;
+import org.modstamp.concurrent.LatestValueWorker;
+import org.modstamp.concurrent.WorkerClock;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
 
 /**
- * The delivery of one bean's changes: a queue that a Work delivers to the bean one at a time, in order. The
- * client's loop only queues ({@link #enqueue}), so a slow bean never stalls the socket or another bean; while
- * the bean is busy, a newer change of an id replaces the queued one (the protocol's rule: intermediate values
- * may be skipped, the latest always arrives), so the queue never holds more than one change per id.
+ * The delivery of one bean's changes, on a {@link LatestValueWorker} whose runs are Works: the client's loop only
+ * queues ({@link #enqueue}), so a slow bean never stalls the socket or another bean; while the bean is busy, a
+ * newer change of an id replaces the queued one (the protocol's rule: intermediate values may be skipped, the
+ * latest always arrives), so the queue never holds more than one change per id. Changes are delivered one at a
+ * time, in order, through one endpoint per run.
  *
  * <p>A delivery counts when the bean's transaction committed (learned through a {@link DeliveryOutcome}
- * enlisted in it) or, for a bean without a container transaction, when it returned without throwing. A
- * delivery that rolled back or threw is made again after a pause that doubles each time, unless a newer value
- * of the id came meanwhile, up to {@code maxRedeliveries} times. With {@code committed} (resume), the values
- * the bean committed are recorded, and flushed to disk at the end of each run of deliveries.
+ * enlisted in it, per transaction) or, for a bean without a container transaction, when it returned without
+ * throwing. A delivery that rolled back or threw is made again after 100 ms, doubling up to 10 s, unless a newer
+ * value of the id came meanwhile, up to {@code maxRedeliveries} times: the failures of a value count for that
+ * value only. With {@code committed} (resume), the values the bean committed are recorded, and flushed to disk
+ * whenever the queue is empty.
  *
  * <p>Once its queue is empty, a delivery Work waits {@link #LINGER} for the next change, with its endpoint,
  * before it ends: a bean that hears of changes often is not handed a new Work and endpoint for each (the
@@ -43,9 +47,10 @@ import org.modstamp.ra.api.ModstampListener;
 final class BeanDelivery {
     private static final Logger LOG = Logger.getLogger(BeanDelivery.class.getName());
     private static final Duration RETRY = Duration.ofSeconds(1);
-    private static final Duration FIRST_REDELIVERY = Duration.ofMillis(100);
-    private static final Duration LONGEST_REDELIVERY = Duration.ofSeconds(10);
+    static final Backoff REDELIVERY = new Backoff(Duration.ofMillis(100), 2, Duration.ofSeconds(10));
     private static final Duration STOP_WARNING_EVERY = Duration.ofSeconds(5);
+    /** How long a delivery waits for the outcome of its transaction after the bean returned (asynchronous commit). */
+    private static final Duration OUTCOME_WAIT = Duration.ofSeconds(30);
     static final Duration LINGER = Duration.ofMillis(250);
     static final Method ON_CHANGE;
 
@@ -61,18 +66,9 @@ final class BeanDelivery {
     private final String bean;
     private final int maxRedeliveries;
     private final WorkManager workManager;
-    private final Timer timer;
     private final CommittedValues committed;
-    /** Changes waiting for delivery, one per id; also the lock of the delivery state. */
-    private final Map<String, ModstampChange> queue = new LinkedHashMap<>();
-    /** The latest value heard of each id ("" for none): a failed delivery is retried only while it is current. */
-    private final Map<String, String> latest = new HashMap<>();
-    /** Failed deliveries of the current value of an id. */
-    private final Map<String, Integer> failures = new HashMap<>();
     private final AtomicLong givenUp = new AtomicLong();
-    private int delivering;
-    private boolean deliveryScheduled;
-    private volatile boolean stopped;
+    private final LatestValueWorker<String, ModstampChange> worker;
 
     /**
      * {@code bean} names the bean in the log; {@code committed} is null without resume.
@@ -83,17 +79,24 @@ final class BeanDelivery {
         this.bean = bean;
         this.maxRedeliveries = maxRedeliveries;
         this.workManager = workManager;
-        this.timer = timer;
         this.committed = committed;
+        WorkerClock clock = WorkerClock.system((delay, task) -> AdapterTimer.schedule(timer, delay, task, bean));
+        this.worker = new LatestValueWorker<>(new Delivering(), BeanDelivery::merge,
+                new LatestValueWorker.Settings(this::schedule, clock, REDELIVERY, LINGER, RETRY, 1));
+    }
+
+    /**
+     * A change that replaces a queued one keeps the older's previous value: the bean never saw the older. One
+     * that replaces the change being delivered is queued as it is.
+     */
+    private static ModstampChange merge(ModstampChange queued, ModstampChange newer, boolean inFlight) {
+        return inFlight ? newer
+                : new ModstampChange(newer.id(), newer.value(), queued.previousValue(), newer.server(), newer.receivedAt());
     }
 
     /** Drops the queued changes and delivers nothing more; returns at once. */
     void beginStop() {
-        stopped = true;
-        synchronized (queue) {
-            queue.clear();
-            queue.notifyAll(); // a lingering Work ends now
-        }
+        worker.stop();
     }
 
     /**
@@ -103,19 +106,17 @@ final class BeanDelivery {
     void awaitStopped() {
         long started = System.nanoTime();
         boolean interrupted = false;
-        synchronized (queue) {
-            while (delivering > 0) {
-                try {
-                    queue.wait(STOP_WARNING_EVERY.toMillis());
-                } catch (InterruptedException e) {
-                    interrupted = true;
+        while (true) {
+            try {
+                if (worker.awaitNotRunning(STOP_WARNING_EVERY)) {
+                    break;
                 }
-                if (delivering > 0) {
-                    long waited = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-                    LOG.warning(() -> "modstamp: " + bean + " is still processing a change after " + waited
-                            + " s; its deactivation waits for it");
-                }
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
+            long waited = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+            LOG.warning(() -> "modstamp: " + bean + " is still processing a change after " + waited
+                    + " s; its deactivation waits for it");
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -127,285 +128,108 @@ final class BeanDelivery {
 
     /** Called on the client's loop: queue, and make sure a delivery Work runs. */
     void enqueue(ModstampChange change) {
-        synchronized (queue) {
-            if (stopped) {
-                return;
-            }
-            String current = valueOrEmpty(change.value());
-            if (!current.equals(latest.put(change.id(), current))) {
-                failures.remove(change.id());
-            }
-            ModstampChange older = queue.remove(change.id());
-            queue.put(change.id(), older == null ? change
-                    : new ModstampChange(change.id(), change.value(), older.previousValue(), change.server(),
-                    change.receivedAt()));
-            LOG.fine(() -> "modstamp: queued " + change.id() + " = " + change.value() + " for " + bean);
-            if (deliveryScheduled) {
-                queue.notifyAll(); // a Work that lingers takes it
-                return;
-            }
-            deliveryScheduled = true;
-        }
-        scheduleDelivery();
+        worker.offer(change.id(), change);
+        LOG.fine(() -> "modstamp: queued " + change.id() + " = " + change.value() + " for " + bean);
     }
 
-    private static String valueOrEmpty(String value) {
-        return value == null ? "" : value;
-    }
-
-    /**
-     * Schedules the delivery Work. If the WorkManager refuses it (by an exception or, later, through the
-     * WorkListener), scheduling is tried again a second later; the flag stays set meanwhile, so that no
-     * second Work starts.
-     */
-    private void scheduleDelivery() {
-        if (stopped) {
-            synchronized (queue) {
-                deliveryScheduled = false;
-            }
-            return;
-        }
-        DeliveryWork work = new DeliveryWork();
+    /** The worker's executor: each run is a Work; a refusal, at once or later through the listener, is reported. */
+    private void schedule(Runnable run) {
+        DeliveryWork work = new DeliveryWork(run);
         try {
             workManager.scheduleWork(work, WorkManager.INDEFINITE, null, new WorkAdapter() {
                 @Override
                 public void workRejected(WorkEvent event) {
-                    work.rejected(event.getException());
+                    rejected(event.getException());
                 }
 
                 @Override
                 public void workCompleted(WorkEvent event) {
                     if (event.getException() != null && !work.started.get()) {
-                        work.rejected(event.getException()); // failed by the container before it ran
+                        rejected(event.getException()); // failed by the container before it ran
                     }
                 }
             });
-        } catch (Exception e) {
-            work.rejected(e);
+        } catch (WorkException | RuntimeException e) {
+            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean + "; retrying in "
+                    + RETRY.toMillis() + " ms", e);
+            throw new RejectedExecutionException(e);
         }
     }
 
-    private boolean later(Duration delay, Runnable task) {
-        return AdapterTimer.later(timer, delay, task, bean, stopped);
+    private void rejected(Exception reason) {
+        LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean + "; retrying in "
+                + RETRY.toMillis() + " ms", reason);
+        worker.runRejected(reason);
     }
 
-    /** The next queued change, or null when there is none (or the activation stopped). */
-    private ModstampChange next() {
-        synchronized (queue) {
-            Iterator<ModstampChange> it = queue.values().iterator();
-            if (stopped || !it.hasNext()) {
-                return null;
-            }
-            ModstampChange change = it.next();
-            it.remove();
-            return change;
-        }
-    }
-
-    /** A delivery Work ended, normally or not: schedule another if changes came meanwhile. */
-    private void deliveryWorkEnded() {
-        synchronized (queue) {
-            delivering--;
-            queue.notifyAll();
-            if (stopped || queue.isEmpty()) {
-                deliveryScheduled = false;
-                return;
-            }
-        }
-        scheduleDelivery();
-    }
-
-    /** The bean committed {@code change}. */
-    private void delivered(ModstampChange change) {
-        synchronized (queue) {
-            failures.remove(change.id());
-        }
-        if (committed != null) {
-            committed.record(change.id(), change.value());
-        }
-    }
-
-    /**
-     * The bean's transaction rolled back, or the bean threw: deliver the change again after a pause, unless a
-     * newer value of the id came meanwhile, or give it up after {@code maxRedeliveries} attempts.
-     */
-    private void failed(ModstampChange change, Throwable thrown) {
-        int attempts;
-        synchronized (queue) {
-            attempts = failures.merge(change.id(), 1, Integer::sum);
-            if (attempts > maxRedeliveries) {
-                failures.remove(change.id());
-            }
-        }
-        if (attempts > maxRedeliveries) {
-            long total = givenUp.incrementAndGet();
-            LOG.log(Level.SEVERE, "modstamp: " + bean + " did not commit " + change.id() + " = " + change.value()
-                    + " in " + attempts + (attempts == 1 ? " attempt" : " attempts") + "; giving it up (" + total
-                    + " given up by this bean so far); the id is delivered again at its next change", thrown);
-            return;
-        }
-        Duration pause = redeliveryPause(attempts);
-        LOG.log(Level.WARNING, "modstamp: " + bean + " did not commit " + change.id() + " = " + change.value()
-                + (thrown == null ? " (its transaction rolled back)" : "") + "; delivering it again in "
-                + pause.toMillis() + " ms (attempt " + (attempts + 1) + " of " + (maxRedeliveries + 1)
-                + ")", thrown);
-        later(pause, () -> redeliver(change));
-    }
-
-    /** 100 ms after the first failure, doubling up to 10 s. */
-    static Duration redeliveryPause(int failures) {
-        long millis = FIRST_REDELIVERY.toMillis() << Math.min(failures - 1, 20);
-        return Duration.ofMillis(Math.min(millis, LONGEST_REDELIVERY.toMillis()));
-    }
-
-    private void redeliver(ModstampChange change) {
-        synchronized (queue) {
-            if (stopped) {
-                return;
-            }
-            if (queue.containsKey(change.id())
-                    || !Objects.equals(latest.get(change.id()), valueOrEmpty(change.value()))) {
-                LOG.fine(() -> "modstamp: not delivering " + change.id() + " = " + change.value() + " to " + bean
-                        + " again: a newer value came");
-                return;
-            }
-            queue.put(change.id(), change);
-            if (deliveryScheduled) {
-                return;
-            }
-            deliveryScheduled = true;
-        }
-        scheduleDelivery();
-    }
-
-    /**
-     * Delivers queued changes to the bean, one at a time, until the queue is empty, through one endpoint
-     * (created off the activation thread, released in the end whatever happens).
-     */
+    /** One run of the worker, as the container's Work. */
     private final class DeliveryWork implements Work {
-        private final AtomicBoolean rejected = new AtomicBoolean();
+        private final Runnable run;
         private final AtomicBoolean started = new AtomicBoolean();
-        private volatile boolean released;
+
+        DeliveryWork(Runnable run) {
+            this.run = run;
+        }
 
         @Override
         public void run() {
             started.set(true);
-            synchronized (queue) {
-                delivering++;
-            }
+            run.run();
+        }
+
+        /** The container asks the Work to end: a lingering run ends now. */
+        @Override
+        public void release() {
+            worker.cutLinger();
+        }
+    }
+
+    /** The deliveries of one run, through one endpoint (created off the activation thread, released in the end). */
+    private final class Delivering implements LatestValueWorker.Handler<String, ModstampChange> {
+        private MessageEndpoint endpoint;
+        private DeliveryOutcome outcome;
+
+        @Override
+        public void runStarted() throws Exception {
+            boolean transacted;
             try {
-                deliverQueued();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.SEVERE, "modstamp: delivering to " + bean + " failed; the queued changes are "
-                        + "delivered by a new Work", e);
-            } finally {
-                if (committed != null) {
-                    committed.flush();
-                }
-                deliveryWorkEnded();
-            }
-        }
-
-        /**
-         * The WorkManager refused or failed this Work before it ran (reported once, by an exception or its
-         * listener): schedule a new one later.
-         */
-        void rejected(Exception reason) {
-            if (!rejected.compareAndSet(false, true)) {
-                return;
-            }
-            LOG.log(Level.WARNING, "modstamp: the WorkManager refused a delivery to " + bean
-                    + "; retrying in " + RETRY.toMillis() + " ms", reason);
-            if (!later(RETRY, BeanDelivery.this::scheduleDelivery)) {
-                synchronized (queue) {
-                    deliveryScheduled = false; // the next change tries again
-                }
-            }
-        }
-
-        private void deliverQueued() {
-            boolean transacted = isDeliveryTransacted();
-            DeliveryOutcome outcome = transacted ? new DeliveryOutcome() : null;
-            MessageEndpoint endpoint = createEndpoint(outcome);
-            if (endpoint == null) {
-                return;
-            }
-            try {
-                ModstampChange change = next();
-                while (change != null) {
-                    deliver(endpoint, outcome, change);
-                    change = next();
-                    if (change == null) {
-                        if (committed != null) {
-                            committed.flush(); // what was committed is on disk before the Work waits
-                        }
-                        change = nextWithin(LINGER);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the container stops the Work: the next change gets a new one
-            } finally {
-                endpoint.release();
-            }
-        }
-
-        /** The next change queued within {@code linger}; null at once when the activation or the Work stops. */
-        private ModstampChange nextWithin(Duration linger) throws InterruptedException {
-            long deadline = System.nanoTime() + linger.toNanos();
-            synchronized (queue) {
-                for (long left = linger.toNanos(); queue.isEmpty() && !stopped && !released && left > 0;
-                     left = deadline - System.nanoTime()) {
-                    TimeUnit.NANOSECONDS.timedWait(queue, left);
-                }
-            }
-            return released ? null : next();
-        }
-
-        private boolean isDeliveryTransacted() {
-            try {
-                return factory.isDeliveryTransacted(ON_CHANGE);
+                transacted = factory.isDeliveryTransacted(ON_CHANGE);
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("the bean has no onModstampChange method", e);
             }
+            outcome = transacted ? new DeliveryOutcome() : null;
+            try {
+                endpoint = factory.createEndpoint(outcome);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "modstamp: no endpoint for " + bean + " yet; retrying", e);
+                throw e;
+            }
         }
 
-        /**
-         * An endpoint, retried with a growing pause while the bean is not ready (the changes wait, one per
-         * id); null once the activation stopped.
-         */
-        private MessageEndpoint createEndpoint(DeliveryOutcome outcome) {
-            long pause = 100;
-            while (!stopped) {
-                try {
-                    MessageEndpoint endpoint = factory.createEndpoint(outcome);
-                    if (stopped) {
-                        endpoint.release();
-                        break;
-                    }
-                    return endpoint;
-                } catch (Exception e) {
-                    LOG.log(Level.WARNING, "modstamp: no endpoint for " + bean + " yet; "
-                            + "retrying in " + pause + " ms", e);
-                    try {
-                        Thread.sleep(pause);
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                    pause = Math.min(pause * 2, 5_000);
-                }
+        @Override
+        public void caughtUp() {
+            if (committed != null) {
+                committed.flush(); // what was committed is on disk before the Work waits
             }
-            return null;
+        }
+
+        @Override
+        public void runEnded() {
+            endpoint.release();
+            endpoint = null;
+            if (committed != null) {
+                committed.flush();
+            }
         }
 
         /**
          * One delivery in the container's transaction (for a transacted bean): it counts when that transaction
          * committed, or, when the container did not enlist the outcome, when the bean did not throw.
          */
-        private void deliver(MessageEndpoint endpoint, DeliveryOutcome outcome, ModstampChange change) {
-            if (outcome != null) {
-                outcome.reset();
-            }
+        @Override
+        public Set<String> handle(Map<String, ModstampChange> batch) throws Exception {
+            ModstampChange change = batch.values().iterator().next();
+            DeliveryOutcome.Attempt attempt = outcome == null ? null : outcome.begin();
             Throwable thrown = null;
             try {
                 endpoint.beforeDelivery(ON_CHANGE);
@@ -417,23 +241,51 @@ final class BeanDelivery {
             } catch (Throwable e) {
                 thrown = e;
             }
-            DeliveryOutcome.Outcome result = outcome == null ? DeliveryOutcome.Outcome.UNKNOWN : outcome.outcome();
-            boolean committedNow = result == DeliveryOutcome.Outcome.COMMITTED
-                    || (result == DeliveryOutcome.Outcome.UNKNOWN && thrown == null);
-            if (committedNow) {
-                delivered(change);
-            } else {
-                failed(change, thrown);
+            DeliveryOutcome.Outcome result = attempt == null ? DeliveryOutcome.Outcome.UNKNOWN : attempt.await(OUTCOME_WAIT);
+            if (attempt != null && result == DeliveryOutcome.Outcome.UNKNOWN) {
+                outcome.abandon(attempt);
             }
+            if (result == DeliveryOutcome.Outcome.COMMITTED || (result == DeliveryOutcome.Outcome.UNKNOWN && thrown == null
+                    && (attempt == null || !attempt.enlisted()))) {
+                if (committed != null) {
+                    committed.record(change.id(), change.value());
+                }
+                return batch.keySet();
+            }
+            if (thrown == null) {
+                return Set.of(); // its transaction rolled back
+            }
+            throw thrown instanceof Exception e ? e : new ExecutionException(thrown);
         }
 
-        /** The container asks the Work to end: a lingering Work ends now (next() returns null once stopped). */
+        /**
+         * The bean's transaction rolled back, or the bean threw: deliver the change again after a pause, unless a
+         * newer value of the id came meanwhile, or give it up after {@code maxRedeliveries} attempts.
+         */
         @Override
-        public void release() {
-            released = true;
-            synchronized (queue) {
-                queue.notifyAll();
+        public boolean retry(String id, ModstampChange change, int failures, Exception thrown, Duration pause) {
+            if (failures > maxRedeliveries) {
+                long total = givenUp.incrementAndGet();
+                LOG.log(Level.SEVERE, "modstamp: " + bean + " did not commit " + id + " = " + change.value() + " in "
+                        + failures + (failures == 1 ? " attempt" : " attempts") + "; giving it up (" + total
+                        + " given up by this bean so far); the id is delivered again at its next change", thrown);
+                return false;
             }
+            LOG.log(Level.WARNING, "modstamp: " + bean + " did not commit " + id + " = " + change.value()
+                    + (thrown == null ? " (its transaction rolled back)" : "") + "; delivering it again in "
+                    + pause.toMillis() + " ms (attempt " + (failures + 1) + " of " + (maxRedeliveries + 1) + ")", thrown);
+            return true;
+        }
+
+        @Override
+        public void overtaken(String id, ModstampChange change) {
+            LOG.fine(() -> "modstamp: not delivering " + id + " = " + change.value() + " to " + bean
+                    + " again: a newer value came");
+        }
+
+        @Override
+        public void cannotRun(RuntimeException cause) {
+            LOG.log(Level.SEVERE, "modstamp: the adapter's timer is stopped; " + bean + " cannot schedule a retry", cause);
         }
     }
 }
