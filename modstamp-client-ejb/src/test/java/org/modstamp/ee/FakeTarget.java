@@ -24,6 +24,7 @@ final class FakeTarget implements ModstampConnectionFactory {
     private static final long serialVersionUID = 1L;
     private final Map<String, String> values = new LinkedHashMap<>();
     private final List<Map<String, String>> received = new ArrayList<>();
+    private final List<Map<String, String>> attempted = new ArrayList<>();
     private volatile boolean up = true;
 
     void up(boolean up) {
@@ -48,7 +49,18 @@ final class FakeTarget implements ModstampConnectionFactory {
         return Objects.equals(value, values.get(id));
     }
 
+    /** Waits (at most 5 s) until a push of exactly {@code batch} was attempted, while up or down. */
+    synchronized boolean awaitAttempt(Map<String, String> batch) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        for (long left; !attempted.contains(batch) && (left = deadline - System.currentTimeMillis()) > 0; ) {
+            wait(left);
+        }
+        return attempted.contains(batch);
+    }
+
     private synchronized Map<String, String> push(Map<String, String> changes) {
+        attempted.add(Collections.unmodifiableMap(new LinkedHashMap<>(changes)));
+        notifyAll();
         if (!up) {
             throw new IllegalStateException("the fake server is down");
         }

@@ -43,24 +43,7 @@ class OutboxTest {
 
     /** A pusher on the outbox of {@link #database}; a new one stands for the application after a restart. */
     private ModstampPusher pusher() {
-        ModstampPusher pusher = new ModstampPusher() {
-            @Override
-            DataSource dataSource(String name) {
-                return database;
-            }
-        };
-        pusher.connectionFactoryNames = "java:app/modstamp";
-        pusher.deadlineSeconds = 60;
-        pusher.shutdownWaitSeconds = 1;
-        pusher.outboxDataSource = "java:app/jdbc/orders";
-        pusher.outboxTable = "modstamp_outbox";
-        pusher.outboxSweepSeconds = 1;
-        pusher.transactions = transactions;
-        pusher.executor = executor;
-        pusher.scheduler = executor;
-        pusher.factories = target.factories();
-        pusher.configure();
-        return pusher;
+        return OutboxPushers.start(database, transactions, target.factories(), executor);
     }
 
     private Outbox outbox() {
@@ -126,11 +109,34 @@ class OutboxTest {
         outbox.createIfMissing();
         outbox.record(Map.of("x", "old"), 1); // instance A commits old...
         outbox.record(Map.of("x", "new"), 2); // ...then instance B commits new
-        assertEquals(java.util.Optional.empty(), outbox.confirmed("x", 2)); // B's push is confirmed first
+        assertEquals(java.util.Optional.empty(), outbox.confirmed(new Outbox.Row("x", "new", 2))); // B's push is confirmed first
         assertEquals(List.of(), outbox.unconfirmed());
         // then A's: the server may now hold "old": the newer row comes back, for A to send it again at once
-        assertEquals(java.util.Optional.of(new Outbox.Row("x", "new", 2)), outbox.confirmed("x", 1));
+        assertEquals(java.util.Optional.of(new Outbox.Row("x", "new", 2)), outbox.confirmed(new Outbox.Row("x", "old", 1)));
         assertEquals(List.of(new Outbox.Row("x", "new", 2)), outbox.unconfirmed(), "and it is unconfirmed again");
+    }
+
+    @Test
+    void aConfirmationOfAnotherValueWithTheSameVersionNeverMarksTheRowConfirmed() throws Exception {
+        Outbox outbox = outbox();
+        outbox.createIfMissing();
+        outbox.record(Map.of("x", "b"), 7); // instance B's row; instance A pushed "a" with the same version
+        assertEquals(java.util.Optional.of(new Outbox.Row("x", "b", 7)), outbox.confirmed(new Outbox.Row("x", "a", 7)),
+                "B's value is sent again: A's may have overwritten it");
+        assertEquals(List.of(new Outbox.Row("x", "b", 7)), outbox.unconfirmed(), "and it stays unconfirmed");
+    }
+
+    @Test
+    void aRowIsOnlyEverWrittenByAGreaterVersion() throws Exception {
+        Outbox outbox = outbox();
+        outbox.createIfMissing();
+        outbox.record(Map.of("y", "newer"), 9);
+        outbox.record(Map.of("y", "older"), 8); // committed later, versioned earlier: it never wins
+        outbox.recordOnItsOwn(List.of(new Outbox.Row("y", "older too", 9)));
+        assertEquals(List.of(new Outbox.Row("y", "newer", 9)), outbox.unconfirmed());
+        assertEquals(java.util.Optional.empty(), outbox.confirmed(new Outbox.Row("y", "unrecorded", 10)),
+                "a confirmed value the database never recorded is recorded, confirmed");
+        assertEquals(List.of(), outbox.unconfirmed());
     }
 
     @Test
