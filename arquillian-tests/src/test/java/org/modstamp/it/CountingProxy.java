@@ -8,10 +8,14 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -23,11 +27,15 @@ import org.modstamp.wire.MessageType;
 
 /**
  * A UDP proxy in front of the test server (on {@code modstamp.test.proxy.port}, for one client) that
- * records every C that passes, and can play an unreachable server by dropping everything.
+ * records every C that passes, can play an unreachable server by dropping everything, and a distant one by
+ * holding each datagram for a while, each way.
  */
 public final class CountingProxy implements BeforeAllCallback, AfterAllCallback {
     private static final Map<String, List<String>> CHANGES = new ConcurrentHashMap<>();
     private static volatile boolean down;
+    private static volatile long delayNanos;
+    /** Sends the held datagrams when they are due, in the order they came (one thread, equal delays). */
+    private static ScheduledExecutorService later;
     private static Selector selector;
     private static Thread thread;
 
@@ -40,6 +48,11 @@ public final class CountingProxy implements BeforeAllCallback, AfterAllCallback 
         down = isDown;
     }
 
+    /** Holds every datagram this long in each direction from now on (a server this far away); zero sends at once. */
+    public static void delay(Duration oneWay) {
+        delayNanos = oneWay.toNanos();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         int port = Integer.parseInt(System.getProperty("modstamp.test.proxy.port"));
@@ -47,6 +60,12 @@ public final class CountingProxy implements BeforeAllCallback, AfterAllCallback 
         DatagramChannel back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         front.configureBlocking(false);
         back.configureBlocking(false);
+        delayNanos = 0;
+        later = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "counting-proxy-delay");
+            t.setDaemon(true);
+            return t;
+        });
         selector = Selector.open();
         front.register(selector, SelectionKey.OP_READ);
         back.register(selector, SelectionKey.OP_READ);
@@ -68,14 +87,14 @@ public final class CountingProxy implements BeforeAllCallback, AfterAllCallback 
                     if (!down) {
                         client = from;
                         record(buf.duplicate());
-                        back.send(buf, server);
+                        forward(back, buf, server);
                     }
                     buf.clear();
                 }
                 while (back.receive(buf) != null) {
                     buf.flip();
                     if (!down && client != null) {
-                        front.send(buf, client);
+                        forward(front, buf, client);
                     }
                     buf.clear();
                 }
@@ -83,6 +102,23 @@ public final class CountingProxy implements BeforeAllCallback, AfterAllCallback 
         } catch (IOException | ClosedSelectorException e) {
             // closed
         }
+    }
+
+    /** Sends the datagram now, or a copy of it once the delay has passed. */
+    private static void forward(DatagramChannel channel, ByteBuffer datagram, SocketAddress to) throws IOException {
+        long delay = delayNanos;
+        if (delay == 0) {
+            channel.send(datagram, to);
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram).flip();
+        later.schedule(() -> {
+            try {
+                channel.send(copy, to);
+            } catch (IOException e) {
+                // closed: the proxy stops
+            }
+        }, delay, TimeUnit.NANOSECONDS);
     }
 
     private static void record(ByteBuffer datagram) {
@@ -100,5 +136,6 @@ public final class CountingProxy implements BeforeAllCallback, AfterAllCallback 
     public void afterAll(ExtensionContext context) throws Exception {
         selector.close();
         thread.join(2000);
+        later.shutdownNow();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -17,8 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.wildfly.app.ChangesBean;
+import org.modstamp.wildfly.outbox.TwoResourceTx;
 
 /**
  * End to end on a real WildFly 39 standalone-full: the server WAR serves UDP; the RAR, activated by the
@@ -64,9 +70,14 @@ class WildFlyTest {
                 "modstamp.server", "127.0.0.1:" + serverPort,
                 "modstamp.connectionFactories", "java:/eis/ModstampCF"));
         String adapter = "/subsystem=resource-adapters/resource-adapter=modstamp-ra.rar";
+        String secondXa = "/subsystem=datasources/xa-data-source=SecondXADS"; // for the outbox application's two-resource transaction
         wildfly.cli(Files.readString(Path.of(System.getProperty("modstamp.wildfly.cli")))
                 + adapter + "/config-properties=portMin:add(value=" + adapterPort + ")\n"
-                + adapter + "/config-properties=portMax:add(value=" + adapterPort + ")\n");
+                + adapter + "/config-properties=portMax:add(value=" + adapterPort + ")\n"
+                + "batch\n"
+                + secondXa + ":add(jndi-name=java:jboss/datasources/SecondXADS, driver-name=h2, user-name=sa, password=sa)\n"
+                + secondXa + "/xa-datasource-properties=URL:add(value=\"jdbc:h2:file:" + base.resolve("seconddb") + "\")\n"
+                + "run-batch\n");
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-ra.rar"));
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", serverPort))) {
             wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
@@ -145,6 +156,79 @@ class WildFlyTest {
     void aBeanWhoseTransactionRolledBackGetsTheChangeAgain() throws Exception {
         assertEquals("committed", post("/orders-app/api/orders/commit?id=flaky&value=f1"));
         awaitReceived("flaky=f1", 2); // the attempt that threw, then the one that committed
+    }
+
+    /** How often the outbox application sweeps its outbox (the default is 10 s): the test watches two sweeps go by. */
+    private static final int SWEEP_SECONDS = 1;
+
+    /**
+     * Issue 20, item 1, on WildFly: a transaction with two resources (the outbox in the default DataSource,
+     * ExampleDS, and an XA DataSource, so that Narayana commits it in two phases) pushes v1 inside the
+     * transaction, then fires an event whose AFTER_SUCCESS observer pushes v2. The server must end with v2, keep
+     * it through the sweeps, and the outbox row must be v2's, confirmed. Expected to fail until the pusher is
+     * fixed: the observer's push carries no outbox version, replaces v1 in the sender, its confirmation marks
+     * nothing, and the next sweep sends v1, still unconfirmed in the outbox, again: the older value wins.
+     */
+    @Test
+    @Order(2)
+    void aPushFromAnAfterSuccessObserverOfATwoResourceTransactionIsNotUndoneByTheOutboxSweep() throws Exception {
+        wildfly.deploy(outboxApplication());
+        try (ModstampClient reader = ModstampClient.open("127.0.0.1:" + serverPort)) {
+            String id = "wf2r";
+            String answer = post("/outbox-app/api/two-resources?id=" + id + "&inTx=v1-in-tx&afterSuccess=v2-after-success");
+            System.out.println("pusher-outbox, two resources, WildFly:\n" + answer);
+            assertTrue(answer.startsWith("committed\n"), answer);
+            assertEquals("v1-in-tx", get("/outbox-app/api/two-resources/saved?id=" + id), "the second DataSource committed its row");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String value;
+            while (!"v2-after-success".equals(value = reader.get(List.of(id)).get(id)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (!"v2-after-success".equals(value)) {
+                assertEquals("v2-after-success", value, "the server's value; outbox row: " + outboxRow(id));
+            }
+            // checks that something does NOT happen: for three sweep periods (so at least two sweeps) the server keeps v2
+            long since = System.nanoTime();
+            long until = since + TimeUnit.SECONDS.toNanos(3L * SWEEP_SECONDS);
+            while (System.nanoTime() < until) {
+                value = reader.get(List.of(id)).get(id);
+                if (!"v2-after-success".equals(value)) {
+                    fail("the server went back from v2-after-success to " + value + " "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms after it had it; outbox row: "
+                            + outboxRow(id));
+                }
+                Thread.sleep(50);
+            }
+            String expected = id + "=v2-after-success confirmed";
+            deadline = System.nanoTime() + 5_000_000_000L;
+            String row;
+            while (!expected.equals(row = outboxRow(id)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(expected, row);
+        } finally {
+            wildfly.undeploy("outbox-app.war");
+        }
+    }
+
+    private static String outboxRow(String id) throws Exception {
+        return get("/outbox-app/api/two-resources/outbox?id=" + id);
+    }
+
+    /**
+     * The outbox application: the pusher with its outbox in the default DataSource, swept every second (its
+     * MicroProfile Config file; the rest of the pusher's settings are the server's system properties), no MDB.
+     */
+    private static Path outboxApplication() {
+        Path file = DEPLOYMENTS.resolve("outbox-app.war");
+        ShrinkWrap.create(WebArchive.class, "outbox-app.war")
+                .addPackage(TwoResourceTx.class.getPackage())
+                .addAsLibrary(DEPLOYMENTS.resolve("modstamp-client-ejb.jar").toFile())
+                .addAsResource(new StringAsset("modstamp.pusher.outbox=java:comp/DefaultDataSource\n"
+                        + "modstamp.pusher.outboxSweepSeconds=" + SWEEP_SECONDS + "\n"), "META-INF/microprofile-config.properties")
+                .addAsWebInfResource("app/jboss-deployment-structure.xml", "jboss-deployment-structure.xml")
+                .as(ZipExporter.class).exportTo(file.toFile(), true);
+        return file;
     }
 
     @Test
