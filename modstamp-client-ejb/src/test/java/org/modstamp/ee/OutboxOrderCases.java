@@ -15,35 +15,38 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+
+import javax.sql.DataSource;
 
 import jakarta.transaction.Synchronization;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pusher and its outbox on a real database (H2), in real database transactions, pushing to a real server:
- * the newest value wins whatever path it takes, and announcing never fails the transaction it announces.
+ * The pusher and its outbox on a real database, in real database transactions, pushing to a real server: the
+ * newest value wins whatever path it takes, and announcing never fails the transaction it announces. Run on
+ * each database the outbox supports ({@link OutboxOrderH2Test}, {@link OutboxOrderPostgresTest}).
  */
-class OutboxOrderTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
+abstract class OutboxOrderCases {
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
-    private final JdbcDataSource database = new JdbcDataSource();
+    private DataSource database;
     private JdbcTransactions transactions;
     private ServerTarget server;
     private ModstampPusher pusher;
 
     @BeforeEach
     void start() throws Exception {
-        database.setURL("jdbc:h2:mem:order" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
+        database = freshDatabase();
         transactions = new JdbcTransactions(database);
         server = ServerTarget.start();
         pusher = OutboxPushers.start(transactions.dataSource(), transactions, server.factories(), executor);
     }
+
+    /** A database without an outbox table, for one test. */
+    abstract DataSource freshDatabase() throws Exception;
 
     @AfterEach
     void stop() {
