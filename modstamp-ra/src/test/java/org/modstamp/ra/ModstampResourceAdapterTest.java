@@ -106,8 +106,9 @@ class ModstampResourceAdapterTest {
     void whenTheClientUnderABeanDiesTheBeanListensAgainOnANewOne() throws Exception {
         Bean bean = new Bean();
         activateAndAwaitListening(adapter, "Phoenix", bean, spec(address, "phoenix"));
+        InetSocketAddress dead = adapter.clients().client(address).localAddress();
         adapter.clients().client(address).close(); // the shared client's loop ends
-        Thread.sleep(300);
+        awaitListenerOtherThan("phoenix", dead); // the bean listens again, from the replacement client
         producer.push(Map.of("phoenix", "1"));
         producer.push(Map.of("phoenix", "2"));
         ModstampChange change = bean.next();
@@ -120,16 +121,14 @@ class ModstampResourceAdapterTest {
         Bean bean = new Bean();
         ModstampActivationSpec gap = spec(address, "gap");
         adapter.endpointActivation(FakeContainer.endpoints("Gap", bean), gap);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.listeners("gap").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10); // until the bean's first Query is answered: its first value is learned silently
-        }
+        // until the bean's first Query is answered: its first value is learned silently
         assertTrue(adapter.activation(gap).orElseThrow().awaitListening(Duration.ofSeconds(5)));
         producer.push(Map.of("gap", "1"));
         assertEquals("1", bean.next().value());
         container.refusing = true; // no replacement client can run yet
-        adapter.clients().client(address).close();
-        Thread.sleep(300);
+        var closed = adapter.clients().client(address);
+        closed.close();
+        assertTrue(closed.isClosed());
         producer.push(Map.of("gap", "2")); // nobody listens now
         container.refusing = false;
         ModstampChange change = bean.next();
@@ -179,7 +178,7 @@ class ModstampResourceAdapterTest {
         assertEquals("1", b.next().value());
         producer.push(Map.of("x", "1"));
         assertEquals("x", a.next().id());
-        Thread.sleep(200);
+        Thread.sleep(200); // a check that nothing more arrives, bounded
         assertEquals(0, a.got.size() + b.got.size(), "nobody got anything twice, B nothing of x");
     }
 
@@ -208,6 +207,15 @@ class ModstampResourceAdapterTest {
         slowRelease.countDown();
     }
 
+    /** Waits (at most 10 s) until the server knows a listener of {@code id} at another address than {@code old}. */
+    private void awaitListenerOtherThan(String id, InetSocketAddress old) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.listeners(id).stream().allMatch(old::equals)) {
+            assertTrue(System.nanoTime() < deadline, "no listener of " + id + " but " + old);
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+    }
+
     private static ModstampActivationSpec noRedelivery(ModstampActivationSpec spec) {
         spec.setMaxRedeliveries(0);
         return spec;
@@ -222,11 +230,16 @@ class ModstampResourceAdapterTest {
             spec.setQueryInterval(1);
             var factory = FakeContainer.endpoints("Q", new Bean());
             adapter.endpointActivation(factory, spec);
-            Thread.sleep(300);
-            assertTrue(drain(fakeServer) > 0, "Queries while active");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int queries = 0;
+            while (queries == 0 && System.nanoTime() < deadline) {
+                queries = drain(fakeServer);
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+            assertTrue(queries > 0, "Queries while active");
             adapter.endpointDeactivation(factory, spec);
             drain(fakeServer);
-            Thread.sleep(1500);
+            Thread.sleep(1500); // a check that nothing happens: more than the query interval, bounded
             assertEquals(0, drain(fakeServer), "no Query after deactivation");
         }
     }
