@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import jakarta.resource.ResourceException;
 
 import org.modstamp.concurrent.LatestValueWorker;
+import org.modstamp.concurrent.WorkerHandler;
 
 /**
  * The hand-off between the threads that push (a committing thread only offers to a {@link LatestValueWorker},
@@ -67,7 +68,7 @@ final class PushDispatcher {
         }
     }
 
-    private final class Dispatching implements LatestValueWorker.Handler<String, Versioned> {
+    private final class Dispatching implements WorkerHandler<String, Versioned> {
         @Override
         public Set<String> handle(Map<String, Versioned> batch) {
             if (outbox != null) {

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 
 import org.modstamp.concurrent.Backoff;
 import org.modstamp.concurrent.LatestValueWorker;
+import org.modstamp.concurrent.WorkerHandler;
 import org.modstamp.ra.api.ModstampConnection;
 import org.modstamp.ra.api.ModstampConnectionFactory;
 
@@ -68,7 +69,7 @@ final class TargetSender {
         return left;
     }
 
-    private final class Sending implements LatestValueWorker.Handler<String, Versioned> {
+    private final class Sending implements WorkerHandler<String, Versioned> {
         @Override
         public Set<String> handle(Map<String, Versioned> batch) throws Exception {
             Map<String, String> values = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ class LatestValueWorkerTest {
     private final Recorder handler = new Recorder();
 
     /** Records each batch with the clock's time; fails the values {@link #failing} picks; retries up to {@link #maxFailures}. */
-    private final class Recorder implements LatestValueWorker.Handler<String, String> {
+    private final class Recorder implements WorkerHandler<String, String> {
         final List<Map<String, String>> batches = new ArrayList<>();
         final List<Long> handledAt = new ArrayList<>();
         final List<String> givenUp = new ArrayList<>();
@@ -93,12 +93,12 @@ class LatestValueWorkerTest {
     }
 
     private LatestValueWorker<String, String> worker(int maxBatch) {
-        return worker(maxBatch, LatestValueWorker.Merge.newest());
+        return worker(maxBatch, ValueMerge.newest());
     }
 
-    private LatestValueWorker<String, String> worker(int maxBatch, LatestValueWorker.Merge<String> merge) {
+    private LatestValueWorker<String, String> worker(int maxBatch, ValueMerge<String> merge) {
         return new LatestValueWorker<>(handler, merge,
-                new LatestValueWorker.Settings(executor, clock, BACKOFF, LINGER, REFUSED_RETRY, maxBatch));
+                new WorkerSettings(executor, clock, BACKOFF, LINGER, REFUSED_RETRY, maxBatch));
     }
 
     @Test
@@ -191,7 +191,7 @@ class LatestValueWorkerTest {
 
     @Test
     void aHandlerThatThrowsFailsItsBatchWhichIsRetried() {
-        LatestValueWorker<String, String> worker = new LatestValueWorker<>(new LatestValueWorker.Handler<>() {
+        LatestValueWorker<String, String> worker = new LatestValueWorker<>(new WorkerHandler<>() {
             int calls;
 
             @Override
@@ -208,7 +208,7 @@ class LatestValueWorkerTest {
                 handler.givenUp.add(cause.getMessage());
                 return true;
             }
-        }, LatestValueWorker.Merge.newest(), new LatestValueWorker.Settings(executor, clock, BACKOFF, LINGER,
+        }, ValueMerge.newest(), new WorkerSettings(executor, clock, BACKOFF, LINGER,
                 REFUSED_RETRY, 10));
         worker.offer("a", "1");
         worker.offer("b", "1");

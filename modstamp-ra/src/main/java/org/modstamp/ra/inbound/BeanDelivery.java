@@ -23,6 +23,8 @@ import jakarta.resource.spi.work.WorkManager;
 import org.modstamp.concurrent.Backoff;
 import org.modstamp.concurrent.LatestValueWorker;
 import org.modstamp.concurrent.WorkerClock;
+import org.modstamp.concurrent.WorkerHandler;
+import org.modstamp.concurrent.WorkerSettings;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
 
@@ -82,7 +84,7 @@ final class BeanDelivery {
         this.committed = committed;
         WorkerClock clock = WorkerClock.system((delay, task) -> AdapterTimer.schedule(timer, delay, task, bean));
         this.worker = new LatestValueWorker<>(new Delivering(), BeanDelivery::merge,
-                new LatestValueWorker.Settings(this::schedule, clock, REDELIVERY, LINGER, RETRY, 1));
+                new WorkerSettings(this::schedule, clock, REDELIVERY, LINGER, RETRY, 1));
     }
 
     /**
@@ -185,7 +187,7 @@ final class BeanDelivery {
     }
 
     /** The deliveries of one run, through one endpoint (created off the activation thread, released in the end). */
-    private final class Delivering implements LatestValueWorker.Handler<String, ModstampChange> {
+    private final class Delivering implements WorkerHandler<String, ModstampChange> {
         private MessageEndpoint endpoint;
         private DeliveryOutcome outcome;
 
