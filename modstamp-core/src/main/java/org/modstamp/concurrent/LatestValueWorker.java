@@ -62,6 +62,8 @@ public final class LatestValueWorker<K, V> {
     boolean stopping;
     boolean draining;
     long drainUntil;
+    /** The run's thread while it waits for a value (parked), else null. */
+    Thread parked;
     /** Set by {@link #cutLinger}: the current run ends as soon as nothing is ready. */
     boolean lingerCut;
 
@@ -78,16 +80,25 @@ public final class LatestValueWorker<K, V> {
      */
     public boolean offer(K key, V value) {
         boolean hadOne;
-        boolean start;
+        boolean start = false;
+        Thread waiting = null;
         lock.lock();
         try {
             if (stopping || draining) {
                 return false;
             }
             hadOne = pending.offer(key, value, merge, clock.nanoTime());
-            start = wake();
+            if (state == State.RUNNING) {
+                waiting = parked; // woken after the lock is released: the offering thread never hands it over
+                parked = null;
+            } else {
+                start = wake();
+            }
         } finally {
             lock.unlock();
+        }
+        if (waiting != null) {
+            clock.unpark(waiting);
         }
         if (start) {
             start();
@@ -110,7 +121,6 @@ public final class LatestValueWorker<K, V> {
                 timers++;
                 return true;
             }
-            case RUNNING -> changed.signalAll();
             default -> {
             }
         }
@@ -195,7 +205,7 @@ public final class LatestValueWorker<K, V> {
         Duration delay = Duration.ZERO;
         lock.lock();
         try {
-            changed.signalAll();
+            wakeAll();
             if (stopping) {
                 state = State.STOPPED;
                 return;
@@ -232,7 +242,7 @@ public final class LatestValueWorker<K, V> {
     public void cutLinger() {
         withLock(() -> {
             lingerCut = true;
-            changed.signalAll();
+            wakeAll();
         });
     }
 
@@ -247,7 +257,7 @@ public final class LatestValueWorker<K, V> {
         try {
             draining = true;
             drainUntil = untilNanos;
-            changed.signalAll();
+            wakeAll();
             here = state != State.RUNNING && state != State.STOPPED && !pending.isEmpty();
             if (here) {
                 state = State.RUNNING;
@@ -282,7 +292,7 @@ public final class LatestValueWorker<K, V> {
             state = State.STOPPED;
         }
         timers++;
-        changed.signalAll();
+        wakeAll();
         return left;
     }
 
@@ -307,6 +317,15 @@ public final class LatestValueWorker<K, V> {
     /** The keys with a value pending (in flight, waiting, or due), in order. */
     public Set<K> pendingKeys() {
         return underLock(() -> Collections.unmodifiableSet(new LinkedHashSet<>(pending.keys())));
+    }
+
+    /** Wakes whoever waits: a parked run and the waiters on the condition (the caller holds the lock). */
+    private void wakeAll() {
+        changed.signalAll();
+        if (parked != null) {
+            clock.unpark(parked);
+            parked = null;
+        }
     }
 
     void withLock(Runnable action) {

@@ -65,8 +65,10 @@ final class WorkerRun<K, V> {
         boolean toldCaughtUp = false;
         long lingerUntil = 0;
         while (true) {
+            long wait;
             worker.lock.lock();
             try {
+                worker.parked = null;
                 long now = worker.clock.nanoTime();
                 if (worker.stopping || (worker.draining && now - worker.drainUntil >= 0)) {
                     return null;
@@ -75,20 +77,28 @@ final class WorkerRun<K, V> {
                 if (!batch.isEmpty()) {
                     return batch;
                 }
-                if (toldCaughtUp) {
-                    long wait = waitFor(now, lingerUntil);
+                if (!toldCaughtUp) {
+                    lingerUntil = now + worker.settings.linger().toNanos();
+                    wait = -1;
+                } else {
+                    wait = waitFor(now, lingerUntil);
                     if (wait <= 0) {
                         return null;
                     }
-                    worker.clock.await(worker.changed, wait);
-                    continue;
+                    worker.parked = Thread.currentThread();
                 }
-                lingerUntil = now + worker.settings.linger().toNanos();
             } finally {
                 worker.lock.unlock();
             }
-            worker.handler.caughtUp();
-            toldCaughtUp = true;
+            if (wait < 0) {
+                worker.handler.caughtUp();
+                toldCaughtUp = true;
+            } else {
+                worker.clock.park(wait); // without the lock: an offer only unparks this thread
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("the run was interrupted while it waited for a value");
+                }
+            }
         }
     }
 

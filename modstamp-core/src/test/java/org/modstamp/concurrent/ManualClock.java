@@ -32,6 +32,16 @@ final class ManualClock implements WorkerClock {
 
     @Override
     public void await(Condition condition, long nanos) {
+        park(nanos);
+    }
+
+    @Override
+    public void unpark(Thread run) {
+        // one thread: nothing is parked while another runs
+    }
+
+    @Override
+    public void park(long nanos) {
         Runnable action = onWait;
         if (action != null) {
             onWait = null;
