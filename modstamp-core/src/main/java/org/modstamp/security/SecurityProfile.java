@@ -13,7 +13,7 @@ import org.modstamp.wire.DatagramHeader;
  * are sent with the first and accepted with either). {@link #toString} never shows the keys.
  */
 public record SecurityProfile(ProfileType type, Permission permission, String id, List<HostPattern> hosts,
-                              List<byte[]> keys) {
+                              List<byte[]> keys, IdScope ids) {
     public static final int KEY_BYTES = 32;
 
     public SecurityProfile {
@@ -22,6 +22,7 @@ public record SecurityProfile(ProfileType type, Permission permission, String id
         }
         permission = permission == null ? Permission.DEFAULT : permission;
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        ids = ids == null ? IdScope.ALL : ids;
         keys = keys == null ? List.of() : keys.stream().map(byte[]::clone).toList();
         if (type == ProfileType.PLAIN && !keys.isEmpty()) {
             throw new IllegalArgumentException("a plain profile has no keys");
@@ -44,7 +45,17 @@ public record SecurityProfile(ProfileType type, Permission permission, String id
     }
 
     public SecurityProfile(ProfileType type, Permission permission, String id, List<HostPattern> hosts) {
-        this(type, permission, id, hosts, List.of());
+        this(type, permission, id, hosts, List.of(), IdScope.ALL);
+    }
+
+    public SecurityProfile(ProfileType type, Permission permission, String id, List<HostPattern> hosts,
+                           List<byte[]> keys) {
+        this(type, permission, id, hosts, keys, IdScope.ALL);
+    }
+
+    /** This entry, covering only the ids of {@code scope}. */
+    public SecurityProfile withIds(IdScope scope) {
+        return new SecurityProfile(type, permission, id, hosts, keys, scope);
     }
 
     /** An encrypted profile with the given keys (the first is used to send). */
@@ -56,6 +67,7 @@ public record SecurityProfile(ProfileType type, Permission permission, String id
     public String toString() {
         return "SecurityProfile[" + type.configName() + ", " + permission.configName()
                 + (id == null ? "" : ", id=" + id) + (hosts.isEmpty() ? "" : ", hosts=" + hosts)
+                + (ids.coversAll() ? "" : ", ids=" + ids.patterns())
                 + (keys.isEmpty() ? "" : ", " + keys.size() + " key(s) redacted") + "]";
     }
 

@@ -16,13 +16,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * Reads a security profile list from JSON or YAML: a list of entries
- * {@code {encryption, permission, id?, hosts?}}. Every mistake is reported with the entry's number
+ * {@code {encryption, permission, id?, hosts?, ids?}}. Every mistake is reported with the entry's number
  * (1-based) and the field, and nothing is half-loaded.
  */
 public final class SecurityProfileLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts", "keys", "version");
+    private static final Set<String> FIELDS = Set.of("encryption", "permission", "id", "hosts", "ids", "keys", "version");
 
     public enum Format { JSON, YAML }
 
@@ -50,7 +50,7 @@ public final class SecurityProfileLoader {
         }
         if (root == null || !root.isArray()) {
             throw new InvalidProfileException("a security profile list must be a " + format
-                    + " list of entries {encryption, permission, id?, hosts?}");
+                    + " list of entries {encryption, permission, id?, hosts?, ids?}");
         }
         if (root.isEmpty()) {
             throw new InvalidProfileException("the security profile list is empty: it would refuse every datagram");
@@ -70,13 +70,13 @@ public final class SecurityProfileLoader {
     private static SecurityProfile entry(JsonNode node, int number) {
         String where = "security profile entry " + number;
         if (!node.isObject()) {
-            throw new InvalidProfileException(where + ": must be an object {encryption, permission, id?, hosts?}");
+            throw new InvalidProfileException(where + ": must be an object {encryption, permission, id?, hosts?, ids?}");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!FIELDS.contains(field)) {
                 throw new InvalidProfileException(where + ": unknown field '" + field
-                        + "' (allowed: encryption, permission, id, hosts, keys, version)");
+                        + "' (allowed: encryption, permission, id, hosts, ids, keys, version)");
             }
         }
         String encryption = text(node, "encryption", where, true);
@@ -94,7 +94,8 @@ public final class SecurityProfileLoader {
         }
         List<byte[]> keys = keys(node.get("keys"), where);
         try {
-            return new SecurityProfile(type, permission, id, hosts(node.get("hosts"), where), keys);
+            return new SecurityProfile(type, permission, id, hosts(node.get("hosts"), where), keys,
+                    ids(node.get("ids"), where));
         } catch (IllegalArgumentException e) {
             throw new InvalidProfileException(where + ": " + e.getMessage(), e);
         }
@@ -156,6 +157,29 @@ public final class SecurityProfileLoader {
             throw new InvalidProfileException(where + ", field '" + field + "': must be a string, not " + value);
         }
         return value.asText();
+    }
+
+    /** The optional {@code ids}: a non-empty list of ids and prefixes ending with {@code *}. */
+    private static IdScope ids(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return IdScope.ALL;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new InvalidProfileException(where + ", field 'ids': must be a non-empty list of ids or prefixes "
+                    + "ending with * (public.*, say)");
+        }
+        List<String> patterns = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual()) {
+                throw new InvalidProfileException(where + ", field 'ids', item " + (i + 1) + ": must be a string");
+            }
+            patterns.add(node.get(i).asText());
+        }
+        try {
+            return new IdScope(patterns);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidProfileException(where + ", field 'ids': " + e.getMessage(), e);
+        }
     }
 
     private static List<HostPattern> hosts(JsonNode node, String where) {

@@ -16,7 +16,7 @@ public final class DatagramPacker {
 
     private final DatagramHeader header;
     private final int maxPacketSize;
-    private final List<byte[]> datagrams = new ArrayList<>(1);
+    private final List<List<Message>> datagrams = new ArrayList<>(1);
     private final List<Message> current = new ArrayList<>();
     private int currentSize;
 
@@ -54,23 +54,37 @@ public final class DatagramPacker {
 
     /** The datagrams packed so far, in order; the packer is empty afterwards. */
     public List<byte[]> drain() {
+        return drainMessages().stream().map(this::encode).toList();
+    }
+
+    /** The messages of each datagram packed so far, in order, not encoded yet; the packer is empty afterwards. */
+    public List<List<Message>> drainMessages() {
         flush();
-        List<byte[]> result = List.copyOf(datagrams);
+        List<List<Message>> result = List.copyOf(datagrams);
         datagrams.clear();
         return result;
     }
 
-    /** Encodes the messages of the current datagram into an array of exactly its size. */
+    /** One datagram of these messages (which {@link #drainMessages} put together, or fewer of them). */
+    public byte[] encode(List<Message> messages) {
+        int size = header.encodedLength();
+        for (Message m : messages) {
+            size += m.encodedLength();
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        header.write(out);
+        for (Message m : messages) {
+            MessageEncoder.write(m, out);
+        }
+        return out.array();
+    }
+
+    /** Ends the current datagram. */
     private void flush() {
         if (current.isEmpty()) {
             return;
         }
-        ByteBuffer out = ByteBuffer.allocate(currentSize);
-        header.write(out);
-        for (Message m : current) {
-            MessageEncoder.write(m, out);
-        }
-        datagrams.add(out.array());
+        datagrams.add(List.copyOf(current));
         current.clear();
     }
 }

@@ -33,7 +33,10 @@ public final class ModstampServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModstampServer.class.getName());
     private static final int SWEEP_PERIOD_SECONDS = 60;
 
-    /** One id as an operator sees it. */
+    /**
+     * One id as an operator sees it: its value, and the registrations held for it (counted in O(1): the live ones
+     * and those that expired since the last sweep, which runs every minute).
+     */
     public record Entry(String id, byte[] value, int listeners) {
     }
 
@@ -156,10 +159,18 @@ public final class ModstampServer implements AutoCloseable {
         return transport.call(() -> {
             List<Entry> page = new ArrayList<>(pageIds.size());
             for (String id : pageIds) {
-                page.add(new Entry(id, handler.value(id), handler.listeners(id).size()));
+                page.add(new Entry(id, handler.value(id), handler.listenerCount(id)));
             }
             return page;
         });
+    }
+
+    /**
+     * How many source and destination networks the abuse limits track now (reply credit and the Signal cap):
+     * bounded whatever the number of sources a flood forges.
+     */
+    public int trackedNetworks() throws Exception {
+        return transport.call(handler::trackedNetworks);
     }
 
     /** Throws when the store cannot take changes now (Redis down, say). */
@@ -176,7 +187,7 @@ public final class ModstampServer implements AutoCloseable {
     public Optional<Entry> entry(String id) throws Exception {
         return transport.call(() -> {
             byte[] value = handler.value(id);
-            int listeners = handler.listeners(id).size();
+            int listeners = handler.listenerCount(id);
             return value.length == 0 && listeners == 0 ? Optional.<Entry>empty()
                     : Optional.of(new Entry(id, value, listeners));
         });

@@ -45,12 +45,14 @@ public final class ServerStats {
      *                               budget of its request
      * @param repliesRateLimited     reply datagrams not sent: their destination prefix had no reply credit left
      *                               (unauthenticated only)
+     * @param queriesRefused         Q messages for ids the sender's profile does not let it read (no Reply, no
+     *                               registration)
      */
     public record Snapshot(long datagramsIn, long datagramsOut, long droppedMalformed, long droppedNoPermission,
                            long droppedOther, long droppedUnauthenticated, long droppedReplay,
                            long droppedTooManySenders, long profileMismatches, long queries, long changes,
                            long changesRefused, long signals, long storeFailures, long listenersRefused,
-                           long signalsRateLimited, long repliesCut, long repliesRateLimited) {
+                           long signalsRateLimited, long repliesCut, long repliesRateLimited, long queriesRefused) {
         /** Datagrams dropped for any reason, and Queries and Signals a profile mismatch stopped. */
         public long dropped() {
             return droppedMalformed + droppedNoPermission + droppedOther + droppedUnauthenticated + droppedReplay
@@ -81,6 +83,7 @@ public final class ServerStats {
     private final AtomicLong signalsRateLimited = new AtomicLong();
     private final AtomicLong repliesCut = new AtomicLong();
     private final AtomicLong repliesRateLimited = new AtomicLong();
+    private final AtomicLong queriesRefused = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     /** The counters now. */
@@ -89,7 +92,7 @@ public final class ServerStats {
                 droppedOther.get(), droppedUnauthenticated.get(), droppedReplay.get(), droppedTooManySenders.get(),
                 profileMismatches.get(), queries.get(), changes.get(), changesRefused.get(), signals.get(),
                 storeFailures.get(), listenersRefused.get(), signalsRateLimited.get(), repliesCut.get(),
-                repliesRateLimited.get());
+                repliesRateLimited.get(), queriesRefused.get());
     }
 
     public void datagramReceived() {
@@ -134,6 +137,10 @@ public final class ServerStats {
 
     public void changeHandled() {
         changes.incrementAndGet();
+    }
+
+    public void queryRefused() {
+        queriesRefused.incrementAndGet();
     }
 
     public void changeRefused() {

@@ -26,6 +26,31 @@ import org.modstamp.wire.MessageEncoder;
 
 /** What an operator sees and does through ModstampServer, against real UDP listeners. */
 class OperatorApiTest {
+    /**
+     * The counts the API and the status page show are the registrations held, read in O(1) on the engine thread
+     * (never a walk over the listeners): live ones, and those that expired since the last sweep.
+     */
+    @Test
+    void listenerCountsAreTheRegistrationsHeldWithoutWalkingTheListeners() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (ModstampServer server = ModstampServer.start(ServerConfig.defaults().withClock(clock)
+                .withListen(new InetSocketAddress("127.0.0.1", 0)), new MemoryValueStore());
+             UdpPeers peers = new UdpPeers().add("A", "127.0.0.1").add("B", "127.0.0.1").add("C", "127.0.0.1")) {
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.port());
+            for (String peer : List.of("A", "B", "C")) {
+                peers.send(peer, MessageEncoder.plainDatagram(Message.query("counted")), to);
+            }
+            assertEquals(3, peers.collect(3, 2000, 0).size());
+            server.set("counted", "1".getBytes());
+            peers.collect(3, 2000, 0);
+            clock.advance(ServerConfig.defaults().listenerTtl().plusSeconds(1));
+            assertEquals(3, server.entry("counted").orElseThrow().listeners(), "held until the sweep");
+            assertEquals(3, server.entries(0, 10).get(0).listeners());
+            assertEquals(3, server.listeners("counted", 0, 10).total());
+            assertEquals(List.of(), server.listeners("counted"), "expired: no Signal goes to them");
+        }
+    }
+
     @Test
     void anOperatorChangeSignalsListenersLikeAUdpChange() throws Exception {
         try (ModstampServer server = ModstampServer.start(

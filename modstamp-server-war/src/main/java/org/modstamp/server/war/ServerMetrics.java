@@ -40,6 +40,8 @@ public class ServerMetrics {
         count(stats, "modstamp.changes", "C messages handled", Snapshot::changes);
         count(stats, "modstamp.changes.refused", "C messages from senders without write permission",
                 Snapshot::changesRefused);
+        count(stats, "modstamp.queries.refused", "Q messages for ids the sender's profile does not let it read",
+                Snapshot::queriesRefused);
         count(stats, "modstamp.signals", "Signals sent (one per listener and change)", Snapshot::signals);
         count(stats, "modstamp.store.failures", "Batches the store could not make durable", Snapshot::storeFailures);
         count(stats, "modstamp.limited.listeners", "Queries not registered: their address holds its quota",

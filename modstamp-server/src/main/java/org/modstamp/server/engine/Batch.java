@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 public final class Batch {
     final Map<String, byte[]> changes = new LinkedHashMap<>();
     /** Where each change came from: a sender's address, or what made it. */
-    final Map<String, String> sources = new LinkedHashMap<>();
+    final Map<String, ChangeSource> sources = new LinkedHashMap<>();
     final List<OutgoingDatagram> outgoing = new ArrayList<>();
     /** Told when this batch is completed: done when its changes are durable, failed when they are not. */
     private final List<CompletableFuture<Void>> waiting = new ArrayList<>();

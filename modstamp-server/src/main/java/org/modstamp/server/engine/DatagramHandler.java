@@ -8,12 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import org.modstamp.protocol.Protocol;
-import org.modstamp.protocol.SealedDatagrams;
 import org.modstamp.security.Aead;
-import org.modstamp.security.Permission;
-import org.modstamp.security.ReplayGuard;
-import org.modstamp.security.SecurityProfile;
 import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
@@ -24,10 +19,7 @@ import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
-import org.modstamp.wire.DatagramHeader;
-import org.modstamp.wire.DatagramPacker;
 import org.modstamp.wire.Message;
-import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
 
 /**
@@ -42,7 +34,10 @@ public final class DatagramHandler {
     private static final System.Logger LOG = System.getLogger(DatagramHandler.class.getName());
     /** Most aead senders whose replay windows are held at once (about 0.4 KB each: at most about 40 MB). */
     static final int MAX_SENDERS = 100_000;
-    /** Most destination prefixes whose reply credit is tracked (about 90 bytes each: at most about 23 MB). */
+    /**
+     * Most prefixes whose reply credit, and most networks whose Signal tokens, are tracked (about 90 bytes each: at
+     * most about 23 MB each).
+     */
     static final int MAX_REPLY_PREFIXES = 250_000;
 
     private final ServerConfig config;
@@ -55,9 +50,7 @@ public final class DatagramHandler {
     private final RecentChanges recent = new RecentChanges(200);
     private final SignalRateLimiter signalLimiter;
     private final ReplyRateLimiter replyRates;
-    private final ReplayGuard replays;
-    /** For each entry of the profile list: how it opens and seals when it is an aead profile, else null. */
-    private final SealedDatagrams[] sealing;
+    private final RequestOpener opener;
     /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
     private final SealedListeners sealedListeners = new SealedListeners();
 
@@ -80,165 +73,56 @@ public final class DatagramHandler {
         this.startNanos = clock.nanoTime();
         this.stats = stats;
         this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
-                new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()));
-        this.replays = new ReplayGuard(Protocol.REPLAY_WINDOW_MILLIS, maxSenders);
+                new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()), MAX_REPLY_PREFIXES);
+        this.opener = new RequestOpener(config, stats, maxSenders);
         AbuseLimits limits = config.limits();
         this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
                 limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
                 MAX_REPLY_PREFIXES);
-        List<SecurityProfile> entries = config.profiles().entries();
-        this.sealing = new SealedDatagrams[entries.size()];
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).type().isProtected()) {
-                sealing[i] = SealedDatagrams.forServer(entries.get(i));
-            }
-        }
     }
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
     public void handle(InetSocketAddress sender, ByteBuffer datagram, Batch batch) {
         stats.datagramReceived();
-        if (sender.getPort() == 0) {
-            stats.droppedOther();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from port 0 of " + sender.getAddress()
-                    + ": no answer can reach it");
+        Optional<Request> opened = opener.open(sender, datagram);
+        if (opened.isEmpty()) {
             return;
         }
-        if (datagram.remaining() > ServerConfig.MAX_REQUEST_SIZE) {
-            stats.droppedOther();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped " + datagram.remaining() + "-byte datagram from "
-                    + sender + ": longer than " + ServerConfig.MAX_REQUEST_SIZE);
-            return;
-        }
-        Optional<DatagramHeader> header = DatagramHeader.read(datagram);
-        if (header.isEmpty()) {
-            stats.droppedMalformed();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no valid header");
-            return;
-        }
-        // the first profile whose type, id and hosts match and which opens the datagram decides
-        SecurityProfile profile = null;
-        int profileIndex = -1;
-        Aead.Opened opened = null;
-        ByteBuffer payload = datagram;
-        List<SecurityProfile> entries = config.profiles().entries();
-        for (int i = 0; i < entries.size(); i++) {
-            SecurityProfile candidate = entries.get(i);
-            if (!candidate.matches(header.get(), sender.getAddress())) {
-                continue;
-            }
-            if (!candidate.type().isProtected()) {
-                profile = candidate;
-                profileIndex = i;
-                break;
-            }
-            Optional<Aead.Opened> open = sealing[i].open(header.get(), datagram.duplicate());
-            if (open.isPresent()) {
-                if (!fresh(candidate, open.get(), sender)) {
-                    return;
-                }
-                profile = candidate;
-                profileIndex = i;
-                opened = open.get();
-                payload = opened.payload();
-                break;
-            }
-        }
-        if (profile == null) {
-            boolean plain = header.get().signature().isEmpty() || header.get().signature().equals("p");
-            if (plain) {
-                stats.droppedNoPermission();
-            } else {
-                stats.droppedUnauthenticated();
-            }
-            int version = Aead.versionOf(datagram);
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": no profile accepts it"
-                    + (plain || version == Aead.VERSION ? "" : " (not aead version " + Aead.VERSION
-                    + ": a peer still on version 1 must be upgraded, see docs/aead-profile.md)"));
-            return;
-        }
-        Permission permission = profile.effectivePermission();
-        if (!permission.canRead()) {
-            stats.droppedNoPermission();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": its profile grants nothing");
-            return;
-        }
-        Optional<List<Message>> messages = MessageDecoder.decode(payload);
-        if (messages.isEmpty()) {
-            stats.droppedMalformed();
-            LOG.log(System.Logger.Level.DEBUG, () -> "dropped datagram from " + sender + ": framing error");
-            return;
-        }
-        DatagramPacker replies = null;
+        Request request = opened.get();
+        // an unauthenticated sender may be forged: what its network is answered is bounded (see Replies)
+        Replies replies = new Replies(request, config, stats, opener,
+                request.sealed() ? null : replyRates.received(sender.getAddress(), request.length(), clock.nanoTime()));
         int now = nowSeconds();
-        boolean sealed = opened != null;
-        // an unauthenticated (plain) sender may be forged: a reply is at most a few times its request, and
-        // what its network is sent at most a few times what came from it (plus a small rate)
-        int budget = sealed ? Integer.MAX_VALUE : config.limits().replyBudget(datagram.limit());
-        double[] credit = sealed ? null : replyRates.received(sender.getAddress(), datagram.limit(), clock.nanoTime());
-        int replyBytes = 1;
-        for (Message message : messages.get()) {
-            Message reply = switch (message.type()) {
-                case QUERY -> query(message.id(), sender, sealed ? profileIndex : -1, opened, now, batch);
-                case CHANGE -> permission.canWrite()
-                        ? change(message.id(), message.value(), now, batch, sender) : refused();
-                default -> null; // R, M and S are not for a server
-            };
-            if (reply != null) {
-                replyBytes += reply.encodedLength();
-                if (replyBytes > budget) {
-                    stats.replyCut();
-                    continue; // the client asks again for what it did not get
-                }
-                if (replies == null) {
-                    replies = SealedDatagrams.packer(profile, config.maxPacketSize());
-                }
-                replies.add(reply);
+        for (Message message : request.messages()) {
+            switch (message.type()) {
+                case QUERY -> query(request, message.id(), now, batch, replies);
+                case CHANGE -> change(request, message, now, batch, replies);
+                default -> { } // R, M and S are not for a server
             }
         }
-        if (replies != null) {
-            for (byte[] bytes : replies.drain()) {
-                if (!sealed && !ReplyRateLimiter.spend(credit, bytes.length)) {
-                    stats.replyRateLimited();
-                    continue;
-                }
-                batch.outgoing.add(new OutgoingDatagram(sender, sealed
-                        ? seal(profileIndex, opened.keyIndex(), bytes, opened.counter(), opened.sender()) : bytes));
-            }
-        }
+        replies.finish(batch);
     }
 
-    /** Whether an opened datagram is fresh from its authenticated sender; counts and logs it when not. */
-    private boolean fresh(SecurityProfile profile, Aead.Opened opened, InetSocketAddress from) {
-        ReplayGuard.Verdict verdict = replays.check(profile.id(), opened, clock.epochMillis());
-        if (verdict == ReplayGuard.Verdict.FRESH) {
-            return true;
+    private void query(Request request, String id, int now, Batch batch, Replies replies) {
+        if (!request.mayRead(id)) {
+            stats.queryRefused(); // no Reply, no registration: nothing of it is shown to this sender
+            return;
         }
-        if (verdict == ReplayGuard.Verdict.FULL) {
-            stats.droppedTooManySenders();
-        } else {
-            stats.droppedReplay();
-        }
-        LOG.log(System.Logger.Level.DEBUG, () -> "dropped a datagram from " + from + ": " + switch (verdict) {
-            case STALE -> "its timestamp is more than " + Protocol.REPLAY_WINDOW_MILLIS + " ms from this server's clock";
-            case REPLAY -> "a replay (its sender's counter was seen, or is too far behind)";
-            default -> "a new sender while " + replays.senders() + " senders are held";
-        });
-        return false;
+        replies.answer(query(id, request.sender(), request.sealed() ? request.profileIndex() : -1, request.opened(),
+                now, batch));
     }
 
-    /**
-     * A plain datagram (header 00 and messages) sealed with profile entry {@code profileIndex}'s key
-     * {@code keyIndex} for {@code recipient}, in reply to its datagram {@code inReplyTo} (0 for a Signal).
-     */
-    private byte[] seal(int profileIndex, int keyIndex, byte[] plainDatagram, long inReplyTo, byte[] recipient) {
-        return sealing[profileIndex].sealResponse(plainDatagram, clock.epochMillis(), keyIndex, inReplyTo,
-                recipient);
-    }
-
-    private Message refused() {
-        stats.changeRefused();
-        return null;
+    private void change(Request request, Message message, int now, Batch batch, Replies replies) {
+        if (!request.mayWrite(message.id())) {
+            stats.changeRefused();
+            return;
+        }
+        stats.changeHandled();
+        if (recordChange(message.id(), message.value(), batch, ChangeSource.peer(request.sender()))) {
+            replies.flushAnswers(batch); // what this datagram was answered before leaves before the new value
+            signal(message.id(), message.value(), now, batch);
+        }
+        replies.confirm(Message.modified(message.id(), message.value()));
     }
 
     /**
@@ -263,15 +147,14 @@ public final class DatagramHandler {
         return Message.reply(id, currentValue(id, batch));
     }
 
-    private Message change(String id, byte[] value, int now, Batch batch, Object source) {
-        stats.changeHandled();
-        if (!Arrays.equals(currentValue(id, batch), value)) {
-            batch.changes.put(id, value);
-            batch.sources.put(id, source instanceof InetSocketAddress address
-                    ? address.getAddress().getHostAddress() + ":" + address.getPort() : String.valueOf(source));
-            signal(id, value, now, batch);
+    /** Puts a change in the batch if it changes the value; true then. */
+    private boolean recordChange(String id, byte[] value, Batch batch, ChangeSource source) {
+        if (Arrays.equals(currentValue(id, batch), value)) {
+            return false;
         }
-        return Message.modified(id, value);
+        batch.changes.put(id, value);
+        batch.sources.put(id, source);
+        return true;
     }
 
     /** A Signal of the new value to every live listener of {@code id}, each {@code broadcastRepeat} times. */
@@ -294,7 +177,7 @@ public final class DatagramHandler {
             }
             stats.signalSent();
             byte[] datagram = sealedFor == null ? signal
-                    : seal(sealedFor.profileIndex(), sealedFor.keyIndex(), signal, 0, sealedFor.sender());
+                    : opener.seal(sealedFor.profileIndex(), sealedFor.keyIndex(), signal, 0, sealedFor.sender());
             for (int i = 0; i < repeat; i++) {
                 batch.outgoing.add(new OutgoingDatagram(listener, datagram));
             }
@@ -345,7 +228,7 @@ public final class DatagramHandler {
                 store.putAll(batch.changes);
                 stats.recorder().stored(batch.changes.size(), System.nanoTime() - start);
                 long at = clock.epochMillis();
-                batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id)));
+                batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id).describe()));
             }
             stats.datagramsSent(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
@@ -378,7 +261,10 @@ public final class DatagramHandler {
      * with the store's exception when it could not be made durable.
      */
     public CompletableFuture<Void> change(String id, byte[] value, Batch batch, String source) {
-        change(id, value, nowSeconds(), batch, source);
+        stats.changeHandled();
+        if (recordChange(id, value, batch, ChangeSource.named(source))) {
+            signal(id, value, nowSeconds(), batch);
+        }
         return batch.outcome();
     }
 
@@ -411,13 +297,18 @@ public final class DatagramHandler {
         return registry.listenerCount(id);
     }
 
+    /** Networks the reply credit and the Signal cap track now. */
+    public int trackedNetworks() {
+        return replyRates.prefixes() + signalLimiter.networks();
+    }
+
     /** Drops expired listener registrations. */
     public long sweepListeners() {
         long nanos = clock.nanoTime();
         signalLimiter.sweep(nanos);
         int now = nowSeconds();
         sealedListeners.sweep(now, registry.ttlSeconds());
-        replays.sweep(clock.epochMillis());
+        opener.sweep();
         replyRates.sweep(nanos);
         return registry.sweep(now);
     }

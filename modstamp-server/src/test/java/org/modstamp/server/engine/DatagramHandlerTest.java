@@ -64,6 +64,20 @@ class DatagramHandlerTest {
     }
 
     @Test
+    void aQueryAnsweredBeforeAChangeOfItsIdInTheSameDatagramLeavesBeforeTheSignalOfTheNewValue() {
+        store.putAll(Map.of("a", v("old")));
+        handler.handleOne(RW2, datagram(Message.query("a")));
+        List<OutgoingDatagram> out = handler.handleOne(RW, datagram(Message.query("a"), Message.change("a", v("new"))));
+        List<Message> toSender = out.stream().filter(d -> d.recipient().equals(RW)).flatMap(d -> messages(d).stream())
+                .toList();
+        assertEquals(List.of(Message.reply("a", v("old")), Message.signal("a", v("new")), Message.modified("a", v("new"))),
+                toSender, "the sender, now a listener, reads old then new, in that order, whatever the packing");
+        List<Message> toListener = out.stream().filter(d -> d.recipient().equals(RW2)).flatMap(d -> messages(d).stream())
+                .toList();
+        assertEquals(List.of(Message.signal("a", v("new"))), toListener);
+    }
+
+    @Test
     void readOnlySenderMayQueryButNotChange() {
         store.putAll(Map.of("a", v("1")));
         List<OutgoingDatagram> out = handler.handleOne(RO,

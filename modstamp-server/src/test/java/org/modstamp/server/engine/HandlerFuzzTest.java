@@ -150,24 +150,27 @@ class HandlerFuzzTest {
         }
         List<MessageType> replyTypes = new ArrayList<>();
         int signals = 0;
-        boolean repliesStarted = false;
+        Set<String> confirmed = new HashSet<>(); // id=value of each Modified sent so far
         for (OutgoingDatagram d : out) {
             assertTrue(d.bytes().length <= 1300, "datagram longer than maxPacketSize");
             ByteBuffer b = ByteBuffer.wrap(d.bytes());
             assertEquals(DatagramHeader.PLAIN, DatagramHeader.read(b).orElseThrow());
             List<Message> messages = MessageDecoder.decode(b).orElseThrow();
             if (messages.size() == 1 && messages.get(0).type() == MessageType.SIGNAL) {
-                assertTrue(!repliesStarted, "a Signal after the reply: " + hex(datagram));
                 String id = messages.get(0).id();
+                assertTrue(!confirmed.contains(id + "=" + hex(messages.get(0).value())),
+                        "a Signal after the Modified of its change: " + hex(datagram));
                 assertTrue(listeners.getOrDefault(id, Set.of()).contains(d.recipient()),
                         "Signal to a non-listener " + d.recipient() + " for " + id);
                 signals++;
                 continue;
             }
-            repliesStarted = true;
             assertEquals(sender, d.recipient(), "a reply went elsewhere than to the sender");
             for (Message m : messages) {
                 replyTypes.add(m.type());
+                if (m.type() == MessageType.MODIFIED) {
+                    confirmed.add(m.id() + "=" + hex(m.value()));
+                }
             }
         }
         List<MessageType> expectedReplyTypes = new ArrayList<>();

@@ -32,17 +32,14 @@ import org.modstamp.wire.MessageEncoder;
  * puts one on the loopback interface with a raw packet socket (src/test/c/inject-udp6.c, CAP_NET_RAW).
  */
 class MappedSourceTest {
-    private static final Path INJECT = Path.of("target", "inject-udp6");
+    private static Path injector;
 
     private ModstampServer server;
     private UdpPeers peers;
 
     @BeforeAll
     static void buildInjector() throws Exception {
-        Process gcc = new ProcessBuilder("gcc", "-O1", "-o", INJECT.toString(), "src/test/c/inject-udp6.c")
-                .redirectErrorStream(true).start();
-        String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc failed: " + output);
+        injector = CompiledTool.build("inject-udp6");
     }
 
     private void start(int ioThreads) throws Exception {
@@ -87,8 +84,8 @@ class MappedSourceTest {
     }
 
     private void inject(String source, byte[] payload) throws IOException, InterruptedException {
-        assertTrue(Files.isExecutable(INJECT));
-        Process inject = new ProcessBuilder(List.of(INJECT.toString(), source, "40000", "::1",
+        assertTrue(Files.isExecutable(injector));
+        Process inject = new ProcessBuilder(List.of(injector.toString(), source, "40000", "::1",
                 Integer.toString(server.port()), HexFormat.of().formatHex(payload))).redirectErrorStream(true).start();
         String output = new String(inject.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(inject.waitFor(10, TimeUnit.SECONDS));
