@@ -271,6 +271,11 @@ public class ModstampPusher {
         return value;
     }
 
+    /** Whether nothing is pending: every change handed over was confirmed or given up (for tests). */
+    boolean idle() {
+        return dispatcher.idle() && senders.values().stream().allMatch(TargetSender::idle);
+    }
+
     public PusherStats.Snapshot stats() {
         return stats.snapshot();
     }

@@ -68,6 +68,11 @@ final class PushDispatcher {
         }
     }
 
+    /** Whether nothing waits to be handed to a sender. */
+    boolean idle() {
+        return worker.pendingKeys().isEmpty();
+    }
+
     private final class Dispatching implements WorkerHandler<String, Versioned> {
         @Override
         public Set<String> handle(Map<String, Versioned> batch) {

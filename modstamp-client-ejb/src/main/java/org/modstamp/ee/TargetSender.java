@@ -69,6 +69,11 @@ final class TargetSender {
         return left;
     }
 
+    /** Whether nothing waits to be confirmed (nor is being sent). */
+    boolean idle() {
+        return worker.pendingKeys().isEmpty();
+    }
+
     private final class Sending implements WorkerHandler<String, Versioned> {
         @Override
         public Set<String> handle(Map<String, Versioned> batch) throws Exception {

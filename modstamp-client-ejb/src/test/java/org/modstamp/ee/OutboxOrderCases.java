@@ -117,14 +117,19 @@ abstract class OutboxOrderCases {
         assertTrue(server.awaitValue("fresh", value), "the server holds the row's value, the newest version: " + row);
     }
 
-    /** Waits (at most 10 s) until no row of the outbox is unconfirmed. */
+    /**
+     * Waits (at most 10 s) until the pusher has nothing pending and no row of the outbox is unconfirmed (a
+     * confirmation still on its way may unmark a newer row and send it again: a moment with every row confirmed is
+     * not the end).
+     */
     private void awaitAllConfirmed() throws Exception {
         Outbox outbox = new Outbox(transactions.dataSource(), "modstamp_outbox");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!outbox.unconfirmed().isEmpty() && System.nanoTime() < deadline) {
+        while (!(pusher.idle() && outbox.unconfirmed().isEmpty() && pusher.idle()) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000);
         }
         assertEquals(List.of(), outbox.unconfirmed(), "every row confirmed");
+        assertTrue(pusher.idle(), "nothing pending");
     }
 
     /** The outbox's rows of {@code id}, as "id=value confirmed|unconfirmed", read with plain JDBC. */

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.modstamp.server.engine.Batch;
@@ -18,6 +19,7 @@ import org.modstamp.server.engine.DatagramHandler;
 import org.modstamp.server.engine.OutgoingDatagram;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
+import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
 import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.server.transport.UdpTransport;
@@ -140,7 +142,7 @@ public final class ModstampServer implements AutoCloseable {
     }
 
     /** The ids with a value, sorted, from {@code offset}, at most {@code limit}, with their listener counts. */
-    public List<Entry> entries(int offset, int limit) throws Exception {
+    public List<Entry> entries(int offset, int limit) throws IOException {
         int from = Math.max(0, offset);
         List<String> ids = transport.call(() -> {
             if (from >= store.size()) {
@@ -169,22 +171,22 @@ public final class ModstampServer implements AutoCloseable {
      * How many source and destination networks the abuse limits track now (reply credit and the Signal cap):
      * bounded whatever the number of sources a flood forges.
      */
-    public int trackedNetworks() throws Exception {
+    public int trackedNetworks() throws IOException {
         return transport.call(handler::trackedNetworks);
     }
 
     /** Throws when the store cannot take changes now (Redis down, say). */
-    public void checkStore() throws Exception {
+    public void checkStore() throws StoreException {
         store.checkReachable();
     }
 
     /** Number of ids with a value. */
-    public int size() throws Exception {
+    public int size() throws IOException {
         return transport.call(store::size);
     }
 
     /** One id: its value (empty when none) and listener count; empty when it has neither. */
-    public Optional<Entry> entry(String id) throws Exception {
+    public Optional<Entry> entry(String id) throws IOException {
         return transport.call(() -> {
             byte[] value = handler.value(id);
             int listeners = handler.listenerCount(id);
@@ -199,7 +201,7 @@ public final class ModstampServer implements AutoCloseable {
     }
 
     /** The addresses that listen to {@code id}. */
-    public List<InetSocketAddress> listeners(String id) throws Exception {
+    public List<InetSocketAddress> listeners(String id) throws IOException {
         return transport.call(() -> handler.listeners(id));
     }
 
@@ -208,7 +210,7 @@ public final class ModstampServer implements AutoCloseable {
      * many there are: the engine thread reads about 8 x (offset + limit) slots at most, whatever the id's
      * number of listeners, and creates {@code limit} addresses at most.
      */
-    public ListenerPage listeners(String id, long offset, int limit) throws Exception {
+    public ListenerPage listeners(String id, long offset, int limit) throws IOException {
         return transport.call(() -> new ListenerPage(handler.listenerCount(id), handler.listeners(id, offset, limit)));
     }
 
@@ -216,12 +218,12 @@ public final class ModstampServer implements AutoCloseable {
      * Sets {@code id} to {@code value} (empty deletes) exactly as a UDP C from a rw peer would: durably,
      * then a Signal to each listener if the value changed. Fails if the store fails.
      */
-    public void set(String id, byte[] value) throws Exception {
+    public void set(String id, byte[] value) throws IOException {
         set(id, value, "operator");
     }
 
     /** As {@link #set(String, byte[])}, with what made the change, for {@link #recentChanges()}. */
-    public void set(String id, byte[] value, String source) throws Exception {
+    public void set(String id, byte[] value, String source) throws IOException {
         // the engine completes the batch before call returns: its outcome is this change's, whatever other
         // batches (UDP, other operators) did meanwhile
         CompletableFuture<Void> durable = transport.call(() -> handler.change(id, value, batch, source));
@@ -230,6 +232,11 @@ public final class ModstampServer implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException("the store could not make the change of " + id + " durable: "
                     + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the change of " + id + " was not made durable within 1 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the change of " + id + " was made durable");
         }
     }
 

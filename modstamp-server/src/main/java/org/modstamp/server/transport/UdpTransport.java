@@ -1,14 +1,17 @@
 package org.modstamp.server.transport;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -76,17 +79,38 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the engine thread, then sends what the sink has to send, and returns the
-     * task's result (waiting at most 10 s).
+     * Runs {@code task} on the engine thread, then sends what the sink has to send, and returns the task's result,
+     * waiting at most 10 s. Throws IllegalStateException at once when called on the engine thread (it would wait
+     * for itself); IOException when the task failed with a checked exception (its cause) or the engine did not
+     * answer in time; an unchecked exception of the task as it is.
      */
-    public <T> T call(Callable<T> task) throws Exception {
-        return channels.get(0).eventLoop().submit(() -> {
-            try {
-                return task.call();
-            } finally {
-                engine.flush();
+    public <T> T call(Callable<T> task) throws IOException {
+        EventLoop engineThread = channels.get(0).eventLoop();
+        if (engineThread.inEventLoop()) {
+            throw new IllegalStateException("UdpTransport.call on the engine thread would wait for itself");
+        }
+        try {
+            return engineThread.submit(() -> {
+                try {
+                    return task.call();
+                } finally {
+                    engine.flush();
+                }
+            }).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
             }
-        }).get(10, TimeUnit.SECONDS);
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the engine thread did not answer within 10 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the engine thread");
+        }
     }
 
     /**
@@ -134,18 +158,27 @@ public final class UdpTransport implements AutoCloseable {
         }
     }
 
-    /** The IPv6-only sockets of {@code address}, or null (logged) when the host has no IPv6. */
+    /**
+     * The IPv6-only sockets of {@code address}, or null (logged) when the host has no IPv6; when it has, a failure
+     * (the port taken for IPv6) fails the bind.
+     */
     private static PortSockets ipv6Only(InetSocketAddress address, List<EventLoop> loops, SocketEngine engine,
                                     int maxDatagramSize) throws Exception {
-        try {
-            return PortSockets.bind(address, SocketProtocolFamily.INET6, loops, engine, true, maxDatagramSize);
-        } catch (Exception e) {
-            if (String.valueOf(e.getMessage()).contains("in use")) { // the port is taken: not a host without IPv6
-                throw e;
-            }
-            LOG.log(System.Logger.Level.INFO, "no IPv6 socket on " + address + " (" + e.getMessage()
-                    + "): serving IPv4 only");
+        if (!hostHasIpv6()) {
+            LOG.log(System.Logger.Level.INFO, "no IPv6 on this host: " + address + " serves IPv4 only");
             return null;
+        }
+        return PortSockets.bind(address, SocketProtocolFamily.INET6, loops, engine, true, maxDatagramSize);
+    }
+
+    /** Whether this host can bind an IPv6 socket (a kernel without IPv6, or with it disabled, cannot). */
+    private static boolean hostHasIpv6() {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open(
+                java.net.StandardProtocolFamily.INET6)) {
+            probe.bind(new InetSocketAddress("::1", 0));
+            return true;
+        } catch (UnsupportedOperationException | IOException e) {
+            return false;
         }
     }
 
