@@ -30,35 +30,35 @@ public record AbuseLimits(int listenersPerAddress, int signalsPerSecondPerAddres
 
     public AbuseLimits {
         if (listenersPerAddress < 1) {
-            throw new IllegalArgumentException("listenersPerAddress must be at least 1, not " + listenersPerAddress);
+            throw new InvalidLimitException("listenersPerAddress", "must be at least 1, not " + listenersPerAddress);
         }
         if (signalsPerSecondPerAddress < 1) {
-            throw new IllegalArgumentException("signalsPerSecondPerAddress must be at least 1, not "
+            throw new InvalidLimitException("signalsPerSecondPerAddress", "must be at least 1, not "
                     + signalsPerSecondPerAddress);
         }
         if (replyAmplification < 1) {
-            throw new IllegalArgumentException("replyAmplification must be at least 1, not " + replyAmplification);
+            throw new InvalidLimitException("replyAmplification", "must be at least 1, not " + replyAmplification);
         }
         if (ipv4PrefixBits < 1 || ipv4PrefixBits > 32) {
-            throw new IllegalArgumentException("ipv4PrefixBits must be 1..32, not " + ipv4PrefixBits);
+            throw new InvalidLimitException("ipv4PrefixBits", "must be 1..32, not " + ipv4PrefixBits);
         }
         if (ipv6PrefixBits < 1 || ipv6PrefixBits > 64) {
-            throw new IllegalArgumentException("ipv6PrefixBits must be 1..64, not " + ipv6PrefixBits);
+            throw new InvalidLimitException("ipv6PrefixBits", "must be 1..64, not " + ipv6PrefixBits);
         }
         if (plainListeners < 1 || listeners < plainListeners) {
-            throw new IllegalArgumentException("plainListeners must be at least 1 and at most listeners, not "
+            throw new InvalidLimitException("plainListeners", "must be at least 1 and at most listeners, not "
                     + plainListeners + " of " + listeners);
         }
         if (replyBytesPerSecondPerPrefix < 0) {
-            throw new IllegalArgumentException("replyBytesPerSecondPerPrefix must be at least 0, not "
+            throw new InvalidLimitException("replyBytesPerSecondPerPrefix", "must be at least 0, not "
                     + replyBytesPerSecondPerPrefix);
         }
         if (replyBurstPerPrefix < ONE_REPLY) {
-            throw new IllegalArgumentException("replyBurstPerPrefix must be at least " + ONE_REPLY
+            throw new InvalidLimitException("replyBurstPerPrefix", "must be at least " + ONE_REPLY
                     + " bytes (one Reply), not " + replyBurstPerPrefix);
         }
         if (replyAllowance < ONE_REPLY) {
-            throw new IllegalArgumentException("replyAllowance must be at least " + ONE_REPLY
+            throw new InvalidLimitException("replyAllowance", "must be at least " + ONE_REPLY
                     + " bytes (one Reply), not " + replyAllowance);
         }
     }

@@ -14,6 +14,7 @@ import org.modstamp.net.HostPort;
 import org.modstamp.security.SecurityProfileLoader;
 import org.modstamp.security.SecurityProfiles;
 import org.modstamp.server.AbuseLimits;
+import org.modstamp.server.InvalidLimitException;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.JdbcValueStore;
 import org.modstamp.server.store.MemoryValueStore;
@@ -146,10 +147,8 @@ public final class ModstampSettings {
             return new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification,
                     AbuseLimits.defaults().replyAllowance(), ipv4Prefix, ipv6Prefix, plainListeners, listeners,
                     replyBytesPerSecond, replyBurst);
-        } catch (IllegalArgumentException e) {
-            String name = LIMIT_COMPONENTS.entrySet().stream()
-                    .filter(c -> e.getMessage().startsWith(c.getKey() + " "))
-                    .map(Map.Entry::getValue).findFirst().orElse("modstamp.limits");
+        } catch (InvalidLimitException e) {
+            String name = LIMIT_COMPONENTS.getOrDefault(e.component(), "modstamp.limits");
             throw new IllegalArgumentException(shownAs.apply(name) + ": " + e.getMessage(), e);
         }
     }
