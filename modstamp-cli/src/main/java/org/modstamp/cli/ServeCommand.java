@@ -12,6 +12,8 @@ import org.modstamp.net.HostPort;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.settings.ModstampSettings;
+import org.modstamp.server.settings.Setting;
+import org.modstamp.server.settings.Settings;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.transport.IoKind;
 import org.modstamp.server.transport.TransportConfig;
@@ -26,116 +28,79 @@ import picocli.CommandLine.Spec;
 
 /** {@code modstamp serve}: runs a server until it is stopped (Ctrl-C or SIGTERM). */
 @Command(name = "serve", mixinStandardHelpOptions = true, defaultValueProvider = ServeCommand.Defaults.class,
+        resourceBundle = "org.modstamp.cli.ServeHelp",
         description = "Run a modstamp server: values in SQLite, listeners in memory.")
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--listen", paramLabel = "HOST:PORT",
-            description = "UDP address to bind; [::] is dual-stack (IPv4 and IPv6); port 0 picks a free port "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--listen", paramLabel = "HOST:PORT")
     String listen;
 
-    @Option(names = "--db", paramLabel = "FILE",
-            description = "SQLite file holding the values, created if missing (default: ${DEFAULT-VALUE})")
+    @Option(names = "--db", paramLabel = "FILE")
     Path db;
 
     @Option(names = "--memory", description = "Keep values in memory only (lost at exit) instead of --db")
     boolean memory;
 
-    @Option(names = "--redis", paramLabel = "URI",
-            description = "Share values with other instances through Redis instead of --db: "
-                    + "redis://[user:password@]host:port/db, redis-sentinel://[user:password@]s1:26379,s2:26379/"
-                    + "primary-name?db=0, redis-cluster://[user:password@]n1:6379,n2:6379, or rediss://, "
-                    + "rediss-sentinel:// and rediss-cluster:// for TLS; run Redis with appendonly yes "
-                    + "and appendfsync always for durable changes")
+    @Option(names = "--redis", paramLabel = "URI")
     String redis;
 
-    @Option(names = "--redis-prefix", paramLabel = "PREFIX",
-            description = "Prefix of this cluster's Redis keys (default: ${DEFAULT-VALUE})")
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX")
     String redisPrefix;
 
-    @Option(names = "--redis-replicas", paramLabel = "N",
-            description = "Confirm a change (send its M) only once N Redis replicas acknowledged it (WAIT), else "
-                    + "refuse it (default: ${DEFAULT-VALUE}: no waiting)")
+    @Option(names = "--redis-replicas", paramLabel = "N")
     int redisReplicas;
 
-    @Option(names = "--redis-replicas-timeout", paramLabel = "MS",
-            description = "How long to wait for the --redis-replicas acknowledgements (default: ${DEFAULT-VALUE})")
+    @Option(names = "--redis-replicas-timeout", paramLabel = "MS")
     long redisReplicasTimeoutMillis;
 
-    @Option(names = "--redis-password-file", paramLabel = "FILE",
-            description = "Read the Redis password from the first line of FILE (or set MODSTAMP_REDIS_PASSWORD) "
-                    + "rather than put it in the URI")
+    @Option(names = "--redis-password-file", paramLabel = "FILE")
     Path redisPasswordFile;
 
-    @Option(names = "--redis-truststore", paramLabel = "FILE",
-            description = "CA certificates to trust for rediss:// (PEM, or a PKCS12/JKS keystore without password); "
-                    + "default: the JVM's")
+    @Option(names = "--redis-truststore", paramLabel = "FILE")
     Path redisTruststore;
 
-    @Option(names = "--profile", paramLabel = "FILE",
-            description = "Security profile list (JSON or YAML); default: rw for 127.0.0.1 and ::1, ro for others")
+    @Option(names = "--profile", paramLabel = "FILE")
     Path profile;
 
-    @Option(names = "--max-packet-size", paramLabel = "BYTES",
-            description = "Largest datagram sent, header included (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-packet-size", paramLabel = "BYTES")
     int maxPacketSize;
 
-    @Option(names = "--broadcast-repeat", paramLabel = "N",
-            description = "Send each Signal datagram N times, back to back (default: ${DEFAULT-VALUE})")
+    @Option(names = "--broadcast-repeat", paramLabel = "N")
     int broadcastRepeat;
 
-    @Option(names = "--listener-ttl", paramLabel = "SECONDS",
-            description = "How long a Query keeps its sender registered as a listener (default: ${DEFAULT-VALUE})")
+    @Option(names = "--listener-ttl", paramLabel = "SECONDS")
     long listenerTtlSeconds;
 
-    @Option(names = "--listeners-per-address", paramLabel = "N",
-            description = "Most listener registrations the addresses of one network may hold together: an IPv4 "
-                    + "/--ipv4-prefix, an IPv6 /--ipv6-prefix (default: ${DEFAULT-VALUE})")
+    @Option(names = "--listeners-per-address", paramLabel = "N")
     int listenersPerAddress;
 
-    @Option(names = "--ipv4-prefix", paramLabel = "BITS",
-            description = "IPv4 prefix that registrations and reply credit are counted by (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ipv4-prefix", paramLabel = "BITS")
     int ipv4Prefix;
 
-    @Option(names = "--ipv6-prefix", paramLabel = "BITS",
-            description = "IPv6 prefix (at most 64) that registrations and reply credit are counted by "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--ipv6-prefix", paramLabel = "BITS")
     int ipv6Prefix;
 
-    @Option(names = "--plain-listeners", paramLabel = "N",
-            description = "Most listener registrations in all made by plain (unauthenticated) Queries "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--plain-listeners", paramLabel = "N")
     int plainListeners;
 
-    @Option(names = "--listeners", paramLabel = "N",
-            description = "Most listener registrations in all; the room above --plain-listeners is for aead "
-                    + "listeners (default: ${DEFAULT-VALUE})")
+    @Option(names = "--listeners", paramLabel = "N")
     int listeners;
 
-    @Option(names = "--reply-bytes-per-second", paramLabel = "N",
-            description = "Reply bytes a network may get a second beyond 3 times what came from it, for "
-                    + "unauthenticated requests (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reply-bytes-per-second", paramLabel = "N")
     int replyBytesPerSecond;
 
-    @Option(names = "--reply-burst", paramLabel = "N",
-            description = "Reply credit a network starts with and may hold (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reply-burst", paramLabel = "N")
     int replyBurst;
 
-    @Option(names = "--signals-per-second", paramLabel = "N",
-            description = "Most Signal datagrams (each --broadcast-repeat copy counts) sent to one network "
-                    + "(see --ipv4-prefix) per second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--signals-per-second", paramLabel = "N")
     int signalsPerSecond;
 
-    @Option(names = "--reply-amplification", paramLabel = "X",
-            description = "A reply is at most X times its request, or one full Reply (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reply-amplification", paramLabel = "X")
     double replyAmplification;
 
-    @Option(names = "--io", paramLabel = "KIND",
-            description = "Socket I/O: AUTO (native epoll on Linux, else NIO), EPOLL or NIO (default: ${DEFAULT-VALUE})")
+    @Option(names = "--io", paramLabel = "KIND")
     IoKind io;
 
-    @Option(names = "--io-threads", paramLabel = "N",
-            description = "Sockets and threads serving the port (SO_REUSEPORT, epoll only); more than one spreads "
-                    + "large fan-outs over the cores; 0: one per core (default: ${DEFAULT-VALUE})")
+    @Option(names = "--io-threads", paramLabel = "N")
     int ioThreads;
 
     @Option(names = "--debug", description = "Log every dropped datagram and the time of large fan-outs")
@@ -144,37 +109,19 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The setting each option gives, by its name in {@link ModstampSettings}; its default is shown in the help. */
-    private static final Map<String, String> SETTINGS = Map.ofEntries(
-            Map.entry("--listen", "modstamp.listen"),
-            Map.entry("--db", "modstamp.db"),
-            Map.entry("--redis-prefix", "modstamp.redis.prefix"),
-            Map.entry("--redis-replicas", "modstamp.redis.replicas"),
-            Map.entry("--redis-replicas-timeout", "modstamp.redis.replicasTimeout"),
-            Map.entry("--redis-password-file", "modstamp.redis.passwordFile"),
-            Map.entry("--redis-truststore", "modstamp.redis.truststore"),
-            Map.entry("--profile", "modstamp.profile"),
-            Map.entry("--max-packet-size", "modstamp.maxPacketSize"),
-            Map.entry("--broadcast-repeat", "modstamp.broadcastRepeat"),
-            Map.entry("--listener-ttl", "modstamp.listenerTtl"),
-            Map.entry("--listeners-per-address", "modstamp.limits.listenersPerAddress"),
-            Map.entry("--ipv4-prefix", "modstamp.limits.ipv4Prefix"),
-            Map.entry("--ipv6-prefix", "modstamp.limits.ipv6Prefix"),
-            Map.entry("--plain-listeners", "modstamp.limits.plainListeners"),
-            Map.entry("--listeners", "modstamp.limits.listeners"),
-            Map.entry("--reply-bytes-per-second", "modstamp.limits.replyBytesPerSecond"),
-            Map.entry("--reply-burst", "modstamp.limits.replyBurst"),
-            Map.entry("--signals-per-second", "modstamp.limits.signalsPerSecond"),
-            Map.entry("--reply-amplification", "modstamp.limits.replyAmplification"),
-            Map.entry("--io", "modstamp.io"),
-            Map.entry("--io-threads", "modstamp.ioThreads"));
+    /** The option that switches the store to Redis: its value is a setting, but it has no default of its own. */
+    private static final String REDIS = "--redis";
 
-    /** The defaults of the options, from {@link ModstampSettings#DEFAULTS}: the WAR's defaults. */
+    /** The setting an option gives ({@link Settings}), unless it switches the store. */
+    private static Optional<Setting> settingOf(OptionSpec option) {
+        return REDIS.equals(option.longestName()) ? Optional.empty() : Settings.ofOption(option.longestName());
+    }
+
+    /** The defaults of the options, from {@link Settings}: the WAR's defaults. */
     static final class Defaults implements IDefaultValueProvider {
         @Override
         public String defaultValue(ArgSpec argument) {
-            return argument instanceof OptionSpec option && SETTINGS.containsKey(option.longestName())
-                    ? ModstampSettings.DEFAULTS.get(SETTINGS.get(option.longestName())) : null;
+            return argument instanceof OptionSpec option ? settingOf(option).map(Setting::defaultValue).orElse(null) : null;
         }
     }
 
@@ -228,31 +175,29 @@ final class ServeCommand implements Callable<Integer> {
     private Map<String, String> settings() {
         Map<String, String> values = new HashMap<>();
         for (OptionSpec option : spec.options()) {
-            String name = SETTINGS.get(option.longestName());
-            if (name != null && option.getValue() != null) {
-                values.put(name, String.valueOf((Object) option.getValue()));
+            Optional<Setting> setting = settingOf(option);
+            if (setting.isPresent() && option.getValue() != null) {
+                values.put(setting.get().name(), String.valueOf((Object) option.getValue()));
             }
         }
         if (redis != null) {
-            values.put("modstamp.store", "redis");
-            values.put("modstamp.redis", redis);
+            values.put(Settings.STORE.name(), "redis");
+            values.put(Settings.REDIS.name(), redis);
         } else if (memory) {
-            values.put("modstamp.store", "memory");
+            values.put(Settings.STORE.name(), "memory");
         }
         String password = System.getenv("MODSTAMP_REDIS_PASSWORD");
         if (password != null) {
-            values.put("modstamp.redis.password", password);
+            values.put(Settings.REDIS_PASSWORD.name(), password);
         }
         return values;
     }
 
     /** A setting as the user gave it: its option, or the environment variable. */
     private static String shownAs(String setting) {
-        return switch (setting) {
-            case "modstamp.redis" -> "--redis";
-            case "modstamp.redis.password" -> "MODSTAMP_REDIS_PASSWORD";
-            default -> SETTINGS.entrySet().stream().filter(e -> e.getValue().equals(setting)).map(Map.Entry::getKey)
-                    .findFirst().orElse(setting);
-        };
+        if (setting.equals(Settings.REDIS_PASSWORD.name())) {
+            return "MODSTAMP_REDIS_PASSWORD";
+        }
+        return Settings.named(setting).map(Setting::option).orElse(setting);
     }
 }

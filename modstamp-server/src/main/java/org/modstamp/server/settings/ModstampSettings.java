@@ -29,10 +29,9 @@ import org.modstamp.server.transport.TransportConfig;
 /**
  * The one path from named settings ({@code modstamp.listen}, {@code modstamp.store}, ...) to a server: its
  * {@link ServerConfig} (with its {@link AbuseLimits}), its {@link TransportConfig} and its store. The WAR
- * passes MicroProfile Config lookups, {@code modstamp serve} its options under these names (its option
- * defaults are {@link #DEFAULTS}): a new setting is parsed, checked and defaulted here, and the CLI only
- * names the option that gives it. Every mistake throws an
- * IllegalArgumentException that starts with the name of the setting, as the caller shows it ({@code
+ * passes MicroProfile Config lookups, {@code modstamp serve} its options under these names. A setting is
+ * declared once, in {@link Settings} (name, option, default, help), and parsed and checked here. Every mistake
+ * throws an IllegalArgumentException that starts with the name of the setting, as the caller shows it ({@code
  * modstamp.listen} to the WAR, {@code --listen} to the CLI).
  */
 public final class ModstampSettings {
@@ -42,52 +41,15 @@ public final class ModstampSettings {
         DataSource lookup(String name) throws Exception;
     }
 
-    /** Every setting with its default; those without one are optional (not given: not used). */
+    /** Every setting with its default ({@link Settings}); those without one are optional (not given: not used). */
     public static final Map<String, String> DEFAULTS;
 
     static {
-        ServerConfig server = ServerConfig.defaults();
-        AbuseLimits limits = AbuseLimits.defaults();
-        TransportConfig transport = TransportConfig.defaults();
         Map<String, String> defaults = new LinkedHashMap<>();
-        defaults.put("modstamp.listen", "[::]:" + ServerConfig.DEFAULT_PORT);
-        defaults.put("modstamp.store", "sqlite");
-        defaults.put("modstamp.db", "modstamp.db");
-        defaults.put("modstamp.datasource", "java:comp/DefaultDataSource");
-        defaults.put("modstamp.redis", "redis://localhost:6379/0");
-        defaults.put("modstamp.redis.prefix", "modstamp:");
-        defaults.put("modstamp.redis.replicas", "0");
-        defaults.put("modstamp.redis.replicasTimeout", String.valueOf(RedisSettings.DEFAULT_REPLICAS_TIMEOUT.toMillis()));
-        defaults.put("modstamp.listenerTtl", String.valueOf(server.listenerTtl().toSeconds()));
-        defaults.put("modstamp.maxPacketSize", String.valueOf(server.maxPacketSize()));
-        defaults.put("modstamp.broadcastRepeat", String.valueOf(server.broadcastRepeat()));
-        defaults.put("modstamp.io", transport.io().name());
-        defaults.put("modstamp.ioThreads", String.valueOf(transport.threads()));
-        defaults.put("modstamp.limits.listenersPerAddress", String.valueOf(limits.listenersPerAddress()));
-        defaults.put("modstamp.limits.signalsPerSecond", String.valueOf(limits.signalsPerSecondPerAddress()));
-        defaults.put("modstamp.limits.replyAmplification", String.valueOf(limits.replyAmplification()));
-        defaults.put("modstamp.limits.ipv4Prefix", String.valueOf(limits.ipv4PrefixBits()));
-        defaults.put("modstamp.limits.ipv6Prefix", String.valueOf(limits.ipv6PrefixBits()));
-        defaults.put("modstamp.limits.plainListeners", String.valueOf(limits.plainListeners()));
-        defaults.put("modstamp.limits.listeners", String.valueOf(limits.listeners()));
-        defaults.put("modstamp.limits.replyBytesPerSecond", String.valueOf(limits.replyBytesPerSecondPerPrefix()));
-        defaults.put("modstamp.limits.replyBurst", String.valueOf(limits.replyBurstPerPrefix()));
-        // optional: modstamp.redis.password, modstamp.redis.passwordFile, modstamp.redis.truststore,
-        // modstamp.profile (a file), modstamp.profile.inline (YAML or JSON)
+        Settings.ALL.stream().filter(setting -> setting.defaultValue() != null)
+                .forEach(setting -> defaults.put(setting.name(), setting.defaultValue()));
         DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
     }
-
-    /** The record component of AbuseLimits that each limit setting gives, as its messages name it. */
-    private static final Map<String, String> LIMIT_COMPONENTS = Map.of(
-            "listenersPerAddress", "modstamp.limits.listenersPerAddress",
-            "signalsPerSecondPerAddress", "modstamp.limits.signalsPerSecond",
-            "replyAmplification", "modstamp.limits.replyAmplification",
-            "ipv4PrefixBits", "modstamp.limits.ipv4Prefix",
-            "ipv6PrefixBits", "modstamp.limits.ipv6Prefix",
-            "plainListeners", "modstamp.limits.plainListeners",
-            "listeners", "modstamp.limits.listeners",
-            "replyBytesPerSecondPerPrefix", "modstamp.limits.replyBytesPerSecond",
-            "replyBurstPerPrefix", "modstamp.limits.replyBurst");
 
     private final Function<String, Optional<String>> lookup;
     private final UnaryOperator<String> shownAs;
@@ -118,51 +80,51 @@ public final class ModstampSettings {
     /** The wire and engine settings, the abuse limits with them. */
     public ServerConfig serverConfig() {
         ServerConfig defaults = ServerConfig.defaults();
-        var listen = setting("modstamp.listen", text -> HostPort.parse(text, ServerConfig.DEFAULT_PORT).resolve());
-        int maxPacketSize = setting("modstamp.maxPacketSize",
+        var listen = setting(Settings.LISTEN, text -> HostPort.parse(text, ServerConfig.DEFAULT_PORT).resolve());
+        int maxPacketSize = setting(Settings.MAX_PACKET_SIZE,
                 text -> defaults.withMaxPacketSize(wholeNumber(text)).maxPacketSize());
-        int broadcastRepeat = setting("modstamp.broadcastRepeat",
+        int broadcastRepeat = setting(Settings.BROADCAST_REPEAT,
                 text -> defaults.withBroadcastRepeat(wholeNumber(text)).broadcastRepeat());
-        Duration listenerTtl = setting("modstamp.listenerTtl",
+        Duration listenerTtl = setting(Settings.LISTENER_TTL,
                 text -> defaults.withListenerTtl(Duration.ofSeconds(wholeNumber(text))).listenerTtl());
         SecurityProfiles profiles = profiles();
         AbuseLimits limits = limits();
         // what is left to check is whether an aead profile's overhead fits in maxPacketSize
-        return setting("modstamp.maxPacketSize", String.valueOf(maxPacketSize), text -> new ServerConfig(listen,
+        return setting(Settings.MAX_PACKET_SIZE, String.valueOf(maxPacketSize), text -> new ServerConfig(listen,
                 maxPacketSize, broadcastRepeat, listenerTtl, profiles, limits, defaults.clock()));
     }
 
     /** What one source may cost: the {@code modstamp.limits.*} settings. */
     public AbuseLimits limits() {
-        int listenersPerAddress = whole("modstamp.limits.listenersPerAddress");
-        int signalsPerSecond = whole("modstamp.limits.signalsPerSecond");
-        double replyAmplification = setting("modstamp.limits.replyAmplification", ModstampSettings::decimal);
-        int ipv4Prefix = whole("modstamp.limits.ipv4Prefix");
-        int ipv6Prefix = whole("modstamp.limits.ipv6Prefix");
-        int plainListeners = whole("modstamp.limits.plainListeners");
-        int listeners = whole("modstamp.limits.listeners");
-        int replyBytesPerSecond = whole("modstamp.limits.replyBytesPerSecond");
-        int replyBurst = whole("modstamp.limits.replyBurst");
+        int listenersPerAddress = whole(Settings.LISTENERS_PER_ADDRESS);
+        int signalsPerSecond = whole(Settings.SIGNALS_PER_SECOND);
+        double replyAmplification = setting(Settings.REPLY_AMPLIFICATION, ModstampSettings::decimal);
+        int ipv4Prefix = whole(Settings.IPV4_PREFIX);
+        int ipv6Prefix = whole(Settings.IPV6_PREFIX);
+        int plainListeners = whole(Settings.PLAIN_LISTENERS);
+        int listeners = whole(Settings.LISTENERS);
+        int replyBytesPerSecond = whole(Settings.REPLY_BYTES_PER_SECOND);
+        int replyBurst = whole(Settings.REPLY_BURST);
         try {
             return new AbuseLimits(listenersPerAddress, signalsPerSecond, replyAmplification,
                     AbuseLimits.defaults().replyAllowance(), ipv4Prefix, ipv6Prefix, plainListeners, listeners,
                     replyBytesPerSecond, replyBurst);
         } catch (InvalidLimitException e) {
-            String name = LIMIT_COMPONENTS.getOrDefault(e.component(), "modstamp.limits");
+            String name = Settings.ofLimit(e.component()).map(Setting::name).orElse("modstamp.limits");
             throw new IllegalArgumentException(shownAs.apply(name) + ": " + e.getMessage(), e);
         }
     }
 
     /** How the UDP port is served: {@code modstamp.io} and {@code modstamp.ioThreads}. */
     public TransportConfig transportConfig() {
-        IoKind io = setting("modstamp.io", ModstampSettings::ioKind);
-        int threads = setting("modstamp.ioThreads", text -> TransportConfig.checkThreads(wholeNumber(text)));
-        return setting("modstamp.ioThreads", String.valueOf(threads), text -> new TransportConfig(io, threads));
+        IoKind io = setting(Settings.IO, ModstampSettings::ioKind);
+        int threads = setting(Settings.IO_THREADS, text -> TransportConfig.checkThreads(wholeNumber(text)));
+        return setting(Settings.IO_THREADS, String.valueOf(threads), text -> new TransportConfig(io, threads));
     }
 
     /** Which store {@code modstamp.store} names: sqlite (the default), jdbc, memory or redis. */
     public String storeKind() {
-        return setting("modstamp.store", text -> switch (text) {
+        return setting(Settings.STORE, text -> switch (text) {
             case "sqlite", "jdbc", "memory", "redis" -> text;
             default -> throw new IllegalArgumentException("'" + text + "' is not one of sqlite, jdbc, memory, redis");
         });
@@ -176,8 +138,8 @@ public final class ModstampSettings {
         return switch (storeKind()) {
             case "sqlite" -> SqliteValueStore.open(db());
             case "jdbc" -> {
-                String name = value("modstamp.datasource").orElseThrow();
-                yield JdbcValueStore.open(setting("modstamp.datasource", dataSources::lookup), name);
+                String name = value(Settings.DATASOURCE).orElseThrow();
+                yield JdbcValueStore.open(setting(Settings.DATASOURCE, dataSources::lookup), name);
             }
             case "memory" -> new MemoryValueStore();
             default -> RedisValueStore.open(redisSettings());
@@ -188,7 +150,7 @@ public final class ModstampSettings {
     public String describeStore() {
         return switch (storeKind()) {
             case "sqlite" -> db().toAbsolutePath().toString();
-            case "jdbc" -> "the DataSource " + value("modstamp.datasource").orElseThrow();
+            case "jdbc" -> "the DataSource " + value(Settings.DATASOURCE).orElseThrow();
             case "memory" -> "memory";
             default -> redisSettings().toString();
         };
@@ -196,56 +158,57 @@ public final class ModstampSettings {
 
     /** The {@code modstamp.redis.*} settings, parsed by {@link RedisSettings}. */
     public RedisSettings redisSettings() {
-        int replicas = whole("modstamp.redis.replicas");
-        Duration timeout = setting("modstamp.redis.replicasTimeout", text -> Duration.ofMillis(Long.parseLong(text)));
-        String password = value("modstamp.redis.password").orElse(null);
-        Path passwordFile = value("modstamp.redis.passwordFile").map(Path::of).orElse(null);
-        Path truststore = value("modstamp.redis.truststore").map(Path::of).orElse(null);
-        String prefix = value("modstamp.redis.prefix").orElseThrow();
-        return setting("modstamp.redis", text -> RedisSettings.of(text, prefix, replicas, timeout, password,
+        int replicas = whole(Settings.REDIS_REPLICAS);
+        Duration timeout = setting(Settings.REDIS_REPLICAS_TIMEOUT, text -> Duration.ofMillis(Long.parseLong(text)));
+        String password = value(Settings.REDIS_PASSWORD).orElse(null);
+        Path passwordFile = value(Settings.REDIS_PASSWORD_FILE).map(Path::of).orElse(null);
+        Path truststore = value(Settings.REDIS_TRUSTSTORE).map(Path::of).orElse(null);
+        String prefix = value(Settings.REDIS_PREFIX).orElseThrow();
+        return setting(Settings.REDIS, text -> RedisSettings.of(text, prefix, replicas, timeout, password,
                 passwordFile, truststore));
     }
 
     /** The SQLite file, {@code modstamp.db}. */
     public Path db() {
-        return setting("modstamp.db", Path::of);
+        return setting(Settings.DB, Path::of);
     }
 
     private SecurityProfiles profiles() {
-        Optional<String> inline = value("modstamp.profile.inline");
+        Optional<String> inline = value(Settings.PROFILE_INLINE);
         if (inline.isPresent()) {
-            return setting("modstamp.profile.inline",
+            return setting(Settings.PROFILE_INLINE,
                     text -> SecurityProfileLoader.parse(text, SecurityProfileLoader.Format.YAML));
         }
-        Optional<String> file = value("modstamp.profile");
+        Optional<String> file = value(Settings.PROFILE);
         return file.isEmpty() ? SecurityProfiles.serverDefault()
-                : setting("modstamp.profile", text -> SecurityProfileLoader.load(Path.of(text)));
+                : setting(Settings.PROFILE, text -> SecurityProfileLoader.load(Path.of(text)));
     }
 
     /** The setting's value, trimmed, or its default; empty when neither. */
-    private Optional<String> value(String name) {
-        Optional<String> given = lookup.apply(name).map(String::trim).filter(v -> !v.isEmpty());
-        return given.isPresent() ? given : Optional.ofNullable(DEFAULTS.get(name));
+    private Optional<String> value(Setting setting) {
+        Optional<String> given = lookup.apply(setting.name()).map(String::trim).filter(v -> !v.isEmpty());
+        return given.isPresent() ? given : Optional.ofNullable(setting.defaultValue());
     }
 
     private interface Parser<T> {
         T parse(String text) throws Exception;
     }
 
-    private <T> T setting(String name, Parser<T> parser) {
-        return setting(name, value(name).orElseThrow(() -> new IllegalStateException(name + " has no default")), parser);
+    private <T> T setting(Setting setting, Parser<T> parser) {
+        return setting(setting, value(setting).orElseThrow(() -> new IllegalStateException(setting.name()
+                + " has no default")), parser);
     }
 
-    private <T> T setting(String name, String text, Parser<T> parser) {
+    private <T> T setting(Setting setting, String text, Parser<T> parser) {
         try {
             return parser.parse(text);
         } catch (Exception e) {
-            throw new IllegalArgumentException(shownAs.apply(name) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(shownAs.apply(setting.name()) + ": " + e.getMessage(), e);
         }
     }
 
-    private int whole(String name) {
-        return setting(name, ModstampSettings::wholeNumber);
+    private int whole(Setting setting) {
+        return setting(setting, ModstampSettings::wholeNumber);
     }
 
     private static int wholeNumber(String text) {
