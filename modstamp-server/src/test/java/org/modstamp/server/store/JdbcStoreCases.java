@@ -1,0 +1,73 @@
+package org.modstamp.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JDBC store on a real database server, run on each one the store supports ({@link JdbcStorePostgresTest},
+ * {@link JdbcStoreMariaDbTest}): the dialect's table and upsert, binary values, case-sensitive ids, and a
+ * database that restarts while changes are made.
+ */
+abstract class JdbcStoreCases {
+    /** A database without the table {@code modstamps}, for one test. */
+    abstract DataSource freshDatabase() throws Exception;
+
+    /** Kills the database server (as a crash would) and, with {@code start}, starts it again. */
+    abstract void restartDatabase(boolean start) throws Exception;
+
+    @Test
+    void createsItsTableAndKeepsBinaryValuesAndDeletesAcrossReopening() throws Exception {
+        DataSource database = freshDatabase();
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            Map<String, byte[]> changes = new LinkedHashMap<>();
+            changes.put("a", new byte[] {0, (byte) 0xff, 10});
+            changes.put("b", "two".getBytes());
+            store.putAll(changes);
+            store.putAll(Map.of("b", ValueStore.NONE));
+        }
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            assertArrayEquals(new byte[] {0, (byte) 0xff, 10}, store.get("a"));
+            assertEquals(0, store.get("b").length, "deleted");
+            assertEquals(1, store.size());
+        }
+    }
+
+    @Test
+    void idsAreCaseSensitive() throws Exception {
+        DataSource database = freshDatabase();
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            store.putAll(Map.of("Orders", "1".getBytes()));
+            store.putAll(Map.of("orders", "2".getBytes()));
+        }
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            assertArrayEquals("1".getBytes(), store.get("Orders"));
+            assertArrayEquals("2".getBytes(), store.get("orders"));
+        }
+    }
+
+    /** While the database is down a batch fails (no M for it); once it is back the store goes on, nothing lost. */
+    @Test
+    void aDatabaseThatRestartsRefusesChangesMeanwhileAndLosesNoConfirmedOne() throws Exception {
+        DataSource database = freshDatabase();
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            store.putAll(Map.of("r", "before".getBytes()));
+            restartDatabase(false);
+            assertThrows(StoreException.class, () -> store.putAll(Map.of("r", "during".getBytes())));
+            restartDatabase(true);
+            store.putAll(Map.of("r", "after".getBytes()));
+            store.putAll(Map.of("s", "1".getBytes()));
+        }
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            assertArrayEquals("after".getBytes(), store.get("r"));
+            assertArrayEquals("1".getBytes(), store.get("s"));
+        }
+    }
+}
