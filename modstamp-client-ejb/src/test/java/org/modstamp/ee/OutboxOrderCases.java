@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * each database the outbox supports ({@link OutboxOrderH2Test}, {@link OutboxOrderPostgresTest}).
  */
 abstract class OutboxOrderCases {
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
+    private ScheduledExecutorService executor;
     private DataSource database;
     private JdbcTransactions transactions;
     private ServerTarget server;
@@ -39,6 +39,7 @@ abstract class OutboxOrderCases {
 
     @BeforeEach
     void start() throws Exception {
+        executor = Executors.newScheduledThreadPool(4);
         database = freshDatabase();
         transactions = new JdbcTransactions(database);
         server = ServerTarget.start();

@@ -1,14 +1,10 @@
 package org.modstamp.testing;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private MariaDB server for a test: Debian's {@code mariadb-server} binaries, a new data directory in a
@@ -16,7 +12,7 @@ import java.util.stream.Stream;
  * {@link #close}. As root the server runs as the {@code mysql} user. The database {@code modstamp} belongs to the
  * user {@code modstamp} (no password, from 127.0.0.1 only), which has no rights outside it.
  */
-public final class MariaDbProcess implements AutoCloseable {
+public final class MariaDbProcess implements TestDatabase {
     private static final Path SERVER = Path.of("/usr/sbin/mariadbd");
     private final Path dir;
     private final int port;
@@ -42,7 +38,7 @@ public final class MariaDbProcess implements AutoCloseable {
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("modstamp-mariadb");
-        MariaDbProcess mariadb = new MariaDbProcess(dir, freePort(), root, durable);
+        MariaDbProcess mariadb = new MariaDbProcess(dir, TestProcesses.freePort(), root, durable);
         List<String> install = new ArrayList<>(List.of("mariadb-install-db", "--datadir=" + dir.resolve("data"),
                 "--auth-root-authentication-method=normal", "--skip-test-db"));
         if (root) {
@@ -57,6 +53,7 @@ public final class MariaDbProcess implements AutoCloseable {
     }
 
     /** Starts the server (again, after {@link #kill}) and waits until it takes connections. */
+    @Override
     public void startServer() throws Exception {
         List<String> command = new ArrayList<>(List.of(SERVER.toString(), "--no-defaults",
                 "--datadir=" + dir.resolve("data"), "--bind-address=127.0.0.1", "--port=" + port,
@@ -83,9 +80,15 @@ public final class MariaDbProcess implements AutoCloseable {
     }
 
     /** Kills the server at once, as a crash would. */
+    @Override
     public void kill() throws InterruptedException {
         server.destroyForcibly();
         server.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void dropTable(String table) throws Exception {
+        sql("DROP TABLE IF EXISTS modstamp." + table);
     }
 
     /** Runs SQL as root through the server's socket. */
@@ -94,31 +97,13 @@ public final class MariaDbProcess implements AutoCloseable {
     }
 
     /** The JDBC URL of the database {@code modstamp}, for the user {@code modstamp}. */
+    @Override
     public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/modstamp?user=modstamp";
     }
 
     private static void run(List<String> command) throws Exception {
-        Path out = Files.createTempFile("modstamp-mariadb-command", ".log");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not end within 60 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "): "
-                        + Files.readString(out));
-            }
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
+        TestProcesses.run(command, null);
     }
 
     @Override
@@ -128,9 +113,7 @@ public final class MariaDbProcess implements AutoCloseable {
                 kill();
             }
         } finally {
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestProcesses.remove(dir);
         }
     }
 }

@@ -1,14 +1,9 @@
 package org.modstamp.testing;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL server for a test: Debian's {@code postgresql-15} binaries, a new cluster in a temporary
@@ -17,7 +12,7 @@ import java.util.stream.Stream;
  * {@code postgres} user and every command runs as it ({@code runuser}). The database {@code postgres} is open
  * to the user {@code modstamp} without a password (trust, loopback only), which is not a superuser.
  */
-public final class PostgresProcess implements AutoCloseable {
+public final class PostgresProcess implements TestDatabase {
     private static final Path BIN = Path.of(System.getProperty("modstamp.postgres.bin", "/usr/lib/postgresql/15/bin"));
     private final Path dir;
     private final int port;
@@ -42,7 +37,7 @@ public final class PostgresProcess implements AutoCloseable {
         }
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("modstamp-pg");
-        PostgresProcess postgres = new PostgresProcess(dir, freePort(), root);
+        PostgresProcess postgres = new PostgresProcess(dir, TestProcesses.freePort(), root);
         if (root) {
             postgres.run(List.of("chown", "postgres:postgres", dir.toString()), false);
         }
@@ -55,6 +50,7 @@ public final class PostgresProcess implements AutoCloseable {
     }
 
     /** Starts the server on its port (again, after {@link #kill}), and waits until it takes connections. */
+    @Override
     public void startServer() throws Exception {
         run(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
                 "-l", dir.resolve("log").toString(), "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir
@@ -63,10 +59,16 @@ public final class PostgresProcess implements AutoCloseable {
     }
 
     /** Stops the server at once, as a crash would (its clients see their connections fail). */
+    @Override
     public void kill() throws Exception {
         running = false;
         run(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
                 "stop"), true);
+    }
+
+    @Override
+    public void dropTable(String table) throws Exception {
+        psql("DROP TABLE IF EXISTS " + table);
     }
 
     /** Runs SQL as the superuser, through psql on the server's socket. */
@@ -76,6 +78,7 @@ public final class PostgresProcess implements AutoCloseable {
     }
 
     /** The JDBC URL of the database {@code postgres}, for the user {@code modstamp}. */
+    @Override
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=modstamp";
     }
@@ -90,27 +93,7 @@ public final class PostgresProcess implements AutoCloseable {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        Path out = Files.createTempFile("modstamp-pg-command", ".log");
-        try {
-            Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", full) + " did not end within 90 s");
-            }
-            if (process.exitValue() != 0) {
-                String log = Files.exists(dir.resolve("log")) ? Files.readString(dir.resolve("log")) : "";
-                throw new IllegalStateException(String.join(" ", full) + " failed (" + process.exitValue() + "): "
-                        + Files.readString(out) + log);
-            }
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
+        TestProcesses.run(full, dir.resolve("log"));
     }
 
     @Override
@@ -120,9 +103,7 @@ public final class PostgresProcess implements AutoCloseable {
                 kill();
             }
         } finally {
-            try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestProcesses.remove(dir);
         }
     }
 }

@@ -9,19 +9,48 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.modstamp.testing.TestDatabase;
 
 /**
  * The JDBC store on a real database server, run on each one the store supports ({@link JdbcStorePostgresTest},
  * {@link JdbcStoreMariaDbTest}): the dialect's table and upsert, binary values, case-sensitive ids, and a
  * database that restarts while changes are made.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JdbcStoreCases {
-    /** A database without the table {@code modstamps}, for one test. */
-    abstract DataSource freshDatabase() throws Exception;
+    private TestDatabase server;
 
-    /** Kills the database server (as a crash would) and, with {@code start}, starts it again. */
-    abstract void restartDatabase(boolean start) throws Exception;
+    /** Starts the database server that this class's tests run on. */
+    abstract TestDatabase startDatabase() throws Exception;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = startDatabase();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    /** The database without the table {@code modstamps}, for one test. */
+    private DataSource freshDatabase() throws Exception {
+        server.dropTable("modstamps");
+        return server.dataSource();
+    }
+
+    /** Kills the database server (as a crash would) or, with {@code start}, starts it again. */
+    private void restartDatabase(boolean start) throws Exception {
+        if (start) {
+            server.startServer();
+        } else {
+            server.kill();
+        }
+    }
 
     @Test
     void createsItsTableAndKeepsBinaryValuesAndDeletesAcrossReopening() throws Exception {
