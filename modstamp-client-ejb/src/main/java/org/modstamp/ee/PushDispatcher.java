@@ -48,7 +48,7 @@ final class PushDispatcher {
     /** Hands pushed changes over; returns at once. */
     void offer(Map<String, Versioned> changes) {
         changes.forEach((id, change) -> {
-            if (worker.offer(id, change)) {
+            if (worker.offer(id, change) == LatestValueWorker.Offered.OVER_PENDING) { // never reaches a sender
                 stats.superseded.addAndGet(targets.size());
             }
         });

@@ -53,8 +53,9 @@ final class TargetSender {
 
     /** Adds a change; the newer version of an id stays. */
     void offer(String id, Versioned change) {
-        if (worker.offer(id, change)) {
-            stats.superseded.incrementAndGet();
+        LatestValueWorker.Offered met = worker.offer(id, change);
+        if (met == LatestValueWorker.Offered.OVER_PENDING || met == LatestValueWorker.Offered.OVER_IN_FLIGHT) {
+            stats.superseded.incrementAndGet(); // replaced before its confirmation
         }
     }
 

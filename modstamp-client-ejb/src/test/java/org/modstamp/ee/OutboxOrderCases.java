@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 abstract class OutboxOrderCases {
     private ScheduledExecutorService executor;
     private DataSource database;
-    private JdbcTransactions transactions;
-    private ServerTarget server;
-    private ModstampPusher pusher;
+    JdbcTransactions transactions;
+    ServerTarget server;
+    ModstampPusher pusher;
 
     @BeforeEach
     void start() throws Exception {

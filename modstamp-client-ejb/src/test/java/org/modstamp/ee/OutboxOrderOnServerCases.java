@@ -1,33 +1,74 @@
 package org.modstamp.ee;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.modstamp.testing.TestDatabase;
 
 /** {@link OutboxOrderCases} on a database server the class starts, the outbox table dropped before each test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
-    private TestDatabase server;
+    private TestDatabase databaseServer;
 
     /** Starts the database server that this class's tests run on. */
     abstract TestDatabase startDatabase() throws Exception;
 
     @BeforeAll
     void startServer() throws Exception {
-        server = startDatabase();
+        databaseServer = startDatabase();
     }
 
     @AfterAll
     void stopServer() throws Exception {
-        server.close();
+        databaseServer.close();
+    }
+
+    /**
+     * A stream of transactions that each push, with the database killed in the middle and started again: no
+     * transaction that could begin is failed by its announcement, and the server ends with the last committed
+     * value of every id (the outbox's sweep sends what the outage left unconfirmed).
+     */
+    @Test
+    void theServerConvergesWhenTheDatabaseRestartsInTheMiddleOfAStreamOfTransactions() throws Exception {
+        Map<String, String> committed = new LinkedHashMap<>();
+        int couldNotBegin = 0;
+        for (int i = 0; i < 120; i++) {
+            if (i == 40) {
+                databaseServer.kill();
+            } else if (i == 60) {
+                databaseServer.startServer();
+            }
+            String id = "t" + i % 5;
+            String value = "v" + i;
+            try {
+                transactions.begin();
+            } catch (SQLException down) {
+                couldNotBegin++; // the application's own database is down: nothing to announce
+                continue;
+            }
+            pusher.push(id, value); // throws if the announcement fails the transaction
+            transactions.commit();
+            committed.put(id, value);
+        }
+        assertTrue(couldNotBegin >= 20, "the database was down for a while: " + couldNotBegin);
+        for (Map.Entry<String, String> last : committed.entrySet()) {
+            assertTrue(server.awaitValue(last.getKey(), last.getValue()), "the server has the last commit of "
+                    + last.getKey() + ": " + last.getValue());
+        }
     }
 
     @Override
     DataSource freshDatabase() throws Exception {
-        server.dropTable("modstamp_outbox");
-        return server.dataSource();
+        databaseServer.dropTable("modstamp_outbox");
+        return databaseServer.dataSource();
     }
 }

@@ -45,6 +45,13 @@ public final class LatestValueWorker<K, V> {
     /** Where a worker is: see the class comment. */
     public enum State { IDLE, STARTING, RUNNING, WAITING, STOPPED }
 
+    /**
+     * What an offered value met: no value of its key ({@code NEW}); one no batch had taken yet, now merged with it
+     * ({@code OVER_PENDING}: one of the two will never be handled); one being handled now ({@code OVER_IN_FLIGHT});
+     * or a stopped worker, which keeps nothing ({@code REFUSED}).
+     */
+    public enum Offered { NEW, OVER_PENDING, OVER_IN_FLIGHT, REFUSED }
+
     final WorkerHandler<K, V> handler;
     private final ValueMerge<V> merge;
     final WorkerSettings settings;
@@ -74,18 +81,15 @@ public final class LatestValueWorker<K, V> {
         this.clock = settings.clock();
     }
 
-    /**
-     * Hands over a value; returns at once. Returns true when the key had a value pending already (one of the
-     * two was superseded, or both merged); false when it had none, or the worker is stopped (nothing kept).
-     */
-    public boolean offer(K key, V value) {
-        boolean hadOne;
+    /** Hands over a value; returns at once, saying what the value met. */
+    public Offered offer(K key, V value) {
+        Offered hadOne;
         boolean start = false;
         Thread waiting = null;
         lock.lock();
         try {
             if (stopping || draining) {
-                return false;
+                return Offered.REFUSED;
             }
             hadOne = pending.offer(key, value, merge, clock.nanoTime());
             if (state == State.RUNNING) {

@@ -30,15 +30,16 @@ final class PendingValues<K, V> {
 
     private final Map<K, Entry<V>> entries = new LinkedHashMap<>();
 
-    /** Adds a value, merged with the pending one of its key; true when the key had one. */
-    boolean offer(K key, V value, ValueMerge<V> merge, long now) {
+    /** Adds a value, merged with the pending one of its key; says what the key had. */
+    LatestValueWorker.Offered offer(K key, V value, ValueMerge<V> merge, long now) {
         Entry<V> current = entries.get(key);
         V kept = current == null ? value : merge.merge(current.value, value, current.inFlight);
         if (current == null || kept != current.value) {
             entries.remove(key);
             entries.put(key, new Entry<>(kept, now));
         }
-        return current != null;
+        return current == null ? LatestValueWorker.Offered.NEW
+                : current.inFlight ? LatestValueWorker.Offered.OVER_IN_FLIGHT : LatestValueWorker.Offered.OVER_PENDING;
     }
 
     boolean isEmpty() {

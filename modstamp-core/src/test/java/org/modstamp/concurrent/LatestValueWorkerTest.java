@@ -1,7 +1,6 @@
 package org.modstamp.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -104,9 +103,9 @@ class LatestValueWorkerTest {
     @Test
     void theLatestValueOfEachKeyIsHandledByOneRunInOrder() {
         LatestValueWorker<String, String> worker = worker(100);
-        assertFalse(worker.offer("a", "1"));
-        assertFalse(worker.offer("b", "1"));
-        assertTrue(worker.offer("a", "2"), "a had a value pending");
+        assertEquals(LatestValueWorker.Offered.NEW, worker.offer("a", "1"));
+        assertEquals(LatestValueWorker.Offered.NEW, worker.offer("b", "1"));
+        assertEquals(LatestValueWorker.Offered.OVER_PENDING, worker.offer("a", "2"), "a had a value pending");
         assertEquals(1, executor.queued(), "one run for three offers");
         executor.runAll();
         assertEquals(List.of(Map.of("b", "1", "a", "2")), handler.batches);
@@ -286,7 +285,7 @@ class LatestValueWorkerTest {
         });
         worker.offer("a", "1");
         worker.offer("a", "2");
-        handler.duringHandle = () -> worker.offer("a", "3");
+        handler.duringHandle = () -> assertEquals(LatestValueWorker.Offered.OVER_IN_FLIGHT, worker.offer("a", "3"));
         executor.runAll();
         assertEquals(List.of("1 queued + 2", "12 in flight + 3"), merged);
         assertEquals(List.of("a=12", "a=3"), handler.values());
@@ -300,7 +299,7 @@ class LatestValueWorkerTest {
         assertEquals(Map.of(), worker.drain(clock.nanoTime() + Duration.ofSeconds(1).toNanos()));
         assertEquals(List.of("ok=1"), handler.values());
         assertEquals(LatestValueWorker.State.STOPPED, worker.state());
-        assertFalse(worker.offer("late", "1"));
+        assertEquals(LatestValueWorker.Offered.REFUSED, worker.offer("late", "1"));
     }
 
     @Test

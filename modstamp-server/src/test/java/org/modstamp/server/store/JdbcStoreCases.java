@@ -3,7 +3,10 @@ package org.modstamp.server.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.modstamp.client.ClientConfig;
+import org.modstamp.client.ModstampClient;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.ServerConfig;
 import org.modstamp.testing.TestDatabase;
 
 /**
@@ -79,6 +86,43 @@ abstract class JdbcStoreCases {
         try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
             assertArrayEquals("1".getBytes(), store.get("Orders"));
             assertArrayEquals("2".getBytes(), store.get("orders"));
+        }
+    }
+
+    /**
+     * A server on the database, a stream of pushes, the database killed in the middle and started again: the
+     * pushes made meanwhile are not confirmed (no M), every one after is, and the database ends with the last
+     * confirmed value of every id.
+     */
+    @Test
+    void aServerLosesNoConfirmedChangeWhenItsDatabaseRestartsInTheMiddleOfAStream() throws Exception {
+        DataSource database = freshDatabase();
+        Map<String, String> confirmed = new LinkedHashMap<>();
+        int unconfirmed = 0;
+        try (ModstampServer server = ModstampServer.start(ServerConfig.defaults().withListen(
+                new InetSocketAddress("127.0.0.1", 0)), JdbcValueStore.open(database, "the test's database"));
+             ModstampClient producer = ModstampClient.open(server.localAddress(),
+                     ClientConfig.defaults().withRequestTimeout(Duration.ofMillis(300)))) {
+            for (int i = 0; i < 200; i++) {
+                if (i == 80) {
+                    restartDatabase(false);
+                } else if (i == 100) {
+                    restartDatabase(true);
+                }
+                String id = "s" + i % 10;
+                String value = "v" + i;
+                if (value.equals(producer.push(Map.of(id, value)).get(id))) {
+                    confirmed.put(id, value);
+                    assertTrue(i < 80 || i >= 100, "a change confirmed while the database was down: " + value);
+                } else {
+                    unconfirmed++;
+                    assertTrue(i >= 80 && i < 110, "a change not confirmed with the database up: " + value);
+                }
+            }
+        }
+        assertTrue(unconfirmed >= 20, "the pushes made while the database was down were refused: " + unconfirmed);
+        try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
+            confirmed.forEach((id, value) -> assertArrayEquals(value.getBytes(), store.get(id), "the last confirmed " + id));
         }
     }
 
