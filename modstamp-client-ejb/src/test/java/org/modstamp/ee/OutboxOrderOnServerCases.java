@@ -8,29 +8,20 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.modstamp.testing.DatabaseServerExtension;
 import org.modstamp.testing.TestDatabase;
 
 /** {@link OutboxOrderCases} on a database server the class starts, the outbox table dropped before each test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
-    private TestDatabase databaseServer;
+    @RegisterExtension
+    final DatabaseServerExtension databaseServer = new DatabaseServerExtension(this::startDatabase);
 
     /** Starts the database server that this class's tests run on. */
     abstract TestDatabase startDatabase() throws Exception;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        databaseServer = startDatabase();
-    }
-
-    @AfterAll
-    void stopServer() throws Exception {
-        databaseServer.close();
-    }
 
     /**
      * A stream of transactions that each push, with the database killed in the middle and started again: no
@@ -43,9 +34,9 @@ abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
         int couldNotBegin = 0;
         for (int i = 0; i < 120; i++) {
             if (i == 40) {
-                databaseServer.kill();
+                databaseServer.server().kill();
             } else if (i == 60) {
-                databaseServer.startServer();
+                databaseServer.server().startServer();
             }
             String id = "t" + i % 5;
             String value = "v" + i;
@@ -68,7 +59,7 @@ abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
 
     @Override
     DataSource freshDatabase() throws Exception {
-        databaseServer.dropTable("modstamp_outbox");
-        return databaseServer.dataSource();
+        databaseServer.server().dropTable("modstamp_outbox");
+        return databaseServer.server().dataSource();
     }
 }

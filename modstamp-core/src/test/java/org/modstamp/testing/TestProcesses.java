@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What the private database servers of the tests share: running a command, a free port, removing a directory. */
-final class TestProcesses {
+/** What the private servers of the tests share: running a command, a free port, removing a directory. */
+public final class TestProcesses {
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
     private TestProcesses() {
     }
 
@@ -33,9 +37,18 @@ final class TestProcesses {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
+    /**
+     * A port nothing listens on now, never handed out before by this JVM: the kernel may give a port just
+     * released to the next bind to port 0, and a test that takes several ports before starting its servers would
+     * then give two servers the same one.
+     */
+    public static int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket free = new ServerSocket(0)) {
+                if (GIVEN.add(free.getLocalPort())) {
+                    return free.getLocalPort();
+                }
+            }
         }
     }
 

@@ -1,14 +1,13 @@
 package org.modstamp.server.cluster;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import org.modstamp.testing.TestProcesses;
 
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -18,7 +17,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * append-only file in a directory of the test's, fsynced on every write; or a sentinel (the same binary).
  */
 final class RedisProcess implements AutoCloseable {
-    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
     private final int port;
     private final Path dir;
     private final List<String> arguments;
@@ -70,19 +68,9 @@ final class RedisProcess implements AutoCloseable {
         return sentinel;
     }
 
-    /**
-     * A port nothing listens on now, never handed out before by this JVM: the kernel may give a port just
-     * released to the next bind to port 0, and a test that takes several ports before starting its servers would
-     * then give two servers the same one.
-     */
+    /** A free port, never handed out before by this JVM ({@link TestProcesses#freePort}). */
     static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket free = new ServerSocket(0)) {
-                if (GIVEN.add(free.getLocalPort())) {
-                    return free.getLocalPort();
-                }
-            }
-        }
+        return TestProcesses.freePort();
     }
 
     int port() {

@@ -12,14 +12,14 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
+import org.modstamp.testing.DatabaseServerExtension;
 import org.modstamp.testing.TestDatabase;
 
 /**
@@ -29,33 +29,24 @@ import org.modstamp.testing.TestDatabase;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JdbcStoreCases {
-    private TestDatabase server;
+    @RegisterExtension
+    final DatabaseServerExtension database = new DatabaseServerExtension(this::startDatabase);
 
     /** Starts the database server that this class's tests run on. */
     abstract TestDatabase startDatabase() throws Exception;
 
-    @BeforeAll
-    void start() throws Exception {
-        server = startDatabase();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
-    }
-
     /** The database without the table {@code modstamps}, for one test. */
     private DataSource freshDatabase() throws Exception {
-        server.dropTable("modstamps");
-        return server.dataSource();
+        database.server().dropTable("modstamps");
+        return database.server().dataSource();
     }
 
     /** Kills the database server (as a crash would) or, with {@code start}, starts it again. */
     private void restartDatabase(boolean start) throws Exception {
         if (start) {
-            server.startServer();
+            database.server().startServer();
         } else {
-            server.kill();
+            database.server().kill();
         }
     }
 
