@@ -28,6 +28,7 @@ import org.modstamp.client.ModstampClient;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.testing.PostgresProcess;
 import org.modstamp.wildfly.crash.Items;
 
 /**
@@ -53,6 +54,45 @@ class CrashTest {
         run("chaos", 600, Duration.ofSeconds(6), 0.2);
     }
 
+    /** The same on PostgreSQL (fsync on), its driver installed as a module and the DataSource made by the CLI. */
+    @Test
+    void aKillMidStreamOnPostgreSqlLosesNoCommittedChange() throws Exception {
+        try (PostgresProcess postgres = PostgresProcess.start(true)) {
+            run("crash-postgres", 2_000, Duration.ofSeconds(20), 0, (home, base) -> postgresDataSource(home, postgres));
+        }
+    }
+
+    /** The CLI commands that make the DataSource CrashDS, for a WildFly home and a server's base directory. */
+    private interface DataSourceCommands {
+        String commands(Path home, Path base);
+    }
+
+    /** A file database of H2 in the server's base directory, as WildFly ships its driver. */
+    private static String h2DataSource(Path home, Path base) {
+        return "data-source add --name=CrashDS --jndi-name=java:jboss/datasources/CrashDS --driver-name=h2 "
+                + "--user-name=sa --password=sa --connection-url=\"jdbc:h2:file:" + base.resolve("crashdb")
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0\"\n";
+    }
+
+    /**
+     * PostgreSQL the way WildFly's documentation installs it: the driver as a module (once per WildFly home), a
+     * JDBC driver of the datasources subsystem, and a DataSource that validates its connections and knows which
+     * errors end one (the database may restart under it).
+     */
+    private static String postgresDataSource(Path home, PostgresProcess postgres) {
+        String module = Files.exists(home.resolve("modules/org/postgresql/main/module.xml")) ? ""
+                : "module add --name=org.postgresql --resources=" + DEPLOYMENTS.resolve("postgresql.jar").toAbsolutePath()
+                        + " --dependencies=javax.api,javax.transaction.api\n";
+        return module
+                + "/subsystem=datasources/jdbc-driver=postgresql:add(driver-name=postgresql,driver-module-name=org.postgresql,"
+                + "driver-xa-datasource-class-name=org.postgresql.xa.PGXADataSource)\n"
+                + "data-source add --name=CrashDS --jndi-name=java:jboss/datasources/CrashDS --driver-name=postgresql "
+                + "--user-name=modstamp --connection-url=jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres "
+                + "--validate-on-match=true --background-validation=false "
+                + "--valid-connection-checker-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLValidConnectionChecker "
+                + "--exception-sorter-class-name=org.jboss.jca.adapters.jdbc.extensions.postgres.PostgreSQLExceptionSorter\n";
+    }
+
     /** While set, the network between the adapter and the modstamp server drops everything. */
     private volatile boolean blackout;
 
@@ -67,6 +107,11 @@ class CrashTest {
      * and no bean saw: only the outbox and resume bring them over.
      */
     private void run(String name, int transactions, Duration duration, double loss) throws Exception {
+        run(name, transactions, duration, loss, CrashTest::h2DataSource);
+    }
+
+    private void run(String name, int transactions, Duration duration, double loss, DataSourceCommands dataSource)
+            throws Exception {
         blackout = false;
         try (ModstampServer server = ModstampServer.start(
                 ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)), new MemoryValueStore());
@@ -74,7 +119,8 @@ class CrashTest {
                      bytes -> drop(loss), bytes -> drop(loss));
              ModstampClient reader = ModstampClient.open("127.0.0.1:" + server.port())) {
             Path base = Path.of("target", "wildfly-" + name).toAbsolutePath();
-            WildFly wildfly = WildFly.start(Path.of(System.getProperty("wildfly.home")), base, Map.of(
+            Path home = Path.of(System.getProperty("wildfly.home"));
+            WildFly wildfly = WildFly.start(home, base, Map.of(
                     "modstamp.server", "127.0.0.1:" + proxy.address().getPort(),
                     "modstamp.connectionFactories", "java:/eis/ModstampCF",
                     "modstamp.pusher.outbox", "java:jboss/datasources/CrashDS",
@@ -82,9 +128,7 @@ class CrashTest {
                     "crash.ids", String.join(",", IDS)));
             try {
                 wildfly.cli(Files.readString(Path.of(System.getProperty("modstamp.wildfly.cli")))
-                        + "data-source add --name=CrashDS --jndi-name=java:jboss/datasources/CrashDS --driver-name=h2 "
-                        + "--user-name=sa --password=sa --connection-url=\"jdbc:h2:file:" + base.resolve("crashdb")
-                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0\"\n");
+                        + dataSource.commands(home, base));
                 wildfly.deploy(DEPLOYMENTS.resolve("modstamp-ra.rar"));
                 wildfly.deploy(application());
                 awaitListening(server, wildfly);

@@ -33,10 +33,15 @@ public class Items {
         pusher.push(id, value);
     }
 
-    /** Upserts {@code id = value} into {@code table} (items, or seen by the MDB) in the caller's transaction. */
+    /**
+     * Upserts {@code id = value} into {@code table} (items, or seen by the MDB) in the caller's transaction, with
+     * the standard MERGE that H2 and PostgreSQL (15 and later) both run.
+     */
     void write(String table, String id, String value) throws SQLException {
         try (Connection connection = database.getConnection();
-             PreparedStatement merge = connection.prepareStatement("MERGE INTO " + table + " KEY (id) VALUES (?, ?)")) {
+             PreparedStatement merge = connection.prepareStatement("MERGE INTO " + table
+                     + " t USING (VALUES (CAST(? AS VARCHAR(255)), CAST(? AS VARCHAR(255)))) AS s (id, val) ON t.id = s.id"
+                     + " WHEN MATCHED THEN UPDATE SET val = s.val WHEN NOT MATCHED THEN INSERT (id, val) VALUES (s.id, s.val)")) {
             merge.setString(1, id);
             merge.setString(2, value);
             merge.executeUpdate();
