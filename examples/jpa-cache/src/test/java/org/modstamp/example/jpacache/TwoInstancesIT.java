@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +27,10 @@ import org.modstamp.client.ModstampClient;
 import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.server.store.MemoryValueStore;
+import org.modstamp.testing.PostgresProcess;
 
 /**
- * The example for real: one modstamp server and one H2 database server in the test JVM, three Payara Micro
+ * The example for real: one modstamp server in the test JVM, a private PostgreSQL server, three Payara Micro
  * processes of the example sharing both. A and B evict on {@code jpa.Greeting} and {@code jpa.Setting.motd}; C is
  * A with eviction turned off
  * (its bean listens to an id nobody pushes). Each reads and caches, B commits a change, and A's next reads return
@@ -48,7 +49,7 @@ class TwoInstancesIT {
     private static final long PROBE_PAUSE_NANOS = 10_000_000;
     private static final int BURST = 1000;
 
-    private static Server database;
+    private static PostgresProcess database;
     private static ModstampServer modstamp;
     private static PayaraMicro a;
     private static PayaraMicro b;
@@ -56,18 +57,19 @@ class TwoInstancesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("h2.bindAddress", "127.0.0.1"); // read when H2's classes load: loopback only
-        database = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+        database = PostgresProcess.start(true);
         modstamp = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
                 new MemoryValueStore());
-        String db = "jdbc:h2:tcp://127.0.0.1:" + database.getPort() + "/mem:greetings;DB_CLOSE_DELAY=-1";
-        String server = "127.0.0.1:" + modstamp.port();
+        Map<String, String> settings = Map.of("jpacache.db.url", "jdbc:postgresql://127.0.0.1:" + database.port()
+                + "/postgres", "jpacache.db.user", "modstamp", "jpacache.db.password", "unused-with-trust",
+                "modstamp.server", "127.0.0.1:" + modstamp.port());
         try {
             // A and B with the bean's default ids (jpa.Greeting)
-            a = PayaraMicro.start("a", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server));
-            b = PayaraMicro.start("b", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server));
-            c = PayaraMicro.start("c", BUILD, WAR, Map.of("jpacache.db.url", db, "modstamp.server", server,
-                    "jpacache.evict", "jpacache.evictionOff"));
+            a = PayaraMicro.start("a", BUILD, WAR, settings);
+            b = PayaraMicro.start("b", BUILD, WAR, settings);
+            Map<String, String> withoutEviction = new HashMap<>(settings);
+            withoutEviction.put("jpacache.evict", "jpacache.evictionOff");
+            c = PayaraMicro.start("c", BUILD, WAR, withoutEviction);
             for (PayaraMicro instance : List.of(a, b, c)) {
                 instance.awaitReady(GREETINGS + "0");
             }
@@ -82,13 +84,10 @@ class TwoInstancesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : Arrays.asList(a, b, c, modstamp)) {
+        for (AutoCloseable closeable : Arrays.asList(a, b, c, modstamp, database)) {
             if (closeable != null) {
                 closeable.close();
             }
-        }
-        if (database != null) {
-            database.stop();
         }
     }
 
