@@ -113,8 +113,7 @@ public class ModstampPusher {
         if (outbox != null) {
             relay = new OutboxRelay(outbox, targets, clock, dispatcher::resend);
             relay.start(scheduler, outboxSweepSeconds);
-            LOG.info(() -> "modstamp: the pusher keeps its changes in the outbox " + outbox.table() + " of "
-                    + outboxDataSource.trim());
+            LOG.info(() -> "modstamp: the pusher keeps its changes in " + outbox);
         }
     }
 
@@ -124,7 +123,7 @@ public class ModstampPusher {
             throw new IllegalStateException("modstamp.pusher.outboxSweepSeconds must be at least 1, not " + outboxSweepSeconds);
         }
         try {
-            Outbox outbox = new Outbox(dataSource(dataSourceName), outboxTable.trim());
+            Outbox outbox = new Outbox(dataSource(dataSourceName), dataSourceName, outboxTable.trim());
             outbox.createIfMissing();
             return outbox;
         } catch (SQLException | IllegalArgumentException e) {
@@ -226,9 +225,8 @@ public class ModstampPusher {
             try {
                 relay.outbox().record(changes, version);
             } catch (SQLException e) {
-                throw new IllegalStateException("modstamp: cannot record " + changes.keySet() + " in the outbox "
-                        + relay.outbox().table() + " (modstamp.pusher.outbox=" + outboxDataSource.trim() + "): "
-                        + e.getMessage(), e);
+                throw new IllegalStateException("modstamp: cannot record " + changes.keySet() + " in "
+                        + relay.outbox() + " (modstamp.pusher.outbox): " + e.getMessage(), e);
             }
         }
         pushes.add(changes, version);

@@ -38,20 +38,25 @@ final class Outbox {
     }
 
     private final DataSource dataSource;
+    private final String dataSourceName;
     private final String table;
     private volatile Upsert upsert;
 
-    Outbox(DataSource dataSource, String table) {
+    /** The outbox {@code table} of {@code dataSource}, bound at {@code dataSourceName} (which messages name). */
+    Outbox(DataSource dataSource, String dataSourceName, String table) {
         if (!TABLE_NAME.matcher(table).matches()) {
             throw new IllegalArgumentException("modstamp.pusher.outboxTable: '" + table + "' is not a plain table "
                     + "name (letters, digits and _, at most 63)");
         }
         this.dataSource = dataSource;
+        this.dataSourceName = dataSourceName;
         this.table = table;
     }
 
-    String table() {
-        return table;
+    /** Which table of which DataSource, for messages: an operator must know where to look. */
+    @Override
+    public String toString() {
+        return "the outbox table " + table + " of " + dataSourceName;
     }
 
     /** Creates the table when the database has none of that name (so a DBA may create it instead). */

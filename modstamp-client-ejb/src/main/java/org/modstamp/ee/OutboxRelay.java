@@ -67,7 +67,7 @@ final class OutboxRelay implements TargetSender.Confirmations {
                 send.accept(asChanges(rows));
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "modstamp: the outbox sweep failed; trying again in " + seconds + " s", e);
+            LOG.log(Level.WARNING, "modstamp: the sweep of " + outbox + " failed; trying again in " + seconds + " s", e);
         }
     }
 
@@ -99,7 +99,7 @@ final class OutboxRelay implements TargetSender.Confirmations {
                 send.accept(asChanges(List.of(row)));
             });
         } catch (SQLException | RuntimeException e) { // the row stays unconfirmed: the next sweep sends it again, which is harmless
-            LOG.log(Level.WARNING, "modstamp: cannot mark " + id + " confirmed in the outbox " + outbox.table(), e);
+            LOG.log(Level.WARNING, "modstamp: cannot mark " + id + " confirmed in " + outbox, e);
         }
     }
 }

@@ -109,7 +109,7 @@ final class PushDispatcher {
                 outbox.recordOnItsOwn(rows);
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "modstamp: cannot record " + rows.stream().map(Outbox.Row::id).toList()
-                        + " in the outbox " + outbox.table() + "; sending them without it", e);
+                        + " in " + outbox + "; sending them without it", e);
             }
         }
 

@@ -124,7 +124,7 @@ abstract class OutboxOrderCases {
      * not the end).
      */
     private void awaitAllConfirmed() throws Exception {
-        Outbox outbox = new Outbox(transactions.dataSource(), "modstamp_outbox");
+        Outbox outbox = new Outbox(transactions.dataSource(), "java:app/jdbc/orders", "modstamp_outbox");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(pusher.idle() && outbox.unconfirmed().isEmpty() && pusher.idle()) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000);

@@ -1,5 +1,7 @@
 package org.modstamp.ee;
 
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
@@ -54,6 +56,42 @@ abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
         for (Map.Entry<String, String> last : committed.entrySet()) {
             assertTrue(server.awaitValue(last.getKey(), last.getValue()), "the server has the last commit of "
                     + last.getKey() + ": " + last.getValue());
+        }
+    }
+
+    /**
+     * Where the application may not write the outbox (a DBA's grant forgotten), a push fails its transaction with
+     * an error that names the table and the DataSource: the outbox's promise is the transaction's, so a commit
+     * without its announcement recorded is refused, and nothing reaches the server.
+     */
+    @Test
+    void withoutTheRightToWriteTheOutboxAPushFailsItsTransactionNamingTheTableAndTheDataSource() throws Exception {
+        databaseServer.server().allowWrites(false);
+        try {
+            transactions.begin();
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> pusher.push("r", "1"));
+            transactions.rollback();
+            assertTrue(refused.getMessage().contains("the outbox table modstamp_outbox of java:app/jdbc/orders"),
+                    refused.getMessage());
+        } finally {
+            databaseServer.server().allowWrites(true);
+        }
+        pusher.drain();
+        assertNotEquals("1", server.value("r"), "nothing announced");
+    }
+
+    /** Without the right to create the missing outbox table, the pusher does not start, and says where. */
+    @Test
+    void withoutTheRightToCreateTheOutboxThePusherDoesNotStartNamingTheTableAndTheDataSource() throws Exception {
+        databaseServer.server().dropTable("modstamp_outbox");
+        databaseServer.server().allowCreate(false);
+        try {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> OutboxPushers.start(
+                    databaseServer.server().dataSource(), transactions, server.factories(), null));
+            assertTrue(refused.getMessage().contains("modstamp.pusher.outbox=java:app/jdbc/orders: cannot use the "
+                    + "table modstamp_outbox"), refused.getMessage());
+        } finally {
+            databaseServer.server().allowCreate(true);
         }
     }
 

@@ -47,7 +47,7 @@ class OutboxTest {
     }
 
     private Outbox outbox() {
-        return new Outbox(database, "modstamp_outbox");
+        return new Outbox(database, "java:app/jdbc/orders", "modstamp_outbox");
     }
 
     /** Waits (at most 5 s) until no row of the outbox is unconfirmed. */
@@ -145,12 +145,12 @@ class OutboxTest {
             statement.executeUpdate("CREATE TABLE custom_outbox (modstamp_id VARCHAR(255) NOT NULL PRIMARY KEY, "
                     + "modstamp_value VARCHAR(255), version BIGINT NOT NULL, confirmed_version BIGINT)");
         }
-        Outbox custom = new Outbox(database, "custom_outbox");
+        Outbox custom = new Outbox(database, "java:app/jdbc/orders", "custom_outbox");
         custom.createIfMissing();
         custom.createIfMissing();
         custom.record(Map.of("c", "1"), 5);
         assertEquals(1, custom.unconfirmed().size());
-        assertThrows(IllegalArgumentException.class, () -> new Outbox(database, "bad name; DROP TABLE x"));
+        assertThrows(IllegalArgumentException.class, () -> new Outbox(database, "java:app/jdbc/orders", "bad name; DROP TABLE x"));
     }
 
     @Test

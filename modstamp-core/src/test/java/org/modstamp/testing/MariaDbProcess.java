@@ -91,6 +91,21 @@ public final class MariaDbProcess implements TestDatabase {
         sql("DROP TABLE IF EXISTS modstamp." + table);
     }
 
+    @Override
+    public void allowCreate(boolean allowed) throws Exception {
+        grant(allowed, "CREATE");
+    }
+
+    @Override
+    public void allowWrites(boolean allowed) throws Exception {
+        grant(allowed, "INSERT, UPDATE, DELETE");
+    }
+
+    private void grant(boolean allowed, String rights) throws Exception {
+        sql((allowed ? "GRANT " : "REVOKE ") + rights + " ON modstamp.* " + (allowed ? "TO" : "FROM")
+                + " modstamp@'127.0.0.1'");
+    }
+
     /** Runs SQL as root through the server's socket. */
     public void sql(String statements) throws Exception {
         run(List.of("mariadb", "--no-defaults", "-S", dir.resolve("sock").toString(), "-u", "root", "-e", statements));

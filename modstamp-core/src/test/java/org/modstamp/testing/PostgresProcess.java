@@ -71,6 +71,17 @@ public final class PostgresProcess implements TestDatabase {
         psql("DROP TABLE IF EXISTS " + table);
     }
 
+    @Override
+    public void allowCreate(boolean allowed) throws Exception {
+        psql((allowed ? "GRANT" : "REVOKE") + " CREATE ON SCHEMA public " + (allowed ? "TO" : "FROM") + " modstamp");
+    }
+
+    @Override
+    public void allowWrites(boolean allowed) throws Exception {
+        psql((allowed ? "GRANT" : "REVOKE") + " INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                + (allowed ? "TO" : "FROM") + " modstamp");
+    }
+
     /** Runs SQL as the superuser, through psql on the server's socket. */
     public void psql(String sql) throws Exception {
         run(List.of(BIN.resolve("psql").toString(), "-h", dir.toString(), "-p", String.valueOf(port), "-U", "postgres",

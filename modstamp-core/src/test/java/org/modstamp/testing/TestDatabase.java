@@ -19,6 +19,12 @@ public interface TestDatabase extends AutoCloseable {
     /** Drops {@code table} if it exists, as the superuser. */
     void dropTable(String table) throws Exception;
 
+    /** Gives the test's user the right to create tables, or takes it away (as the superuser). */
+    void allowCreate(boolean allowed) throws Exception;
+
+    /** Gives the test's user INSERT, UPDATE and DELETE on every table, or takes them away (as the superuser). */
+    void allowWrites(boolean allowed) throws Exception;
+
     /** Stops the server at once, as a crash would. */
     void kill() throws Exception;
 

@@ -44,7 +44,7 @@ public final class JdbcValueStore extends CachedValueStore {
             store.load(c);
             return store;
         } catch (SQLException e) {
-            throw new StoreException("cannot open " + name + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open the table modstamps of " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -125,7 +125,8 @@ public final class JdbcValueStore extends CachedValueStore {
     }
 
     private StoreException failure(Map<String, byte[]> changes, Exception e) {
-        return new StoreException("cannot store " + changes.size() + " change(s) in " + name + ": " + e.getMessage(), e);
+        return new StoreException("cannot store " + changes.size() + " change(s) in the table modstamps of " + name + ": "
+                + e.getMessage(), e);
     }
 
     private void connect() throws SQLException {

@@ -67,6 +67,47 @@ abstract class JdbcStoreCases {
         }
     }
 
+    /**
+     * A DBA may hand the server a table it can read but not write: changes are refused with an error that names
+     * the table and the DataSource, nothing is half-stored, and once the right is given the same store writes
+     * again. (The right is taken before the store connects: MariaDB applies a change of database-wide rights to
+     * sessions opened after it.)
+     */
+    @Test
+    void withoutTheRightToWriteChangesAreRefusedNamingTheTableAndTheDataSource() throws Exception {
+        DataSource source = freshDatabase();
+        try (JdbcValueStore store = JdbcValueStore.open(source, "jdbc/modstamps")) {
+            store.putAll(Map.of("a", "1".getBytes()));
+        }
+        database.server().allowWrites(false);
+        try (JdbcValueStore store = JdbcValueStore.open(source, "jdbc/modstamps")) {
+            try {
+                StoreException refused = assertThrows(StoreException.class, () -> store.putAll(Map.of("a", "2".getBytes())));
+                assertTrue(refused.getMessage().contains("the table modstamps of jdbc/modstamps"), refused.getMessage());
+                assertArrayEquals("1".getBytes(), store.get("a"), "a refused change is not served");
+            } finally {
+                database.server().allowWrites(true);
+            }
+            store.putAll(Map.of("a", "3".getBytes()));
+        }
+        try (JdbcValueStore store = JdbcValueStore.open(source, "jdbc/modstamps")) {
+            assertArrayEquals("3".getBytes(), store.get("a"));
+        }
+    }
+
+    /** Without the right to create the missing table, opening fails with an error naming it and the DataSource. */
+    @Test
+    void withoutTheRightToCreateItsTableOpeningFailsNamingTheTableAndTheDataSource() throws Exception {
+        DataSource source = freshDatabase();
+        database.server().allowCreate(false);
+        try {
+            StoreException refused = assertThrows(StoreException.class, () -> JdbcValueStore.open(source, "jdbc/modstamps"));
+            assertTrue(refused.getMessage().contains("the table modstamps of jdbc/modstamps"), refused.getMessage());
+        } finally {
+            database.server().allowCreate(true);
+        }
+    }
+
     @Test
     void idsAreCaseSensitive() throws Exception {
         DataSource database = freshDatabase();

@@ -76,7 +76,7 @@ class JdbcValueStoreTest {
             store.putAll(Map.of("kept", "1".getBytes()));
             admin.createStatement().executeUpdate("ALTER TABLE modstamps RENAME TO away");
             StoreException e = assertThrows(StoreException.class, () -> store.putAll(Map.of("lost", "2".getBytes())));
-            assertTrue(e.getMessage().startsWith("cannot store 1 change(s) in h2: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot store 1 change(s) in the table modstamps of h2: "), e.getMessage());
             assertEquals(0, store.get("lost").length, "a value that was not stored is not served either");
 
             admin.createStatement().executeUpdate("ALTER TABLE away RENAME TO modstamps");
