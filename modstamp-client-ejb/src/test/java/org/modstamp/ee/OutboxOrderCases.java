@@ -7,7 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -27,10 +30,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pusher and its outbox on a real database, in real database transactions, pushing to a real server: the
- * newest value wins whatever path it takes, and announcing never fails the transaction it announces. Run on
- * each database the outbox supports ({@link OutboxOrderH2Test}, {@link OutboxOrderPostgresTest}).
+ * newest value wins whatever path it takes (concurrent first pushes, two instances sharing the table, a stale
+ * confirmation), and announcing never fails the transaction it announces. Run on each database the outbox
+ * supports ({@link OutboxOrderH2Test}, {@link OutboxOrderPostgresTest}, {@link OutboxOrderMariaDbTest}).
  */
 abstract class OutboxOrderCases {
+    /** The outbox table of the tests of its rows alone: no pusher sweeps it. */
+    static final String ROWS_ONLY = "modstamp_rows";
+
     private ScheduledExecutorService executor;
     private DataSource database;
     JdbcTransactions transactions;
@@ -116,6 +123,87 @@ abstract class OutboxOrderCases {
         assertEquals(1, row.size());
         String value = row.get(0).substring("fresh=".length(), row.get(0).indexOf(' '));
         assertTrue(server.awaitValue("fresh", value), "the server holds the row's value, the newest version: " + row);
+    }
+
+    /**
+     * Two instances of the application share the database and its outbox table, and take turns changing the same
+     * ids: their sends race, and an instance may hear the confirmation of a value the other one has since replaced.
+     * The server ends with the last committed value of every id, and every row is confirmed.
+     */
+    @Test
+    void twoInstancesSharingTheTableEndWithTheLastCommitOfEachId() throws Exception {
+        JdbcTransactions otherTransactions = new JdbcTransactions(database);
+        ModstampPusher other = OutboxPushers.start(otherTransactions.dataSource(), otherTransactions,
+                server.factories(), executor);
+        try {
+            Map<String, String> committed = new LinkedHashMap<>();
+            for (int i = 0; i < 200; i++) {
+                boolean first = i % 2 == 0;
+                JdbcTransactions instance = first ? transactions : otherTransactions;
+                String id = "shared" + i % 5;
+                String value = (first ? "a" : "b") + i;
+                instance.begin();
+                (first ? pusher : other).push(id, value);
+                instance.commit();
+                committed.put(id, value);
+            }
+            for (Map.Entry<String, String> last : committed.entrySet()) {
+                assertTrue(server.awaitValue(last.getKey(), last.getValue()), "the server has the last commit of "
+                        + last.getKey() + ": " + last.getValue() + ", not " + server.value(last.getKey()));
+            }
+            awaitAllConfirmed();
+            assertTrue(other.idle(), "nothing pending in the other instance");
+            for (Map.Entry<String, String> last : committed.entrySet()) {
+                assertEquals(List.of(last.getKey() + "=" + last.getValue() + " confirmed"), rows(last.getKey()));
+                assertEquals(last.getValue(), server.value(last.getKey()), "the server still has the last commit");
+            }
+        } finally {
+            other.drain();
+        }
+    }
+
+    @Test
+    void aLateConfirmationOfAnOlderVersionMakesTheNewerValueBeSentAgain() throws Exception {
+        Outbox outbox = rowsOnly();
+        outbox.createIfMissing();
+        outbox.record(Map.of("x", "old"), 1); // instance A commits old...
+        outbox.record(Map.of("x", "new"), 2); // ...then instance B commits new
+        assertEquals(Optional.empty(), outbox.confirmed(new Outbox.Row("x", "new", 2))); // B's push is confirmed first
+        assertEquals(List.of(), outbox.unconfirmed());
+        // then A's: the server may now hold "old": the newer row comes back, for A to send it again at once
+        assertEquals(Optional.of(new Outbox.Row("x", "new", 2)), outbox.confirmed(new Outbox.Row("x", "old", 1)));
+        assertEquals(List.of(new Outbox.Row("x", "new", 2)), outbox.unconfirmed(), "and it is unconfirmed again");
+    }
+
+    @Test
+    void aConfirmationOfAnotherValueWithTheSameVersionNeverMarksTheRowConfirmed() throws Exception {
+        Outbox outbox = rowsOnly();
+        outbox.createIfMissing();
+        outbox.record(Map.of("x", "b"), 7); // instance B's row; instance A pushed "a" with the same version
+        assertEquals(Optional.of(new Outbox.Row("x", "b", 7)), outbox.confirmed(new Outbox.Row("x", "a", 7)),
+                "B's value is sent again: A's may have overwritten it");
+        assertEquals(List.of(new Outbox.Row("x", "b", 7)), outbox.unconfirmed(), "and it stays unconfirmed");
+    }
+
+    @Test
+    void aRowIsOnlyEverWrittenByAGreaterVersion() throws Exception {
+        Outbox outbox = rowsOnly();
+        outbox.createIfMissing();
+        outbox.record(Map.of("y", "newer"), 9);
+        outbox.record(Map.of("y", "older"), 8); // committed later, versioned earlier: it never wins
+        outbox.recordOnItsOwn(List.of(new Outbox.Row("y", "older too", 9)));
+        assertEquals(List.of(new Outbox.Row("y", "newer", 9)), outbox.unconfirmed());
+        assertEquals(Optional.empty(), outbox.confirmed(new Outbox.Row("y", "unrecorded", 10)),
+                "a confirmed value the database never recorded is recorded, confirmed");
+        assertEquals(List.of(), outbox.unconfirmed());
+    }
+
+    /**
+     * An outbox table that no pusher sweeps ({@value #ROWS_ONLY}), for the tests of its rows alone: two instances'
+     * versions and confirmations, in the order a test chooses.
+     */
+    private Outbox rowsOnly() {
+        return new Outbox(database, "java:app/jdbc/orders", ROWS_ONLY);
     }
 
     /**

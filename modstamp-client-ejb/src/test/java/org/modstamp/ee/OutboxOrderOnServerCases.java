@@ -98,6 +98,7 @@ abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
     @Override
     DataSource freshDatabase() throws Exception {
         databaseServer.server().dropTable("modstamp_outbox");
+        databaseServer.server().dropTable(ROWS_ONLY);
         return databaseServer.server().dataSource();
     }
 }

@@ -104,42 +104,6 @@ class OutboxTest {
     }
 
     @Test
-    void aLateConfirmationOfAnOlderVersionMakesTheNewerValueBeSentAgain() throws Exception {
-        Outbox outbox = outbox();
-        outbox.createIfMissing();
-        outbox.record(Map.of("x", "old"), 1); // instance A commits old...
-        outbox.record(Map.of("x", "new"), 2); // ...then instance B commits new
-        assertEquals(java.util.Optional.empty(), outbox.confirmed(new Outbox.Row("x", "new", 2))); // B's push is confirmed first
-        assertEquals(List.of(), outbox.unconfirmed());
-        // then A's: the server may now hold "old": the newer row comes back, for A to send it again at once
-        assertEquals(java.util.Optional.of(new Outbox.Row("x", "new", 2)), outbox.confirmed(new Outbox.Row("x", "old", 1)));
-        assertEquals(List.of(new Outbox.Row("x", "new", 2)), outbox.unconfirmed(), "and it is unconfirmed again");
-    }
-
-    @Test
-    void aConfirmationOfAnotherValueWithTheSameVersionNeverMarksTheRowConfirmed() throws Exception {
-        Outbox outbox = outbox();
-        outbox.createIfMissing();
-        outbox.record(Map.of("x", "b"), 7); // instance B's row; instance A pushed "a" with the same version
-        assertEquals(java.util.Optional.of(new Outbox.Row("x", "b", 7)), outbox.confirmed(new Outbox.Row("x", "a", 7)),
-                "B's value is sent again: A's may have overwritten it");
-        assertEquals(List.of(new Outbox.Row("x", "b", 7)), outbox.unconfirmed(), "and it stays unconfirmed");
-    }
-
-    @Test
-    void aRowIsOnlyEverWrittenByAGreaterVersion() throws Exception {
-        Outbox outbox = outbox();
-        outbox.createIfMissing();
-        outbox.record(Map.of("y", "newer"), 9);
-        outbox.record(Map.of("y", "older"), 8); // committed later, versioned earlier: it never wins
-        outbox.recordOnItsOwn(List.of(new Outbox.Row("y", "older too", 9)));
-        assertEquals(List.of(new Outbox.Row("y", "newer", 9)), outbox.unconfirmed());
-        assertEquals(java.util.Optional.empty(), outbox.confirmed(new Outbox.Row("y", "unrecorded", 10)),
-                "a confirmed value the database never recorded is recorded, confirmed");
-        assertEquals(List.of(), outbox.unconfirmed());
-    }
-
-    @Test
     void theTableIsCreatedOnceAndATableThatExistsIsUsed() throws Exception {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
             statement.executeUpdate("CREATE TABLE custom_outbox (modstamp_id VARCHAR(255) NOT NULL PRIMARY KEY, "
