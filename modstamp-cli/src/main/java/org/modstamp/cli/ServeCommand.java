@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 import org.modstamp.net.HostPort;
 import org.modstamp.server.ModstampServer;
@@ -14,6 +15,7 @@ import org.modstamp.server.ServerConfig;
 import org.modstamp.server.settings.ModstampSettings;
 import org.modstamp.server.settings.Setting;
 import org.modstamp.server.settings.Settings;
+import org.modstamp.server.store.DriverDataSource;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.transport.IoKind;
 import org.modstamp.server.transport.TransportConfig;
@@ -39,6 +41,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--memory", description = "Keep values in memory only (lost at exit) instead of --db")
     boolean memory;
+
+    @Option(names = "--jdbc", paramLabel = "URL", description = "Keep values in PostgreSQL, MariaDB or MySQL "
+            + "instead of --db: jdbc:postgresql://host:5432/db?user=name, jdbc:mariadb://host:3306/db?user=name; "
+            + "the password in the environment variable MODSTAMP_JDBC_PASSWORD (or in the URL); the table modstamps "
+            + "is created when missing")
+    String jdbc;
 
     @Option(names = "--redis", paramLabel = "URI")
     String redis;
@@ -132,6 +140,10 @@ final class ServeCommand implements Callable<Integer> {
                 java.util.logging.LogManager.getLogManager().readConfiguration(in);
             }
         }
+        if (Stream.of(redis != null, memory, jdbc != null).filter(chosen -> chosen).count() > 1) {
+            System.err.println("modstamp serve: choose one of --db, --jdbc, --memory and --redis");
+            return 2;
+        }
         Map<String, String> given = settings();
         ModstampSettings settings = ModstampSettings.from(name -> Optional.ofNullable(given.get(name)),
                 ServeCommand::shownAs);
@@ -148,9 +160,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         ModstampServer server;
         try {
-            server = ModstampServer.start(config, transport, settings.openStore(name -> {
-                throw new IllegalArgumentException("serve has no DataSource: use --db, --memory or --redis");
-            }));
+            server = ModstampServer.start(config, transport, settings.openStore(
+                    url -> new DriverDataSource(url, System.getenv("MODSTAMP_JDBC_PASSWORD"))));
         } catch (StoreException | java.io.IOException | IllegalArgumentException e) {
             System.err.println("modstamp serve: " + e.getMessage());
             return 1;
@@ -185,6 +196,9 @@ final class ServeCommand implements Callable<Integer> {
             values.put(Settings.REDIS.name(), redis);
         } else if (memory) {
             values.put(Settings.STORE.name(), "memory");
+        } else if (jdbc != null) {
+            values.put(Settings.STORE.name(), "jdbc");
+            values.put(Settings.DATASOURCE.name(), jdbc);
         }
         String password = System.getenv("MODSTAMP_REDIS_PASSWORD");
         if (password != null) {

@@ -14,13 +14,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modstamp.server.store.DriverDataSource;
+import org.modstamp.server.store.JdbcValueStore;
 import org.modstamp.server.store.SqliteValueStore;
+import org.modstamp.server.store.ValueStore;
+import org.modstamp.testing.MariaDbProcess;
+import org.modstamp.testing.PostgresProcess;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -34,13 +40,56 @@ class ServeCommandTest {
     @Test
     void everyConfirmedChangeSurvivesSigkill() throws Exception {
         Path db = dir.resolve("values.db");
-        Process server = startServer("--listen", "127.0.0.1:0", "--db", db.toString());
-        int count = 200;
+        confirmAndKill(startServer("--listen", "127.0.0.1:0", "--db", db.toString()));
+        try (var store = SqliteValueStore.open(db)) {
+            assertStored(store);
+        }
+    }
+
+    /** The same with {@code --jdbc} on PostgreSQL (fsync on), the password kept out of the command line. */
+    @Test
+    void everyConfirmedChangeSurvivesSigkillOnPostgreSql() throws Exception {
+        try (PostgresProcess postgres = PostgresProcess.start(true)) {
+            postgres.psql("ALTER USER modstamp PASSWORD 'secret'");
+            String url = "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/postgres?user=modstamp";
+            Process server = startServer(Map.of("MODSTAMP_JDBC_PASSWORD", "secret"), "--listen", "127.0.0.1:0",
+                    "--jdbc", url);
+            confirmAndKill(server);
+            try (var store = JdbcValueStore.open(new DriverDataSource(postgres.jdbcUrl(), null), "the test's database")) {
+                assertStored(store);
+            }
+        }
+    }
+
+    /** The same on MariaDB (every commit flushed), its password in the URL: the banner shows no parameter. */
+    @Test
+    void everyConfirmedChangeSurvivesSigkillOnMariaDb() throws Exception {
+        try (MariaDbProcess mariadb = MariaDbProcess.start(true)) {
+            mariadb.sql("SET PASSWORD FOR modstamp@'127.0.0.1' = PASSWORD('secret')");
+            String url = mariadb.jdbcUrl() + "&password=secret";
+            Process server = startServer(Map.of(), "--listen", "127.0.0.1:0", "--jdbc", url);
+            confirmAndKill(server);
+            try (var store = JdbcValueStore.open(new DriverDataSource(url, null), "the test's database")) {
+                assertStored(store);
+            }
+        }
+    }
+
+    @Test
+    void oneStoreAtATime() {
+        assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--memory", "--jdbc", "jdbc:h2:mem:x"));
+        assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--memory", "--redis", "redis://h"));
+    }
+
+    private static final int COUNT = 200;
+
+    /** Sends {@value #COUNT} changes, each after the M of the one before, then kills the server with SIGKILL. */
+    private void confirmAndKill(Process server) throws Exception {
         try (DatagramChannel producer = DatagramChannel.open()) {
             producer.bind(new InetSocketAddress("127.0.0.1", 0));
             producer.socket().setSoTimeout(5000);
             InetSocketAddress target = new InetSocketAddress("127.0.0.1", port(server));
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < COUNT; i++) {
                 byte[] c = MessageEncoder.plainDatagram(Message.change("k" + i, ("v" + i).getBytes()));
                 producer.send(ByteBuffer.wrap(c), target);
                 byte[] m = MessageEncoder.plainDatagram(Message.modified("k" + i, ("v" + i).getBytes()));
@@ -51,11 +100,13 @@ class ServeCommandTest {
             assertTrue(server.waitFor(10, TimeUnit.SECONDS));
         }
         assertEquals(137, server.exitValue(), "killed by SIGKILL");
-        try (var store = SqliteValueStore.open(db)) {
-            assertEquals(count, store.size());
-            for (int i = 0; i < count; i++) {
-                assertEquals("v" + i, new String(store.get("k" + i), StandardCharsets.UTF_8));
-            }
+    }
+
+    /** Every change {@link #confirmAndKill} had confirmed is in {@code store}. */
+    private static void assertStored(ValueStore store) {
+        assertEquals(COUNT, store.size());
+        for (int i = 0; i < COUNT; i++) {
+            assertEquals("v" + i, new String(store.get("k" + i), StandardCharsets.UTF_8));
         }
     }
 
@@ -98,25 +149,41 @@ class ServeCommandTest {
     }
 
     private Process startServer(String... args) throws Exception {
+        return startServer(Map.of(), args);
+    }
+
+    /**
+     * {@code serve} with {@code args} and {@code environment}; what it prints on stderr goes to a file (a pipe
+     * that nobody reads would stop a server that logs much, such as a JDBC driver's warnings).
+     */
+    private Process startServer(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("serve"));
         command.addAll(List.of(args));
-        return startProcess(command);
+        ProcessBuilder builder = processOf(command).redirectError(dir.resolve("stderr.log").toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static Process startProcess(List<String> args) throws Exception {
+        return processOf(args).start();
+    }
+
+    private static ProcessBuilder processOf(List<String> args) {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), ModstampCommand.class.getName()));
         command.addAll(args);
-        return new ProcessBuilder(command).start();
+        return new ProcessBuilder(command);
     }
 
-    private static int port(Process server) throws Exception {
+    /** The port in the server's banner, which must show no URL parameter (a password may be there). */
+    private int port(Process server) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         if (line == null) {
-            throw new AssertionError("server exited: " + new String(server.getErrorStream().readAllBytes()));
+            throw new AssertionError("server exited: " + Files.readString(dir.resolve("stderr.log")));
         }
+        assertTrue(!line.contains("?") && !line.contains("secret"), line);
         Matcher m = LISTENING.matcher(line);
         assertTrue(m.find(), line);
         return Integer.parseInt(m.group(2));

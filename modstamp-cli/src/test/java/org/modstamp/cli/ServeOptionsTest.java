@@ -12,9 +12,9 @@ import org.modstamp.server.settings.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The options of {@code serve} are the settings {@link Settings} declares with an option, and its own flags. */
+/** The options of {@code serve} are the settings {@link Settings} declares with an option, and its own (a store it switches to, help, debug). */
 class ServeOptionsTest {
-    private static final Set<String> FLAGS_OF_SERVE = Set.of("--help", "--version", "--memory", "--debug");
+    private static final Set<String> FLAGS_OF_SERVE = Set.of("--help", "--version", "--memory", "--jdbc", "--debug");
 
     @Test
     void everyOptionIsADeclaredSettingAndEveryDeclaredOptionExists() {

@@ -74,7 +74,7 @@ final class OutboxRelay implements TargetSender.Confirmations {
     private static Map<String, Versioned> asChanges(List<Outbox.Row> rows) {
         long now = System.nanoTime();
         Map<String, Versioned> changes = new HashMap<>();
-        rows.forEach(row -> changes.put(row.id(), new Versioned(row.value(), row.version(), now, true)));
+        rows.forEach(row -> changes.put(row.id(), Versioned.resent(row, now)));
         return changes;
     }
 

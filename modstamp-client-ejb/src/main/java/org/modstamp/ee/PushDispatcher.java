@@ -41,17 +41,26 @@ final class PushDispatcher {
         this.senders = senders;
         this.outbox = outbox;
         this.stats = stats;
-        this.worker = new LatestValueWorker<>(new Dispatching(), Versioned::newer,
+        this.worker = new LatestValueWorker<>(new Dispatching(), this::merge,
                 executors.settings(TargetSender.BACKOFF, TargetSender.LINGER, TargetSender.REFUSED_RETRY, Integer.MAX_VALUE));
     }
 
     /** Hands pushed changes over; returns at once. */
     void offer(Map<String, Versioned> changes) {
         changes.forEach((id, change) -> {
-            if (worker.offer(id, change) == LatestValueWorker.Offered.OVER_PENDING) { // never reaches a sender
-                stats.superseded.addAndGet(targets.size());
-            }
+            worker.offer(id, change);
         });
+    }
+
+    /**
+     * The newer of two values of an id ({@link Versioned#newer}); of two pushes waiting for a sender, the older one
+     * never reaches it: counted superseded ({@link Versioned#dropsAPush}).
+     */
+    private Versioned merge(Versioned pending, Versioned offered, boolean inFlight) {
+        if (!inFlight && Versioned.dropsAPush(pending, offered)) {
+            stats.superseded.addAndGet(targets.size());
+        }
+        return Versioned.newer(pending, offered, inFlight);
     }
 
     /** Hands over rows of the outbox to be sent again (not counted as new pushes). */

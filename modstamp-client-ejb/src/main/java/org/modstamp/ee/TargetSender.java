@@ -47,16 +47,25 @@ final class TargetSender {
         this.deadline = deadline;
         this.stats = stats;
         this.confirmations = confirmations;
-        this.worker = new LatestValueWorker<>(new Sending(), Versioned::newer,
+        this.worker = new LatestValueWorker<>(new Sending(), this::merge,
                 executors.settings(BACKOFF, LINGER, REFUSED_RETRY, Integer.MAX_VALUE));
     }
 
     /** Adds a change; the newer version of an id stays. */
     void offer(String id, Versioned change) {
-        LatestValueWorker.Offered met = worker.offer(id, change);
-        if (met == LatestValueWorker.Offered.OVER_PENDING || met == LatestValueWorker.Offered.OVER_IN_FLIGHT) {
-            stats.superseded.incrementAndGet(); // replaced before its confirmation
+        worker.offer(id, change);
+    }
+
+    /**
+     * The newer of two values of an id ({@link Versioned#newer}). Of two pending pushes the older one is never
+     * sent: counted superseded ({@link Versioned#dropsAPush}); one in flight counts only if it then fails
+     * ({@link Sending#overtaken}), as it may be confirmed yet.
+     */
+    private Versioned merge(Versioned pending, Versioned offered, boolean inFlight) {
+        if (!inFlight && Versioned.dropsAPush(pending, offered)) {
+            stats.superseded.incrementAndGet();
         }
+        return Versioned.newer(pending, offered, inFlight);
     }
 
     /**
@@ -107,6 +116,13 @@ final class TargetSender {
             LOG.log(Level.WARNING, "modstamp: " + name + " did not confirm " + id + " within " + deadline.toSeconds()
                     + " s of the commit; giving up", cause);
             return false;
+        }
+
+        @Override
+        public void overtaken(String id, Versioned change) {
+            if (!change.resent()) {
+                stats.superseded.incrementAndGet(); // failed, and a newer value came meanwhile: never confirmed
+            }
         }
 
         @Override

@@ -199,6 +199,32 @@ abstract class OutboxOrderCases {
     }
 
     /**
+     * Commit to confirmation with the outbox on this database: 300 sequential transactions, each waiting until
+     * the server confirmed it. The latencies are printed (for BENCHMARKS.md), not asserted; none may fail, and
+     * none is counted as superseded.
+     */
+    @Test
+    void commitToConfirmationIsPrinted() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            long before = pusher.stats().confirmed();
+            transactions.begin();
+            pusher.push("timed", "t" + i);
+            transactions.commit();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pusher.stats().confirmed() == before && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        PusherStats.Snapshot stats = pusher.stats();
+        System.out.println("pusher-outbox on " + getClass().getSimpleName() + ": " + stats);
+        assertEquals(0, stats.failed(), stats.toString());
+        assertTrue(stats.confirmed() >= 300, stats.toString());
+        // each value was confirmed before the next commit: none was replaced (the outbox sending a row again, after
+        // a confirmation that found a newer row, is not a replacement)
+        assertEquals(0, stats.superseded(), stats.toString());
+    }
+
+    /**
      * An outbox table that no pusher sweeps ({@value #ROWS_ONLY}), for the tests of its rows alone: two instances'
      * versions and confirmations, in the order a test chooses.
      */

@@ -7,6 +7,6 @@ import org.modstamp.testing.TestDatabase;
 class OutboxOrderMariaDbTest extends OutboxOrderOnServerCases {
     @Override
     TestDatabase startDatabase() throws Exception {
-        return MariaDbProcess.start(false);
+        return MariaDbProcess.start(true);
     }
 }

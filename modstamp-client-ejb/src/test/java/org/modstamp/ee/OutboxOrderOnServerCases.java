@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.modstamp.server.store.DriverDataSource;
 import org.modstamp.testing.DatabaseServerExtension;
 import org.modstamp.testing.TestDatabase;
 
@@ -87,7 +88,7 @@ abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
         databaseServer.server().allowCreate(false);
         try {
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> OutboxPushers.start(
-                    databaseServer.server().dataSource(), transactions, server.factories(), null));
+                    new DriverDataSource(databaseServer.server().jdbcUrl(), null), transactions, server.factories(), null));
             assertTrue(refused.getMessage().contains("modstamp.pusher.outbox=java:app/jdbc/orders: cannot use the "
                     + "table modstamp_outbox"), refused.getMessage());
         } finally {
@@ -99,6 +100,6 @@ abstract class OutboxOrderOnServerCases extends OutboxOrderCases {
     DataSource freshDatabase() throws Exception {
         databaseServer.server().dropTable("modstamp_outbox");
         databaseServer.server().dropTable(ROWS_ONLY);
-        return databaseServer.server().dataSource();
+        return new DriverDataSource(databaseServer.server().jdbcUrl(), null);
     }
 }

@@ -3,10 +3,10 @@ package org.modstamp.ee;
 import org.modstamp.testing.PostgresProcess;
 import org.modstamp.testing.TestDatabase;
 
-/** {@link OutboxOrderCases} on a private PostgreSQL 15. */
+/** {@link OutboxOrderCases} on a private PostgreSQL 15, fsync on. */
 class OutboxOrderPostgresTest extends OutboxOrderOnServerCases {
     @Override
     TestDatabase startDatabase() throws Exception {
-        return PostgresProcess.start(false);
+        return PostgresProcess.start(true);
     }
 }

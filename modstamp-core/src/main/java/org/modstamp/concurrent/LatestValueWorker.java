@@ -46,11 +46,13 @@ public final class LatestValueWorker<K, V> {
     public enum State { IDLE, STARTING, RUNNING, WAITING, STOPPED }
 
     /**
-     * What an offered value met: no value of its key ({@code NEW}); one no batch had taken yet, now merged with it
-     * ({@code OVER_PENDING}: one of the two will never be handled); one being handled now ({@code OVER_IN_FLIGHT});
-     * or a stopped worker, which keeps nothing ({@code REFUSED}).
+     * What an offered value met: no value of its key ({@code NEW}); one no batch had taken yet, now replaced by
+     * the merge of the two ({@code OVER_PENDING}: the pending one will never be handled); one being handled now,
+     * to be followed by the merge ({@code OVER_IN_FLIGHT}); a value the merge kept as it is, pending or in flight,
+     * so that the offered one is dropped ({@code KEPT}: an older or the same value, such as one offered again); or
+     * a stopped worker, which keeps nothing ({@code REFUSED}).
      */
-    public enum Offered { NEW, OVER_PENDING, OVER_IN_FLIGHT, REFUSED }
+    public enum Offered { NEW, OVER_PENDING, OVER_IN_FLIGHT, KEPT, REFUSED }
 
     final WorkerHandler<K, V> handler;
     private final ValueMerge<V> merge;

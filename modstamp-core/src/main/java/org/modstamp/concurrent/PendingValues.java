@@ -38,8 +38,12 @@ final class PendingValues<K, V> {
             entries.remove(key);
             entries.put(key, new Entry<>(kept, now));
         }
-        return current == null ? LatestValueWorker.Offered.NEW
-                : current.inFlight ? LatestValueWorker.Offered.OVER_IN_FLIGHT : LatestValueWorker.Offered.OVER_PENDING;
+        if (current == null) {
+            return LatestValueWorker.Offered.NEW;
+        } else if (kept == current.value) {
+            return LatestValueWorker.Offered.KEPT;
+        }
+        return current.inFlight ? LatestValueWorker.Offered.OVER_IN_FLIGHT : LatestValueWorker.Offered.OVER_PENDING;
     }
 
     boolean isEmpty() {

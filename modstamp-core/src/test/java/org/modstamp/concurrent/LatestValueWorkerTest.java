@@ -292,6 +292,18 @@ class LatestValueWorkerTest {
     }
 
     @Test
+    void aValueTheMergeDropsIsKeptOutAndSaidSo() {
+        LatestValueWorker<String, String> worker = worker(1, (pending, offered, inFlight) ->
+                offered.compareTo(pending) > 0 ? offered : pending);
+        worker.offer("a", "5");
+        assertEquals(LatestValueWorker.Offered.KEPT, worker.offer("a", "4"), "older than the pending value");
+        handler.duringHandle = () -> assertEquals(LatestValueWorker.Offered.KEPT, worker.offer("a", "5"),
+                "the value in flight, offered again");
+        executor.runAll();
+        assertEquals(List.of("a=5"), handler.values(), "handled once");
+    }
+
+    @Test
     void drainHandlesWhatIsPendingOnTheCallersThreadUntilItsTimeIsUp() throws Exception {
         LatestValueWorker<String, String> worker = worker(100);
         worker.offer("ok", "1");

@@ -150,10 +150,16 @@ public final class ModstampSettings {
     public String describeStore() {
         return switch (storeKind()) {
             case "sqlite" -> db().toAbsolutePath().toString();
-            case "jdbc" -> "the DataSource " + value(Settings.DATASOURCE).orElseThrow();
+            case "jdbc" -> "the DataSource " + withoutParameters(value(Settings.DATASOURCE).orElseThrow());
             case "memory" -> "memory";
             default -> redisSettings().toString();
         };
+    }
+
+    /** A JNDI name, or a JDBC URL without its parameters (where a password may be). */
+    private static String withoutParameters(String dataSource) {
+        int parameters = dataSource.indexOf('?');
+        return parameters < 0 ? dataSource : dataSource.substring(0, parameters);
     }
 
     /** The {@code modstamp.redis.*} settings, parsed by {@link RedisSettings}. */

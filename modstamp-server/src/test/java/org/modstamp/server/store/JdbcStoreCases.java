@@ -38,7 +38,7 @@ abstract class JdbcStoreCases {
     /** The database without the table {@code modstamps}, for one test. */
     private DataSource freshDatabase() throws Exception {
         database.server().dropTable("modstamps");
-        return database.server().dataSource();
+        return new DriverDataSource(database.server().jdbcUrl(), null);
     }
 
     /** Kills the database server (as a crash would) or, with {@code start}, starts it again. */
