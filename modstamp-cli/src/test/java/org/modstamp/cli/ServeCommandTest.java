@@ -61,11 +61,21 @@ class ServeCommandTest {
         }
     }
 
-    /** The same on MariaDB (every commit flushed), its password in the URL: the banner shows no parameter. */
+    /**
+     * The same on MariaDB (every commit flushed), its password in the URL: neither the banner nor the error of a
+     * wrong password shows it.
+     */
     @Test
     void everyConfirmedChangeSurvivesSigkillOnMariaDb() throws Exception {
         try (MariaDbProcess mariadb = MariaDbProcess.start(true)) {
             mariadb.sql("SET PASSWORD FOR modstamp@'127.0.0.1' = PASSWORD('secret')");
+            Process refused = startProcess(List.of("serve", "--listen", "127.0.0.1:0", "--jdbc",
+                    mariadb.jdbcUrl() + "&password=not-the-secret"));
+            assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+            String err = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, refused.exitValue(), err);
+            assertTrue(err.contains("the table modstamps of jdbc:mariadb://127.0.0.1:") && !err.contains("not-the-secret"),
+                    "names the database, never its password: " + err);
             String url = mariadb.jdbcUrl() + "&password=secret";
             Process server = startServer(Map.of(), "--listen", "127.0.0.1:0", "--jdbc", url);
             confirmAndKill(server);

@@ -98,6 +98,15 @@ public class ModstampPusher {
 
     @PostConstruct
     void configure() {
+        try {
+            start();
+        } catch (RuntimeException | LinkageError e) { // Payara Server logs only that the call failed, not why
+            LOG.log(Level.SEVERE, "modstamp: the pusher cannot start: " + e, e);
+            throw e;
+        }
+    }
+
+    private void start() {
         targets = Arrays.stream(connectionFactoryNames.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .distinct().toList();
         if (targets.isEmpty()) {

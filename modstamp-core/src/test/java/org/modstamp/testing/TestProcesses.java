@@ -1,6 +1,7 @@
 package org.modstamp.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What the private servers of the tests share: running a command, a free port, removing a directory. */
+/** What the private servers of the tests share: running a command, free ports, removing a directory. */
 public final class TestProcesses {
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
@@ -52,8 +53,20 @@ public final class TestProcesses {
         }
     }
 
-    /** Removes {@code dir} and all it holds. */
-    static void remove(Path dir) throws IOException {
+    /** Whether nothing listens on TCP {@code port} of loopback now (for servers that take a range of ports). */
+    public static boolean tcpPortFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Removes {@code dir} and all it holds, if it exists. */
+    public static void remove(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -1,18 +1,17 @@
 package org.modstamp.wildfly;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.modstamp.testing.TestProcesses;
 
 /**
  * A real WildFly {@code standalone-full} of the test's own: a fresh copy of {@code standalone/} as its base
@@ -70,7 +69,7 @@ final class WildFly implements AutoCloseable {
     }
 
     private static WildFly startOnce(Path home, Path base, Map<String, String> properties) throws Exception {
-        deleteRecursively(base);
+        TestProcesses.remove(base);
         copyRecursively(home.resolve("standalone"), base);
         return launch(home, base, freeOffset(), properties);
     }
@@ -193,35 +192,17 @@ final class WildFly implements AutoCloseable {
     private static int freeOffset() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int offset = ThreadLocalRandom.current().nextInt(10_000, 22_000);
-            if (java.util.Arrays.stream(PORTS).allMatch(p -> tcpPortFree(p + offset))) {
+            if (java.util.Arrays.stream(PORTS).allMatch(p -> TestProcesses.tcpPortFree(p + offset))) {
                 return offset;
             }
         }
         throw new IllegalStateException("no free port offset for WildFly");
     }
 
-    private static boolean tcpPortFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static void copyRecursively(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {
                 Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
             }
         }
     }

@@ -12,10 +12,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.modstamp.client.ModstampClient;
-import org.modstamp.wildfly.app.ChangesBean;
+import org.modstamp.containers.OrdersApplication;
 import org.modstamp.wildfly.outbox.TwoResourceTx;
 
 /**
@@ -44,13 +40,12 @@ import org.modstamp.wildfly.outbox.TwoResourceTx;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WildFlyTest {
     private static final Path DEPLOYMENTS = Path.of(System.getProperty("modstamp.deployments"));
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final java.time.Duration HTTP_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     /** Listener registrations expire after this many seconds without a Query (the MDB queries every 2-4 s). */
     private static final int LISTENER_TTL = 6;
 
     private static WildFly wildfly;
+    private static OrdersApplication app;
     private static int serverPort;
     private static int adapterPort;
     private static String failureWithPortTaken;
@@ -78,6 +73,7 @@ class WildFlyTest {
                 + secondXa + ":add(jndi-name=java:jboss/datasources/SecondXADS, driver-name=h2, user-name=sa, password=sa)\n"
                 + secondXa + "/xa-datasource-properties=URL:add(value=\"jdbc:h2:file:" + base.resolve("seconddb") + "\")\n"
                 + "run-batch\n");
+        app = new OrdersApplication(wildfly.httpPort(), wildfly::log);
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-ra.rar"));
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress("127.0.0.1", serverPort))) {
             wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
@@ -86,19 +82,7 @@ class WildFlyTest {
             failureWithPortTaken = e.getMessage();
         }
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
-        wildfly.deploy(application());
-    }
-
-    /** The MDB application: its classes, the pusher's jar, and WildFly's two descriptors. */
-    private static Path application() {
-        Path file = DEPLOYMENTS.resolve("orders-app.war");
-        ShrinkWrap.create(WebArchive.class, "orders-app.war")
-                .addPackage(ChangesBean.class.getPackage())
-                .addAsLibrary(DEPLOYMENTS.resolve("modstamp-client-ejb.jar").toFile())
-                .addAsWebInfResource("app/jboss-ejb3.xml", "jboss-ejb3.xml")
-                .addAsWebInfResource("app/jboss-deployment-structure.xml", "jboss-deployment-structure.xml")
-                .as(ZipExporter.class).exportTo(file.toFile(), true);
-        return file;
+        wildfly.deploy(OrdersApplication.war(DEPLOYMENTS));
     }
 
     @AfterAll
@@ -247,7 +231,7 @@ class WildFlyTest {
         try (ModstampClient producer = ModstampClient.open("127.0.0.1:" + serverPort)) {
             assertEquals(Map.of("committed", "c3"), producer.push(Map.of("committed", "c3"))); // nobody listens
         }
-        wildfly.deploy(application());
+        wildfly.deploy(OrdersApplication.war(DEPLOYMENTS));
         awaitReceived("committed=c3"); // resume=true: the bean starts from the c2 it committed before
         wildfly.undeploy("orders-app.war");
     }
@@ -279,40 +263,19 @@ class WildFlyTest {
     }
 
     private static void awaitReceived(String change) throws Exception {
-        awaitReceived(change, 1);
+        app.awaitReceived(change, 1);
     }
 
-    /** Waits until the MDB received {@code change} {@code times} times. */
     private static void awaitReceived(String change, int times) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        String received = "";
-        while (System.nanoTime() < deadline) {
-            received = get("/orders-app/api/orders/received");
-            if (received.lines().filter(change::equals).count() >= times) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the MDB did not receive " + change + " " + times + " times; it received ["
-                + received + "]\n" + wildfly.log());
+        app.awaitReceived(change, times);
     }
 
     private static String post(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return app.post(path);
     }
 
     private static String get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(HTTP_TIMEOUT).GET().build());
-    }
-
-    private static String send(HttpRequest request) throws Exception {
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), () -> request + ": " + response.body());
-        return response.body();
-    }
-
-    private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + wildfly.httpPort() + path);
+        return app.get(path);
     }
 
     private static void bind(int port) throws SocketException {

@@ -138,7 +138,7 @@ public final class ModstampSettings {
         return switch (storeKind()) {
             case "sqlite" -> SqliteValueStore.open(db());
             case "jdbc" -> {
-                String name = value(Settings.DATASOURCE).orElseThrow();
+                String name = withoutParameters(value(Settings.DATASOURCE).orElseThrow()); // messages show no password
                 yield JdbcValueStore.open(setting(Settings.DATASOURCE, dataSources::lookup), name);
             }
             case "memory" -> new MemoryValueStore();
