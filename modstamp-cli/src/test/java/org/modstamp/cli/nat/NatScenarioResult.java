@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What one {@link NatScenario} measured: the delay from each push to the listener's line (null: never heard
- * within the scenario's limit), and the datagrams the client sent through the NAT in the sparse phase.
+ * within the scenario's limit), and the datagrams the client sent through the NAT in the second half of the
+ * sparse phase (when learning is over), and how long that half lasted.
  */
 record NatScenarioResult(NatScenario scenario, List<Duration> delays, long clientDatagrams, Duration measured) {
     private static final Duration PROMPT = Duration.ofSeconds(1);
@@ -22,7 +23,7 @@ record NatScenarioResult(NatScenario scenario, List<Duration> delays, long clien
         return delays.isEmpty() ? 0 : (double) heardWithinOneSecond() / delays.size();
     }
 
-    /** Datagrams the client sent per hour (keep-alive Queries, and probes if any), over the sparse phase. */
+    /** Datagrams the client sent per hour (keep-alive Queries, and probes if any), over the second half. */
     double datagramsPerHour() {
         return clientDatagrams * 3_600_000.0 / Math.max(1, measured.toMillis());
     }

@@ -20,6 +20,9 @@ final class NatScenarioRun {
     private static final int PORT = 1415;
     private static final String ID = "orders";
     private static final Duration START = Duration.ofSeconds(90);
+    /** For a look inside: -Dmodstamp.nat.listenerJvm="-Djava.util.logging.config.file=FILE" (one option). */
+    private static final List<String> LISTENER_JVM_OPTIONS = System.getProperty("modstamp.nat.listenerJvm", "").isEmpty()
+            ? List.of() : List.of(System.getProperty("modstamp.nat.listenerJvm"));
 
     private final NatScenario scenario;
     private final Random random = new Random();
@@ -41,8 +44,12 @@ final class NatScenarioRun {
             listen.addAll(scenario.listenOptions());
             listen.add(ID);
             try (NamespaceJvm listener = NamespaceJvm.start(net, Host.CLIENT, scenario.name() + ": listener",
-                    ModstampCommand.class, List.of(), listen)) {
-                return sparseChanges(net, pusher, listener);
+                    ModstampCommand.class, LISTENER_JVM_OPTIONS, listen)) {
+                NatScenarioResult result = sparseChanges(net, pusher, listener);
+                if (!LISTENER_JVM_OPTIONS.isEmpty()) {
+                    System.out.println(scenario.name() + ": the listener's output:\n" + listener.transcript());
+                }
+                return result;
             }
         }
     }
@@ -58,6 +65,8 @@ final class NatScenarioRun {
         long start = System.nanoTime();
         List<Duration> delays = new ArrayList<>();
         long due = start;
+        long halfway = start;
+        long halfwayDatagrams = 0;
         for (int i = 1; i <= scenario.changes(); i++) {
             due += scenario.gap(random).toNanos(); // from the last push, however late it was heard
             if (scenario.restartOnce() && i == scenario.changes() / 2) {
@@ -69,9 +78,14 @@ final class NatScenarioRun {
             long pushed = push(pusher, value);
             NamespaceJvm.Line heard = listener.next(ID + "\t" + value, scenario.lostAfter());
             delays.add(heard == null ? null : Duration.ofNanos(heard.nanos() - pushed));
+            if (i == (scenario.changes() + 1) / 2) {
+                halfway = System.nanoTime();
+                halfwayDatagrams = net.clientDatagrams();
+            }
         }
-        Duration measured = Duration.ofNanos(System.nanoTime() - start);
-        return new NatScenarioResult(scenario, delays, net.clientDatagrams(), measured);
+        sleepUntil(due + scenario.gap(random).toNanos()); // as long after the last change as between two
+        Duration measured = Duration.ofNanos(System.nanoTime() - halfway);
+        return new NatScenarioResult(scenario, delays, net.clientDatagrams() - halfwayDatagrams, measured);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
