@@ -19,13 +19,16 @@ import org.modstamp.wire.Message;
  * the address and port it sees the socket at. From its first answer on, {@link LifetimeProbe}s on sockets of their
  * own learn how long the NAT keeps an idle mapping ({@link MappingLifetime}), and the listens query at the interval
  * that follows. When the server sees the socket at another address or port (the NAT restarted, or the mapping
- * expired and came back elsewhere), every listen queries at once (registering the new mapping) and the lifetime
- * is learned again; so it is when a re-check of the learned age, every ten minutes, finds it no longer carries.
+ * expired and came back elsewhere), every listen queries at once (registering the new mapping), and the learned
+ * age is re-checked at once (learning is started again if it was not over); the lifetime is learned again when a
+ * re-check, at such a change and every 20 intervals (at least ten minutes apart), finds that the learned age no longer carries.
  * Against a server without the extension, the fixed interval holds. Runs on the client loop.
  */
 final class KeepAlive implements Exchange {
     private static final System.Logger LOG = System.getLogger(KeepAlive.class.getName());
-    static final long RECHECK_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** A re-check of the learned lifetime every 20 intervals, and at least 10 minutes apart: at most 10% more. */
+    static final int RECHECK_INTERVALS = 20;
+    static final long RECHECK_MIN_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final ClientChannel channel;
     private final boolean adaptive;
@@ -134,20 +137,20 @@ final class KeepAlive implements Exchange {
         }
     }
 
-    /** Once learned, re-checks every ten minutes that a mapping of the learned age still carries. */
+    /** Once learned, re-checks every 20 intervals (10 minutes at least) that a mapping of the learned age still carries. */
     private long recheck(long now) {
         if (!lifetime.settled() || lifetime.provenMillis() == 0) {
             return Long.MAX_VALUE;
         }
         if (recheck == null) {
             if (nextRecheck == 0) {
-                nextRecheck = now + RECHECK_NANOS;
+                nextRecheck = now + recheckNanos();
             }
             if (now - nextRecheck < 0) {
                 return nextRecheck;
             }
             recheck = start(lifetime.provenMillis(), now).orElse(null);
-            nextRecheck = now + RECHECK_NANOS;
+            nextRecheck = now + recheckNanos();
             return recheck == null ? nextRecheck : now;
         }
         long due = recheck.tick(now);
@@ -162,6 +165,10 @@ final class KeepAlive implements Exchange {
         return nextRecheck;
     }
 
+    private long recheckNanos() {
+        return Math.max(RECHECK_MIN_NANOS, RECHECK_INTERVALS * TimeUnit.MILLISECONDS.toNanos(lifetime.intervalMillis()));
+    }
+
     @Override
     public void received(Message m, long inReplyTo) {
         if (!adaptive) {
@@ -174,8 +181,13 @@ final class KeepAlive implements Exchange {
                 mappingChanges++;
                 InetSocketAddress before = seenAs;
                 LOG.log(System.Logger.Level.DEBUG, () -> "keep-alive of " + channel.server() + ": the server sees "
-                        + "this client at " + observed.seen() + ", no longer at " + before + ": querying at once");
-                relearn("the mapping changed");
+                        + "this client at " + observed.seen() + ", no longer at " + before + ": querying at once, "
+                        + "checking the learned lifetime");
+                if (lifetime.settled() && recheck == null) { // a NAT that restarted keeps its lifetime, most likely
+                    nextRecheck = System.nanoTime();
+                } else {
+                    relearn("the mapping changed");
+                }
                 queryAllNow.run();
             }
             seenAs = observed.seen();

@@ -168,20 +168,33 @@ public final class NatNetwork implements AutoCloseable {
         nft("add rule ip filter forward meta l4proto udp numgen random mod 100 < " + percent + " drop");
     }
 
-    /** From now on, counts the datagrams the client sends to the server's port {@code port} (through the NAT). */
+    /**
+     * From now on, counts the datagrams the client sends to the server's port {@code port} (through the NAT): all of
+     * them, and those that are plain modstamp datagrams whose first message is a Query (a query round or its resend).
+     */
     public void countClientDatagrams(int port) throws Exception {
         nft("add rule ip filter forward iifname " + tag + "i udp dport " + port + " counter");
+        nft("add rule ip filter forward iifname " + tag + "i udp dport " + port + " @th,64,16 0x0051 counter");
     }
 
     /** The datagrams counted since {@link #countClientDatagrams}. */
     public long clientDatagrams() throws Exception {
+        return counter("udp dport \\d+ counter packets (\\d+)");
+    }
+
+    /** The plain datagrams starting with a Query counted since {@link #countClientDatagrams}. */
+    public long clientQueryDatagrams() throws Exception {
+        return counter("@th,64,16 0x51 counter packets (\\d+)");
+    }
+
+    private long counter(String pattern) throws Exception {
         Process p = command(Host.NAT, List.of("nft", "list", "chain", "ip", "filter", "forward"))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
-        Matcher m = Pattern.compile("udp dport \\d+ counter packets (\\d+)").matcher(out);
+        Matcher m = Pattern.compile(pattern).matcher(out);
         if (!m.find()) {
-            throw new IllegalStateException("no datagram counter in the NAT's rules: " + out);
+            throw new IllegalStateException("no such datagram counter in the NAT's rules: " + out);
         }
         return Long.parseLong(m.group(1));
     }

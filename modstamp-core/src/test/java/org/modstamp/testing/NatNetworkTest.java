@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,17 @@ class NatNetworkTest {
     private static final int LIFETIME = 3;
     private static final Duration ANSWER = Duration.ofSeconds(5);
     private static final int PORT = 7000;
+    private static final Path TIMEOUT = Path.of("/proc/sys/net/netfilter/nf_conntrack_udp_timeout");
+    /** This namespace's UDP timeout, before any NAT of the test. */
+    private static final String OWN_TIMEOUT = ownTimeout();
+
+    private static String ownTimeout() {
+        try {
+            return Files.exists(TIMEOUT) ? Files.readString(TIMEOUT) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void kernelNatsBehaveAsTheTestsNeed() throws Exception {
@@ -38,6 +51,7 @@ class NatNetworkTest {
                      List.of("serve", String.valueOf(PORT)));
              NamespaceJvm asker = NamespaceJvm.start(net, Host.CLIENT, "asker", DelayedEcho.class, List.of(),
                      List.of("ask", NatNetwork.SERVER_ADDRESS + ":" + PORT))) {
+            assertEquals(OWN_TIMEOUT, ownTimeout(), "the NAT's lifetime is its namespace's own: this one's is unchanged");
             echo.await("echo ready", Duration.ofSeconds(60));
             asker.await("asker ready", Duration.ofSeconds(60));
             asker.send("1500");

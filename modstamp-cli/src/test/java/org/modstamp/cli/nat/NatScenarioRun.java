@@ -67,6 +67,7 @@ final class NatScenarioRun {
         long due = start;
         long halfway = start;
         long halfwayDatagrams = 0;
+        long halfwayQueries = 0;
         for (int i = 1; i <= scenario.changes(); i++) {
             due += scenario.gap(random).toNanos(); // from the last push, however late it was heard
             if (scenario.restartOnce() && i == scenario.changes() / 2) {
@@ -81,11 +82,13 @@ final class NatScenarioRun {
             if (i == (scenario.changes() + 1) / 2) {
                 halfway = System.nanoTime();
                 halfwayDatagrams = net.clientDatagrams();
+                halfwayQueries = net.clientQueryDatagrams();
             }
         }
         sleepUntil(due + scenario.gap(random).toNanos()); // as long after the last change as between two
         Duration measured = Duration.ofNanos(System.nanoTime() - halfway);
-        return new NatScenarioResult(scenario, delays, net.clientDatagrams() - halfwayDatagrams, measured);
+        return new NatScenarioResult(scenario, delays, net.clientDatagrams() - halfwayDatagrams,
+                net.clientQueryDatagrams() - halfwayQueries, measured);
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {
