@@ -223,15 +223,16 @@ final class ClientChannel implements AutoCloseable {
 
     /**
      * The messages of a datagram answering {@code inReplyTo} that are for a client: an M or R must answer a
-     * request (a sealed one with inReplyTo 0 is dropped and counted), a Query or Change is for a server.
+     * request (a sealed one with inReplyTo 0 is dropped and counted; a Signal and a delayed OBSERVED answer none),
+     * a Query, Change or PROBE is for a server.
      */
     private List<Message> forClient(List<Message> messages, long inReplyTo) {
         List<Message> kept = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            if (inReplyTo == 0 && m.type() != MessageType.SIGNAL) {
+            if (inReplyTo == 0 && m.type() != MessageType.SIGNAL && m.type() != MessageType.OBSERVED) {
                 dropped.incrementAndGet();
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored " + m + " from the server: it answers no request");
-            } else if (m.type() == MessageType.QUERY || m.type() == MessageType.CHANGE) {
+            } else if (m.type() == MessageType.QUERY || m.type() == MessageType.CHANGE || m.type() == MessageType.PROBE) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored " + m + " from the server");
             } else {
                 kept.add(m);

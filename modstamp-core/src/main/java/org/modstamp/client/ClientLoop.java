@@ -32,8 +32,10 @@ final class ClientLoop implements Runnable {
     private final List<PushRequest> pushes = new ArrayList<>();
     private final List<GetRequest> gets = new ArrayList<>();
     private final List<ListenSession> listens = new ArrayList<>();
+    /** The socket's keep-alive: its listens' interval, learned from the server's mapping probes. */
+    private final KeepAlive keepAlive;
     /** Every exchange, in the order a message from the server is passed to them. */
-    private final List<List<? extends Exchange>> exchanges = List.of(pushes, gets, listens);
+    private final List<List<? extends Exchange>> exchanges;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
@@ -41,6 +43,13 @@ final class ClientLoop implements Runnable {
 
     ClientLoop(InetSocketAddress server, ClientConfig config) throws IOException {
         this.channel = ClientChannel.open(server, config);
+        this.keepAlive = new KeepAlive(channel, () -> listens.forEach(ListenSession::queryNow));
+        this.exchanges = List.of(pushes, gets, listens, new ArrayList<>(List.of(keepAlive)));
+    }
+
+    /** What the keep-alive knows now; any thread. */
+    KeepAliveStatus keepAlive() {
+        return keepAlive.status();
     }
 
     InetSocketAddress localAddress() throws IOException {
@@ -107,7 +116,7 @@ final class ClientLoop implements Runnable {
 
     Listening startListen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial,
                           Duration queryInterval) {
-        ListenSession listen = new ListenSession(channel, this::submit, this::wakeUp, lastKnown, handler,
+        ListenSession listen = new ListenSession(channel, keepAlive, this::submit, this::wakeUp, lastKnown, handler,
                 deliverInitial, queryInterval);
         submit(() -> listens.add(listen.started(System.nanoTime())));
         return listen;
@@ -135,6 +144,7 @@ final class ClientLoop implements Runnable {
             IllegalStateException closed = closedException(failure);
             inFlight.forEach(f -> f.completeExceptionally(closed));
             listens.forEach(ListenSession::ended);
+            keepAlive.close();
             channel.close();
             stopped.countDown();
         }

@@ -33,11 +33,15 @@ final class ListenSession implements Listening, Exchange {
     private final ChangeHandler handler;
     private final boolean deliverInitial;
     private final long queryIntervalNanos;
+    private final KeepAlive keepAlive;
     /** Written on the loop only, under its own lock so that {@link #lastKnown} can copy it from any thread. */
     private final Map<String, byte[]> known = new HashMap<>();
     private final Set<String> unanswered = new LinkedHashSet<>();
     private final FirstReplies firstReplies = new FirstReplies();
-    private long nextQuery;
+    private long lastRound;
+    /** Where in the jitter this round's next one falls, 0..1. */
+    private double jitterDraw;
+    private boolean queryAtOnce;
     private long nextResend;
     private long roundDeadline;
     private long lastHeard;
@@ -48,8 +52,9 @@ final class ListenSession implements Listening, Exchange {
      * A listen of the ids of {@code lastKnown}, not started yet; {@code loop} runs a command on the client loop,
      * {@code wakeLoop} makes the loop tick soon.
      */
-    ListenSession(ClientChannel channel, Executor loop, Runnable wakeLoop, Map<String, String> lastKnown,
-                  ChangeHandler handler, boolean deliverInitial, Duration queryInterval) {
+    ListenSession(ClientChannel channel, KeepAlive keepAlive, Executor loop, Runnable wakeLoop,
+                  Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial, Duration queryInterval) {
+        this.keepAlive = keepAlive;
         this.channel = channel;
         this.config = channel.config();
         this.loop = loop;
@@ -67,7 +72,7 @@ final class ListenSession implements Listening, Exchange {
     /** On the loop: the first query round is due at once. */
     ListenSession started(long now) {
         lastHeard = now;
-        nextQuery = now;
+        queryAtOnce = true;
         return this;
     }
 
@@ -137,8 +142,10 @@ final class ListenSession implements Listening, Exchange {
         if (closed) {
             return DONE;
         }
+        long nextQuery = nextQuery(now);
         if (now - nextQuery >= 0) {
             queryRound(now);
+            nextQuery = nextQuery(now);
         } else if (!unanswered.isEmpty() && now - nextResend >= 0 && now - roundDeadline < 0) {
             channel.send(ResentRequest.queries(unanswered));
             nextResend = now + config.resendTimeout().toNanos();
@@ -158,14 +165,32 @@ final class ListenSession implements Listening, Exchange {
         return next;
     }
 
-    /** Queries every id (keep-alive) and schedules the next round, with jitter. */
+    /** On the loop: query every id now (the keep-alive saw the mapping change: register the new one). */
+    void queryNow() {
+        queryAtOnce = true;
+    }
+
+    /**
+     * When the next round is due: the keep-alive's interval (learned, or this listen's fixed one) after the last
+     * round, plus this round's share of the jitter; at once when asked.
+     */
+    private long nextQuery(long now) {
+        if (queryAtOnce) {
+            return now;
+        }
+        long jitter = keepAlive.jitterNanos(config.queryJitter().toNanos());
+        return lastRound + keepAlive.intervalNanos(queryIntervalNanos) + (long) (jitterDraw * jitter);
+    }
+
+    /** Queries every id (keep-alive), with the keep-alive's PROBE, and draws the next round's jitter. */
     private void queryRound(long now) {
         unanswered.addAll(known.keySet());
-        channel.send(ResentRequest.queries(unanswered));
+        channel.send(keepAlive.withRound(ResentRequest.queries(unanswered)));
         roundDeadline = now + config.requestTimeout().toNanos();
         nextResend = now + config.resendTimeout().toNanos();
-        long jitter = config.queryJitter().toNanos();
-        nextQuery = now + queryIntervalNanos + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
+        lastRound = now;
+        queryAtOnce = false;
+        jitterDraw = ThreadLocalRandom.current().nextDouble();
     }
 
     /** A datagram came from the server (at {@code now}): silence, if reported, is over. */

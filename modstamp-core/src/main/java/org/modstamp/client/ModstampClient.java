@@ -160,6 +160,14 @@ public final class ModstampClient implements AutoCloseable {
     }
 
     /**
+     * What the keep-alive of this client's socket knows: whether it is adaptive and the server helps, the mapping
+     * lifetime proven, the interval its listens query at, and how often the mapping changed.
+     */
+    public KeepAliveStatus keepAlive() {
+        return loop.keepAlive();
+    }
+
+    /**
      * Sealed datagrams from the server that this client dropped although they opened with its key: replayed,
      * older than the 30 s window, or naming no request it sent within the window (always 0 for plain).
      */

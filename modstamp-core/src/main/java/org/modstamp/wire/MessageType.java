@@ -1,6 +1,9 @@
 package org.modstamp.wire;
 
-/** The five messages of the protocol, with their one-byte descriptor and their argument count. */
+/**
+ * The five messages of the protocol and the two of the mapping-probe extension, with their one-byte descriptor
+ * and their argument count.
+ */
 public enum MessageType {
     /** client to server: "tell me the value of id, and tell me when it changes" (id). */
     QUERY('Q', 1),
@@ -11,7 +14,14 @@ public enum MessageType {
     /** server to client: the change was stored, an echo of the C (id, value). */
     MODIFIED('M', 2),
     /** server to listener: id changed to value (id, value). */
-    SIGNAL('S', 2);
+    SIGNAL('S', 2),
+    /**
+     * Extension, client to server: "where do you see me, and tell me again after this delay" (token, delay: see
+     * {@link MappingProbe}). A libmodstamp server skips it, as it skips every unknown descriptor.
+     */
+    PROBE('P', 2),
+    /** Extension, server to client: the source address and port a PROBE came from (token, address: {@link MappingProbe}). */
+    OBSERVED('O', 2);
 
     private static final MessageType[] BY_DESCRIPTOR = new MessageType[256];
 

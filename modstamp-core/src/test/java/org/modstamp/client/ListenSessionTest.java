@@ -26,7 +26,8 @@ import org.modstamp.wire.Message;
 class ListenSessionTest {
     private static final ClientConfig CONFIG = ClientConfig.defaults()
             .withResendTimeout(Duration.ofMillis(100)).withRequestTimeout(Duration.ofMillis(300))
-            .withQueryInterval(Duration.ofSeconds(1), Duration.ZERO).withNoResponseTimeout(Duration.ofSeconds(2));
+            .withQueryInterval(Duration.ofSeconds(1), Duration.ZERO).withNoResponseTimeout(Duration.ofSeconds(2))
+            .withAdaptiveKeepAlive(false); // the keep-alive's PROBE in each round: KeepAliveTest
     private static final long MS = 1_000_000;
 
     private PlayedServer server;
@@ -73,8 +74,8 @@ class ListenSessionTest {
     }
 
     private ListenSession listen(Map<String, String> lastKnown, boolean deliverInitial) {
-        return new ListenSession(channel, Runnable::run, () -> { }, lastKnown, handler, deliverInitial,
-                CONFIG.queryInterval());
+        return new ListenSession(channel, new KeepAlive(channel, () -> { }), Runnable::run, () -> { }, lastKnown,
+                handler, deliverInitial, CONFIG.queryInterval());
     }
 
     private static Map<String, String> known(String... idValue) {

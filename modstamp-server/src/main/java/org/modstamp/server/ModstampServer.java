@@ -34,6 +34,8 @@ import org.modstamp.server.transport.UdpTransport;
 public final class ModstampServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModstampServer.class.getName());
     private static final int SWEEP_PERIOD_SECONDS = 60;
+    /** How often the delayed answers of the mapping-probe extension that fell due are sent. */
+    private static final int PROBE_TICK_MILLIS = 50;
 
     /**
      * One id as an operator sees it: its value, and the registrations held for it (counted in O(1): the live ones
@@ -106,6 +108,7 @@ public final class ModstampServer implements AutoCloseable {
             throw e;
         }
         transport.every(SWEEP_PERIOD_SECONDS, handler::sweepListeners);
+        transport.everyMillis(PROBE_TICK_MILLIS, () -> handler.sendDueProbes(batch));
         if (store instanceof SharedValueStore shared) {
             shared.onChanges(heard -> {
                 try {

@@ -84,6 +84,8 @@ public final class ServerStats {
     private final AtomicLong repliesCut = new AtomicLong();
     private final AtomicLong repliesRateLimited = new AtomicLong();
     private final AtomicLong queriesRefused = new AtomicLong();
+    private final AtomicLong probes = new AtomicLong();
+    private final AtomicLong probesRefused = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     /** The counters now. */
@@ -141,6 +143,26 @@ public final class ServerStats {
 
     public void queryRefused() {
         queriesRefused.incrementAndGet();
+    }
+
+    /** A PROBE of the mapping-probe extension answered. */
+    public void probeHandled() {
+        probes.incrementAndGet();
+    }
+
+    /** A delayed PROBE answered at once only: its delay was over the listener TTL, or too many were pending. */
+    public void probeRefused() {
+        probesRefused.incrementAndGet();
+    }
+
+    /** PROBEs answered since the start. */
+    public long probes() {
+        return probes.get();
+    }
+
+    /** Delayed PROBEs answered at once only since the start. */
+    public long probesRefused() {
+        return probesRefused.get();
     }
 
     public void changeRefused() {

@@ -17,6 +17,7 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 
 import org.modstamp.client.ChangeHandler;
+import org.modstamp.client.KeepAliveStatus;
 import org.modstamp.client.Listening;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.net.HostPort;
@@ -46,6 +47,9 @@ public final class ModstampActivation {
     private volatile Listening listening;
     /** The address the listen talks to. */
     private volatile InetSocketAddress listeningTo;
+    /** The client listened on now (its keep-alive is reported at FINE when it changes). */
+    private volatile ModstampClient listeningOn;
+    private KeepAliveStatus reported;
     /** What the first listen starts from: the committed values with resume, else nothing known. */
     private final Map<String, String> startFrom;
     private final ClientPool clients;
@@ -102,6 +106,7 @@ public final class ModstampActivation {
         following = new TimerTask() {
             @Override
             public void run() {
+                reportKeepAlive();
                 try {
                     InetSocketAddress now = ClientPool.resolve(spec.getServer());
                     if (listening != null && !now.equals(listeningTo) && !stopped) {
@@ -122,6 +127,31 @@ public final class ModstampActivation {
         } catch (IllegalStateException e) {
             LOG.log(Level.FINE, "modstamp: the adapter's timer is stopped", e);
         }
+    }
+
+    /**
+     * What the keep-alive of the socket this bean listens on knows (its learned interval, the mapping changes the
+     * server saw): empty before the first listen.
+     */
+    public java.util.Optional<KeepAliveStatus> keepAlive() {
+        ModstampClient client = listeningOn;
+        return client == null ? java.util.Optional.empty() : java.util.Optional.of(client.keepAlive());
+    }
+
+    /** Logs at FINE what changed in the keep-alive since the last report: the interval, a mapping change. */
+    private void reportKeepAlive() {
+        KeepAliveStatus now = keepAlive().orElse(null);
+        KeepAliveStatus before = reported;
+        if (now == null || (before != null && before.interval().equals(now.interval())
+                && before.mappingChanges() == now.mappingChanges())) {
+            return;
+        }
+        reported = now;
+        LOG.fine(() -> "modstamp: " + bean + " on " + listeningTo + ": keep-alive every " + now.interval().toMillis()
+                + " ms (" + (!now.adaptive() ? "fixed" : !now.serverProbes() ? "fixed: the server has no mapping probes"
+                : now.settled() ? "learned" : "learning") + "), mapping lifetime proven " + now.provenLifetime().toMillis()
+                + " ms, seen as " + now.seenAs() + ", " + now.mappingChanges() + " mapping change(s), " + now.probes()
+                + " probe(s)");
     }
 
     /** The bean's committed values, in a file named after the bean and its server. */
@@ -145,6 +175,7 @@ public final class ModstampActivation {
         listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues() || committed != null,
                 Duration.ofSeconds(spec.getQueryInterval()));
         listeningTo = client.server();
+        listeningOn = client;
     }
 
     /**

@@ -19,6 +19,7 @@ import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
+import org.modstamp.wire.MappingProbe;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
@@ -53,6 +54,8 @@ public final class DatagramHandler {
     private final RequestOpener opener;
     /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
     private final SealedListeners sealedListeners = new SealedListeners();
+    private final DelayedProbes delayedProbes = new DelayedProbes();
+    private final List<OutgoingDatagram> pendingProbes = new java.util.ArrayList<>();
 
     /** A handler whose time is {@code config.clock()}'s. */
     public DatagramHandler(ServerConfig config, ValueStore store, ListenerRegistry registry) {
@@ -97,7 +100,8 @@ public final class DatagramHandler {
             switch (message.type()) {
                 case QUERY -> query(request, message.id(), now, batch, replies);
                 case CHANGE -> change(request, message, now, batch, replies);
-                default -> { } // R, M and S are not for a server
+                case PROBE -> probe(request, message, batch, replies);
+                default -> { } // R, M, S and OBSERVED are not for a server
             }
         }
         replies.finish(batch);
@@ -123,6 +127,52 @@ public final class DatagramHandler {
             signal(message.id(), message.value(), now, batch);
         }
         replies.confirm(Message.modified(message.id(), message.value()));
+    }
+
+    /**
+     * The mapping-probe extension: an OBSERVED with the sender's address and port at once and, for a delay up to the
+     * listener TTL, twice more when the delay has passed (sent by {@link #sendDueProbes}). A PROBE whose delay is not
+     * 4 bytes is ignored.
+     */
+    private void probe(Request request, Message probe, Batch batch, Replies replies) {
+        Optional<Long> delay = MappingProbe.delayMillis(probe);
+        if (delay.isEmpty()) {
+            return;
+        }
+        stats.probeHandled();
+        Message observed = MappingProbe.observed(probe.id(), request.sender(), registry.ttlSeconds());
+        replies.answer(observed);
+        long millis = delay.get();
+        if (millis == 0) {
+            return;
+        }
+        if (millis > registry.ttlSeconds() * 1000L || !delayedProbes.hold(new DelayedProbes.Pending(
+                clock.nanoTime() + millis * 1_000_000, request.sender(), () -> sendLater(request, observed)))) {
+            stats.probeRefused();
+        }
+    }
+
+    /** A delayed OBSERVED, twice (a loss each way should not pass for an expired mapping), sealed as a Signal is. */
+    private void sendLater(Request request, Message observed) {
+        byte[] plain = MessageEncoder.plainDatagram(observed);
+        byte[] datagram = request.sealed() ? opener.seal(request.profileIndex(), request.opened().keyIndex(), plain, 0,
+                request.opened().sender()) : plain;
+        for (int i = 0; i < 2; i++) {
+            pendingProbes.add(new OutgoingDatagram(request.sender(), datagram));
+        }
+    }
+
+    /** Puts the delayed probe answers due now into {@code batch}; the engine calls it every few tens of ms. */
+    public void sendDueProbes(Batch batch) {
+        delayedProbes.sendDue(clock.nanoTime());
+        batch.outgoing.addAll(pendingProbes);
+        stats.datagramsSent(pendingProbes.size());
+        pendingProbes.clear();
+    }
+
+    /** Delayed probe answers held now. */
+    public int pendingProbes() {
+        return delayedProbes.pending();
     }
 
     /**

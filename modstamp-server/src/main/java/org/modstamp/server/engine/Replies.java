@@ -38,7 +38,7 @@ final class Replies {
         this.packer = SealedDatagrams.packer(request.profile(), config.maxPacketSize());
     }
 
-    /** A Reply to a Query; left out (counted) past the request's budget: the client asks again. */
+    /** A Reply to a Query (or a probe's OBSERVED); left out (counted) past the request's budget: the client asks again. */
     void answer(Message reply) {
         answeredBytes += reply.encodedLength();
         if (answeredBytes > budget) {
@@ -75,7 +75,7 @@ final class Replies {
                 continue;
             }
             stats.replyRateLimited();
-            List<Message> modifieds = datagram.stream().filter(m -> m.type() != MessageType.REPLY).toList();
+            List<Message> modifieds = datagram.stream().filter(m -> !isAnswer(m)).toList();
             if (!modifieds.isEmpty()) {
                 send(packer.encode(modifieds), batch);
             }
@@ -84,11 +84,16 @@ final class Replies {
 
     private static boolean hasReply(List<Message> datagram) {
         for (Message message : datagram) {
-            if (message.type() == MessageType.REPLY) {
+            if (isAnswer(message)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A Reply, or the OBSERVED answer to a mapping probe: what the reply credit pays for. */
+    private static boolean isAnswer(Message message) {
+        return message.type() == MessageType.REPLY || message.type() == MessageType.OBSERVED;
     }
 
     private void send(byte[] bytes, Batch batch) {

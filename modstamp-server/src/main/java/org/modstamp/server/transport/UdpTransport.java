@@ -218,6 +218,14 @@ public final class UdpTransport implements AutoCloseable {
         channels.get(0).eventLoop().scheduleAtFixedRate(task, periodSeconds, periodSeconds, TimeUnit.SECONDS);
     }
 
+    /** Runs {@code task} on the engine thread every {@code periodMillis}, then sends what the sink has to send. */
+    public void everyMillis(long periodMillis, Runnable task) {
+        channels.get(0).eventLoop().scheduleAtFixedRate(() -> {
+            task.run();
+            engine.flush();
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
     /** Closes the sockets and stops the threads, waiting at most a few seconds. */
     @Override
     public void close() {

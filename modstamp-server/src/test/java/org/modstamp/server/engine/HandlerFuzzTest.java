@@ -133,6 +133,9 @@ class HandlerFuzzTest {
             }
             if (expected != null) {
                 for (String[] q : expected.queries) {
+                    if (q[2].equals("P")) {
+                        continue; // a PROBE registers nothing
+                    }
                     listeners.computeIfAbsent(q[0], k -> new HashSet<>()).add(sender);
                 }
             }
@@ -177,6 +180,8 @@ class HandlerFuzzTest {
         for (String[] m : expected.queries.isEmpty() && expected.changes.isEmpty() ? List.<String[]>of() : order(expected)) {
             if (m[2].equals("Q")) {
                 expectedReplyTypes.add(MessageType.REPLY);
+            } else if (m[2].equals("P")) {
+                expectedReplyTypes.add(MessageType.OBSERVED);
             } else if (rw) {
                 expectedReplyTypes.add(MessageType.MODIFIED);
             }
@@ -228,6 +233,8 @@ class HandlerFuzzTest {
             }
             if (desc == 'Q' && argc == 1) {
                 queries.add(new String[] {args.get(0), "", "Q", String.valueOf(position++)});
+            } else if (desc == 'P' && argc == 2 && args.get(1).length() == 4) { // mapping probe: an OBSERVED answers
+                queries.add(new String[] {args.get(0), "", "P", String.valueOf(position++)});
             } else if (desc == 'C' && argc == 2) {
                 changes.add(new String[] {args.get(0), args.get(1), "C", String.valueOf(position++)});
             }
