@@ -10,6 +10,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.client.ModstampClient;
+import org.modstamp.wire.MappingProbe;
+import org.modstamp.wire.MessageEncoder;
 
 /**
  * modstamp-server.war in a real Payara Micro (UDP on the port Maven reserved, values in SQLite): UDP clients
@@ -233,6 +236,16 @@ class ServerWarTest {
         long before = metric("modstamp_queries");
         client.get(List.of("m1", "m2"));
         assertEquals(before + 2, metric("modstamp_queries"));
+        long probes = metric("modstamp_probes");
+        try (DatagramChannel prober = DatagramChannel.open()) {
+            prober.send(ByteBuffer.wrap(MessageEncoder.plainDatagram(MappingProbe.probe("k1", 0))), udp());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (metric("modstamp_probes") == probes && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(probes + 1, metric("modstamp_probes"), "a mapping probe is counted");
+        assertEquals(0, metric("modstamp_probes_refused"));
         HttpResponse<String> page = http("GET", base.toString(), null);
         assertTrue(page.statusCode() == 200 && page.body().contains("modstamp server"), "the status page is served");
     }

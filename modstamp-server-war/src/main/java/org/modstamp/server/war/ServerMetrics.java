@@ -1,6 +1,7 @@
 package org.modstamp.server.war;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +53,9 @@ public class ServerMetrics {
                 Snapshot::repliesCut);
         count(stats, "modstamp.limited.reply.rate", "Replies not sent: their destination network had no reply credit",
                 Snapshot::repliesRateLimited);
+        gauge("modstamp.probes", "Mapping probes (P) answered", stats::probes);
+        gauge("modstamp.probes.refused", "Delayed mapping probes answered at once only: a delay past the listener "
+                + "TTL, or too many pending", stats::probesRefused);
         Timer store = registry.timer(Metadata.builder().withName("modstamp.store.commit")
                 .withDescription("Time to make a batch of changes durable").build());
         Timer send = registry.timer(Metadata.builder().withName("modstamp.send")
@@ -71,7 +75,10 @@ public class ServerMetrics {
 
     /** A gauge of one counter, read from a snapshot of {@code stats} at each scrape. */
     private void count(ServerStats stats, String name, String description, ToLongFunction<Snapshot> counter) {
-        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(),
-                () -> counter.applyAsLong(stats.snapshot()));
+        gauge(name, description, () -> counter.applyAsLong(stats.snapshot()));
+    }
+
+    private void gauge(String name, String description, LongSupplier value) {
+        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), value::getAsLong);
     }
 }
