@@ -140,7 +140,8 @@ final class ServeCommand implements Callable<Integer> {
                 java.util.logging.LogManager.getLogManager().readConfiguration(in);
             }
         }
-        if (Stream.of(redis != null, memory, jdbc != null).filter(chosen -> chosen).count() > 1) {
+        boolean dbGiven = spec.commandLine().getParseResult().hasMatchedOption("--db");
+        if (Stream.of(dbGiven, redis != null, memory, jdbc != null).filter(chosen -> chosen).count() > 1) {
             System.err.println("modstamp serve: choose one of --db, --jdbc, --memory and --redis");
             return 2;
         }

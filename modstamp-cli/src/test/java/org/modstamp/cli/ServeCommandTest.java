@@ -89,6 +89,7 @@ class ServeCommandTest {
     void oneStoreAtATime() {
         assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--memory", "--jdbc", "jdbc:h2:mem:x"));
         assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--memory", "--redis", "redis://h"));
+        assertEquals(2, ModstampCommand.run("serve", "--listen", "127.0.0.1:0", "--db", "x.db", "--jdbc", "jdbc:h2:mem:x"));
     }
 
     private static final int COUNT = 200;

@@ -200,6 +200,10 @@ final class KeepAlive implements Exchange {
         lifetime.forget();
         probes.forEach(LifetimeProbe::close);
         probes.clear();
+        if (recheck != null) { // its outcome would belong to the lifetime just forgotten
+            recheck.close();
+            recheck = null;
+        }
         LOG.log(System.Logger.Level.DEBUG, () -> "keep-alive of " + channel.server() + ": " + why
                 + "; learning the mapping lifetime again");
     }

@@ -48,12 +48,21 @@ final class PayaraServer implements AutoCloseable {
         payara.run("--user", "admin", "create-domain", "--nopassword", "--portbase", String.valueOf(portBase),
                 "--domaindir", domains.toString(), DOMAIN);
         Runtime.getRuntime().addShutdownHook(payara.killer); // a JVM that ends without close() takes the domain along
-        payara.run("start-domain", "--domaindir", domains.toString(), DOMAIN);
-        if (!systemProperties.isEmpty()) {
-            payara.asadmin("create-system-properties", systemProperties.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + escaped(e.getValue())).collect(Collectors.joining(":")));
+        try {
+            payara.run("start-domain", "--domaindir", domains.toString(), DOMAIN);
+            if (!systemProperties.isEmpty()) {
+                payara.asadmin("create-system-properties", systemProperties.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + escaped(e.getValue())).collect(Collectors.joining(":")));
+            }
+            return payara;
+        } catch (Exception | Error e) { // a domain that started must not outlive a start that failed
+            try {
+                payara.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        return payara;
     }
 
     /** asadmin's separator of properties is the colon: one inside a value is escaped. */

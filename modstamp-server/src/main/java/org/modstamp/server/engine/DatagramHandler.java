@@ -40,6 +40,8 @@ public final class DatagramHandler {
      * most about 23 MB each).
      */
     static final int MAX_REPLY_PREFIXES = 250_000;
+    /** A PROBE with a shorter delay is answered at once only: a mapping lives seconds, and a forged one is bounded. */
+    static final long MIN_PROBE_DELAY_MILLIS = 1_000;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -96,11 +98,12 @@ public final class DatagramHandler {
         Replies replies = new Replies(request, config, stats, opener,
                 request.sealed() ? null : replyRates.received(sender.getAddress(), request.length(), clock.nanoTime()));
         int now = nowSeconds();
+        boolean delayedProbeHeld = false; // one delayed probe answer per datagram at most
         for (Message message : request.messages()) {
             switch (message.type()) {
                 case QUERY -> query(request, message.id(), now, batch, replies);
                 case CHANGE -> change(request, message, now, batch, replies);
-                case PROBE -> probe(request, message, batch, replies);
+                case PROBE -> delayedProbeHeld |= probe(request, message, replies, !delayedProbeHeld);
                 default -> { } // R, M, S and OBSERVED are not for a server
             }
         }
@@ -134,39 +137,61 @@ public final class DatagramHandler {
      * listener TTL, twice more when the delay has passed (sent by {@link #sendDueProbes}). A PROBE whose delay is not
      * 4 bytes is ignored.
      */
-    private void probe(Request request, Message probe, Batch batch, Replies replies) {
+    /**
+     * Answers a PROBE at once and, when {@code mayHold}, its delay is {@value #MIN_PROBE_DELAY_MILLIS} ms to the
+     * listener TTL and the sender's network can pay for the two delayed answers now (reply credit, when
+     * unauthenticated), holds them; true when it held them. What a forged datagram can aim at a victim later is
+     * thus two small datagrams, paid for like Replies, at most {@value DelayedProbes#PER_ADDRESS} held per address.
+     */
+    private boolean probe(Request request, Message probe, Replies replies, boolean mayHold) {
         Optional<Long> delay = MappingProbe.delayMillis(probe);
         if (delay.isEmpty()) {
-            return;
+            return false;
         }
         stats.probeHandled();
         Message observed = MappingProbe.observed(probe.id(), request.sender(), registry.ttlSeconds());
         replies.answer(observed);
         long millis = delay.get();
         if (millis == 0) {
-            return;
+            return false;
         }
-        if (millis > registry.ttlSeconds() * 1000L || !delayedProbes.hold(new DelayedProbes.Pending(
-                clock.nanoTime() + millis * 1_000_000, request.sender(), () -> sendLater(request, observed)))) {
+        byte[] plain = MessageEncoder.plainDatagram(observed);
+        boolean held = mayHold && millis >= MIN_PROBE_DELAY_MILLIS && millis <= registry.ttlSeconds() * 1000L
+                && delayedProbes.hasRoomFor(request.sender()) && replies.reserve(2 * plain.length)
+                && delayedProbes.hold(new DelayedProbes.Pending(clock.nanoTime() + millis * 1_000_000, request.sender(),
+                        sendLater(request, plain)));
+        if (!held) {
             stats.probeRefused();
         }
+        return held;
     }
 
-    /** A delayed OBSERVED, twice (a loss each way should not pass for an expired mapping), sealed as a Signal is. */
-    private void sendLater(Request request, Message observed) {
-        byte[] plain = MessageEncoder.plainDatagram(observed);
-        byte[] datagram = request.sealed() ? opener.seal(request.profileIndex(), request.opened().keyIndex(), plain, 0,
-                request.opened().sender()) : plain;
-        for (int i = 0; i < 2; i++) {
-            pendingProbes.add(new OutgoingDatagram(request.sender(), datagram));
-        }
+    /**
+     * What sends a delayed OBSERVED, twice (a loss each way should not pass for an expired mapping), sealed as a
+     * Signal is when it is due; it keeps the few fields it needs, not the request.
+     */
+    private Runnable sendLater(Request request, byte[] plain) {
+        InetSocketAddress recipient = request.sender();
+        boolean sealed = request.sealed();
+        int profile = request.profileIndex();
+        int key = sealed ? request.opened().keyIndex() : 0;
+        byte[] sender = sealed ? request.opened().sender() : null;
+        return () -> {
+            byte[] datagram = sealed ? opener.seal(profile, key, plain, 0, sender) : plain;
+            for (int i = 0; i < 2; i++) {
+                pendingProbes.add(new OutgoingDatagram(recipient, datagram));
+            }
+        };
     }
 
     /** Puts the delayed probe answers due now into {@code batch}; the engine calls it every few tens of ms. */
     public void sendDueProbes(Batch batch) {
-        delayedProbes.sendDue(clock.nanoTime());
-        batch.outgoing.addAll(pendingProbes);
-        stats.datagramsSent(pendingProbes.size());
+        try {
+            delayedProbes.sendDue(clock.nanoTime());
+        } catch (RuntimeException e) { // a periodic task that throws is never run again: log, and go on
+            LOG.log(System.Logger.Level.ERROR, "could not send the delayed probe answers", e);
+        }
+        batch.outgoing.addAll(pendingProbes); // counted as sent with the batch
         pendingProbes.clear();
     }
 

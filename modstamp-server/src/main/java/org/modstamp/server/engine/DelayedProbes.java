@@ -23,11 +23,16 @@ final class DelayedProbes {
     private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
+    /** Whether one more answer to {@code recipient} may be held now. */
+    boolean hasRoomFor(InetSocketAddress recipient) {
+        return perAddress.getOrDefault(recipient.getAddress(), 0) < PER_ADDRESS && queue.size() < MAX_PENDING;
+    }
+
     /** Holds {@code pending} until it is due; false (nothing held) when its address or the whole has no room. */
     boolean hold(Pending pending) {
         InetAddress address = pending.recipient().getAddress();
         int held = perAddress.getOrDefault(address, 0);
-        if (held >= PER_ADDRESS || queue.size() >= MAX_PENDING) {
+        if (!hasRoomFor(pending.recipient())) {
             return false;
         }
         perAddress.put(address, held + 1);

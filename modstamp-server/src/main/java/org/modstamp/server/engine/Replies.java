@@ -61,6 +61,14 @@ final class Replies {
         }
     }
 
+    /**
+     * Takes {@code bytes} of the network's reply credit now, for answers sent later (the delayed answers of a
+     * mapping probe); false (nothing taken) when the credit is short. A sealed sender is not metered.
+     */
+    boolean reserve(int bytes) {
+        return credit == null || ReplyRateLimiter.spend(credit, bytes);
+    }
+
     /** Puts everything on its way; a datagram with Replies is paid from the network's credit when unauthenticated. */
     void finish(Batch batch) {
         holdsAnswers = false;

@@ -138,8 +138,13 @@ public final class ModstampSettings {
         return switch (storeKind()) {
             case "sqlite" -> SqliteValueStore.open(db());
             case "jdbc" -> {
-                String name = withoutParameters(value(Settings.DATASOURCE).orElseThrow()); // messages show no password
-                yield JdbcValueStore.open(setting(Settings.DATASOURCE, dataSources::lookup), name);
+                String given = value(Settings.DATASOURCE).orElseThrow();
+                String name = withoutSecrets(given); // messages show no password
+                try {
+                    yield JdbcValueStore.open(setting(Settings.DATASOURCE, dataSources::lookup), name);
+                } catch (StoreException e) { // a driver may quote the URL it was given ("No suitable driver for ...")
+                    throw new StoreException(e.getMessage().replace(given, name), e.getCause());
+                }
             }
             case "memory" -> new MemoryValueStore();
             default -> RedisValueStore.open(redisSettings());
@@ -150,16 +155,22 @@ public final class ModstampSettings {
     public String describeStore() {
         return switch (storeKind()) {
             case "sqlite" -> db().toAbsolutePath().toString();
-            case "jdbc" -> "the DataSource " + withoutParameters(value(Settings.DATASOURCE).orElseThrow());
+            case "jdbc" -> "the DataSource " + withoutSecrets(value(Settings.DATASOURCE).orElseThrow());
             case "memory" -> "memory";
             default -> redisSettings().toString();
         };
     }
 
-    /** A JNDI name, or a JDBC URL without its parameters (where a password may be). */
-    private static String withoutParameters(String dataSource) {
-        int parameters = dataSource.indexOf('?');
-        return parameters < 0 ? dataSource : dataSource.substring(0, parameters);
+    /**
+     * A JNDI name, or a JDBC URL without what may hold a password: its parameters ({@code ?...}, {@code ;...}) and
+     * the user information of its authority ({@code //user:password@}).
+     */
+    static String withoutSecrets(String dataSource) {
+        String url = dataSource.replaceFirst("//[^/@]*@", "//");
+        int parameters = url.indexOf('?');
+        int semicolon = url.indexOf(';');
+        int cut = parameters < 0 ? semicolon : semicolon < 0 ? parameters : Math.min(parameters, semicolon);
+        return cut < 0 ? url : url.substring(0, cut);
     }
 
     /** The {@code modstamp.redis.*} settings, parsed by {@link RedisSettings}. */

@@ -1,11 +1,13 @@
 package org.modstamp.server.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.modstamp.server.MutableClock;
@@ -73,6 +75,53 @@ class MappingProbeHandlerTest {
         clock.advance(Duration.ofSeconds(1));
         assertEquals(2 * DelayedProbes.PER_ADDRESS, due().size());
         assertEquals(0, handler.pendingProbes(), "the address may hold as many again");
+    }
+
+    /**
+     * A forged datagram full of probes with a short delay aims little at its victim later: one delayed answer per
+     * datagram at most, none for a delay under a second, each counted once when sent.
+     */
+    @Test
+    void aDatagramHoldsOneDelayedAnswerAtMostAndAShortDelayNone() {
+        Message[] sixteen = IntStream.range(0, 16).mapToObj(i -> MappingProbe.probe("p" + i, 5_000)).toArray(Message[]::new);
+        handler.handleOne(CLIENT, ByteBuffer.wrap(MessageEncoder.plainDatagram(sixteen)));
+        assertEquals(1, handler.pendingProbes(), "one per datagram");
+        handler.handleOne(new InetSocketAddress("203.0.113.1", 40_002),
+                ByteBuffer.wrap(MessageEncoder.plainDatagram(MappingProbe.probe("short", 999))));
+        assertEquals(1, handler.pendingProbes(), "a delay under a second is answered at once only");
+        assertEquals(16, stats.probesRefused());
+        long sentBefore = stats.snapshot().datagramsOut();
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(2, due().size());
+        assertEquals(sentBefore + 2, stats.snapshot().datagramsOut(), "counted once");
+    }
+
+    /**
+     * The delayed answers are paid from the reply credit of the network they go to, when it sends unsealed: all a
+     * network of forged sources is sent, at once and later, stays within 3 times what came from it plus its burst.
+     */
+    @Test
+    void delayedAnswersArePaidFromTheNetworksReplyCredit() {
+        DatagramHandler poor = new DatagramHandler(ServerConfig.defaults().withClock(clock)
+                .withLimits(ServerConfig.defaults().limits().withReplyRate(1, 515)), new MemoryValueStore(),
+                new ListenerRegistry(300), stats);
+        long received = 0;
+        long sent = 0;
+        for (int host = 1; host <= 200; host++) { // one network (a /24), 200 addresses: no address cap is reached
+            byte[] probe = MessageEncoder.plainDatagram(MappingProbe.probe("c" + host, 5_000));
+            received += probe.length;
+            for (OutgoingDatagram d : poor.handleOne(new InetSocketAddress("203.0.113." + host, 40_000),
+                    ByteBuffer.wrap(probe))) {
+                sent += d.bytes().length;
+            }
+        }
+        clock.advance(Duration.ofSeconds(5));
+        Batch batch = new Batch();
+        poor.sendDueProbes(batch);
+        for (OutgoingDatagram d : poor.complete(batch)) {
+            sent += d.bytes().length;
+        }
+        assertTrue(sent <= 3 * received + 515, "sent " + sent + " bytes for " + received + " received");
     }
 
     @Test

@@ -51,6 +51,27 @@ class ModstampSettingsTest {
         }
     }
 
+    /** What a DataSource is shown as in the banner and in errors: never a password, wherever a URL keeps it. */
+    @Test
+    void aJdbcUrlIsShownWithoutWhatMayHoldAPassword() {
+        assertEquals("jdbc:postgresql://db:5432/app", ModstampSettings.withoutSecrets("jdbc:postgresql://db:5432/app?user=u&password=s"));
+        assertEquals("jdbc:mysql://db/app", ModstampSettings.withoutSecrets("jdbc:mysql://u:s@db/app"));
+        assertEquals("jdbc:h2:tcp://db/app", ModstampSettings.withoutSecrets("jdbc:h2:tcp://db/app;USER=u;PASSWORD=s"));
+        assertEquals("java:app/jdbc/values", ModstampSettings.withoutSecrets("java:app/jdbc/values"));
+    }
+
+    /** A driver that quotes the URL it was given (none takes it) does not show its password either. */
+    @Test
+    void aStoreThatCannotOpenNamesItsUrlWithoutThePassword() {
+        String url = "jdbc:nosuchdb://db/app?password=not-the-secret";
+        ModstampSettings settings = ModstampSettings.from(name -> java.util.Optional.ofNullable(Map.of(
+                Settings.STORE.name(), "jdbc", Settings.DATASOURCE.name(), url).get(name)), name -> name);
+        var e = assertThrows(org.modstamp.server.store.StoreException.class,
+                () -> settings.openStore(given -> new org.modstamp.server.store.DriverDataSource(given, null)));
+        assertTrue(e.getMessage().contains("jdbc:nosuchdb://db/app") && !e.getMessage().contains("not-the-secret"),
+                e.getMessage());
+    }
+
     @Test
     void noSettingsAreTheDefaults() {
         ModstampSettings settings = settings();
