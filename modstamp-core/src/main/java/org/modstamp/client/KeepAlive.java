@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +35,7 @@ final class KeepAlive implements Exchange {
     private final boolean adaptive;
     private final Runnable queryAllNow;
     private final String token = "k" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    private final MappingLifetime lifetime = new MappingLifetime();
+    private final MappingLifetime lifetime;
     private final List<LifetimeProbe> probes = new ArrayList<>();
     private LifetimeProbe recheck;
     private long nextRecheck;
@@ -48,7 +49,10 @@ final class KeepAlive implements Exchange {
     /** The keep-alive of {@code channel}; {@code queryAllNow} makes every listen query at once (on the loop). */
     KeepAlive(ClientChannel channel, Runnable queryAllNow) {
         this.channel = channel;
-        this.adaptive = channel.config().adaptiveKeepAlive();
+        ClientConfig config = channel.config();
+        this.adaptive = config.adaptiveKeepAlive();
+        this.lifetime = new MappingLifetime(MappingLifetime.ceilingFor(config.noResponseTimeout().toMillis(),
+                config.requestTimeout().toMillis()));
         this.queryAllNow = queryAllNow;
         publish();
     }
@@ -94,10 +98,15 @@ final class KeepAlive implements Exchange {
                 it = probes.iterator(); // learned() may have stopped others
             }
         }
-        for (long age : lifetime.nextRound()) {
+        long nowMillis = TimeUnit.NANOSECONDS.toMillis(now);
+        for (long age : lifetime.nextRound(nowMillis)) {
             start(age, now).ifPresent(probes::add);
         }
         long next = recheck(now);
+        OptionalLong pauseEnd = lifetime.pauseEndMillis();
+        if (pauseEnd.isPresent()) {
+            next = Math.min(next, now + TimeUnit.MILLISECONDS.toNanos(pauseEnd.getAsLong() - nowMillis));
+        }
         for (LifetimeProbe probe : probes) {
             next = Math.min(next, probe.tick(now));
         }
@@ -133,7 +142,11 @@ final class KeepAlive implements Exchange {
                         + "; keep-alive interval " + lifetime.intervalMillis() + " ms"
                         + (lifetime.settled() ? " (learned)" : ""));
             }
-            default -> lifetime.abandoned(age);
+            default -> {
+                lifetime.abandoned(age);
+                LOG.log(System.Logger.Level.DEBUG, () -> "keep-alive of " + channel.server() + ": a probe of " + age
+                        + " ms said nothing (" + probe.outcome() + ")");
+            }
         }
     }
 

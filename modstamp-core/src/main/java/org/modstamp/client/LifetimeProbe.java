@@ -18,16 +18,16 @@ import org.modstamp.wire.MessageType;
  * a first PROBE with no delay, then, 2.5 s later, one with the age to test (Linux' conntrack gives a mapping its
  * longer "stream" lifetime once it carried traffic more than 2 s after an answer: the probe's mapping is then in
  * the state of a listen's), resent until the server acknowledges it; then silence. The server's delayed answer
- * arriving within a second of the age says that a mapping of that age still carries traffic. Runs on the client
- * loop; {@link #close} closes its socket.
+ * arriving within a second of the age says that a mapping of that age still carries traffic; an acknowledgement
+ * flagged refused ends the probe without an answer. Runs on the client loop; {@link #close} closes its socket.
  */
 final class LifetimeProbe implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LifetimeProbe.class.getName());
     static final long WARM_NANOS = TimeUnit.MILLISECONDS.toNanos(2_500);
     static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** How a probe ended. */
-    enum Outcome { RUNNING, CARRIED, EXPIRED, UNANSWERED }
+    /** How a probe ended: REFUSED when the server said it would not send the delayed answer. */
+    enum Outcome { RUNNING, CARRIED, EXPIRED, UNANSWERED, REFUSED }
 
     private enum Phase { WARMING, ASKING, WAITING }
 
@@ -119,7 +119,9 @@ final class LifetimeProbe implements AutoCloseable {
         if (m.type() != MessageType.OBSERVED || !asked.containsKey(m.id())) {
             return;
         }
-        if (phase == Phase.ASKING) { // the first answer of a token is its acknowledgement
+        if (phase == Phase.ASKING && MappingProbe.read(m).map(MappingProbe.Observed::refused).orElse(false)) {
+            outcome = Outcome.REFUSED; // a server out of room (or credit) for delayed answers: this says nothing
+        } else if (phase == Phase.ASKING) { // the first answer of a token is its acknowledgement
             phase = Phase.WAITING;
             acknowledged = m.id();
             answers = 1;

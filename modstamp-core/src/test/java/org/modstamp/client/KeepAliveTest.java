@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +68,7 @@ class KeepAliveTest {
         channel.send(keepAlive.withRound(List.of(Message.query("orders"))));
         PlayedServer.Request round = server.receive();
         String token = round.messages().get(1).id();
-        server.answer(round, Message.reply("orders", null), MappingProbe.observed(token, round.from(), 300));
+        server.answer(round, Message.reply("orders", null), MappingProbe.observed(token, round.from(), 300, false));
         PlayedServer.deliverNext(channel, keepAlive);
         keepAlive.tick(System.nanoTime());
         KeepAliveStatus status = keepAlive.status();
@@ -80,12 +81,45 @@ class KeepAliveTest {
         assertEquals(FIXED, keepAlive.intervalNanos(FIXED), "nothing proven yet");
         assertEquals(0, queriedAtOnce.get());
         InetSocketAddress elsewhere = new InetSocketAddress(round.from().getAddress(), round.from().getPort() + 1);
-        server.answer(round, MappingProbe.observed(token, elsewhere, 300));
+        server.answer(round, MappingProbe.observed(token, elsewhere, 300, false));
         PlayedServer.deliverNext(channel, keepAlive);
         assertEquals(1, queriedAtOnce.get(), "the listens register the new mapping");
         assertEquals(1, keepAlive.status().mappingChanges());
         assertEquals(1, keepAlive.status().relearned());
         assertEquals(elsewhere, keepAlive.status().seenAs());
-        MappingProbe.read(MappingProbe.observed("other", elsewhere, 300)).orElseThrow();
+        MappingProbe.read(MappingProbe.observed("other", elsewhere, 300, false)).orElseThrow();
+    }
+
+    /**
+     * A server that refuses every delayed answer (out of room or of reply credit) flags its acknowledgements: the
+     * probes end saying nothing, and the next round waits instead of starting at once.
+     */
+    @Test
+    void refusedProbesEndTheirRoundAndTheNextWaits() throws Exception {
+        channel.send(keepAlive.withRound(List.of(Message.query("orders"))));
+        PlayedServer.Request round = server.receive();
+        server.answer(round, MappingProbe.observed(round.messages().get(1).id(), round.from(), 300, false));
+        PlayedServer.deliverNext(channel, keepAlive);
+        keepAlive.tick(System.nanoTime());
+        assertEquals(7, keepAlive.status().probes());
+        for (int i = 0; i < 7; i++) {
+            server.receive(); // each probe's first PROBE, without delay: warming its mapping up
+        }
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(LifetimeProbe.WARM_NANOS));
+        keepAlive.tick(System.nanoTime());
+        for (int i = 0; i < 7; i++) {
+            PlayedServer.Request ask = server.receive();
+            Message probe = ask.messages().get(0);
+            assertTrue(MappingProbe.delayMillis(probe).orElseThrow() > 0);
+            server.answer(ask, MappingProbe.observed(probe.id(), ask.from(), 300, true));
+        }
+        Thread.sleep(200);
+        long now = System.nanoTime();
+        keepAlive.tick(now);
+        long next = keepAlive.tick(now);
+        assertEquals(7, keepAlive.status().probes(), "no new round at once");
+        assertEquals(FIXED, keepAlive.intervalNanos(FIXED), "nothing learned from a refusal");
+        assertTrue(next - now >= TimeUnit.MILLISECONDS.toNanos(MappingLifetime.FIRST_PAUSE_MILLIS - 1_000),
+                "the next round after a pause: " + (next - now) + " ns");
     }
 }

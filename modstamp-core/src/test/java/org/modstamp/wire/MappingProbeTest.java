@@ -25,13 +25,21 @@ class MappingProbeTest {
     void theDocumentedVectors() {
         assertEquals("005002026b310400000000", HEX.formatHex(MessageEncoder.plainDatagram(MappingProbe.probe("k1", 0))));
         assertEquals("005002026b310400003a98", HEX.formatHex(MessageEncoder.plainDatagram(MappingProbe.probe("k1", 15_000))));
-        Message observed = MappingProbe.observed("k1", new InetSocketAddress("203.0.113.1", 40_000), 300);
-        assertEquals("004f02026b3108cb0071019c40012c", HEX.formatHex(MessageEncoder.plainDatagram(observed)));
-        Message observed6 = MappingProbe.observed("k1", new InetSocketAddress("2001:db8::1", 1415), 300);
-        assertEquals("004f02026b311420010db8000000000000000000000001" + "0587012c",
+        Message observed = MappingProbe.observed("k1", new InetSocketAddress("203.0.113.1", 40_000), 300, false);
+        assertEquals("004f02026b3109cb0071019c40012c00", HEX.formatHex(MessageEncoder.plainDatagram(observed)));
+        Message refused = MappingProbe.observed("k1", new InetSocketAddress("203.0.113.1", 40_000), 300, true);
+        assertEquals("004f02026b3109cb0071019c40012c01", HEX.formatHex(MessageEncoder.plainDatagram(refused)));
+        Message observed6 = MappingProbe.observed("k1", new InetSocketAddress("2001:db8::1", 1415), 300, false);
+        assertEquals("004f02026b311520010db8000000000000000000000001" + "0587012c00",
                 HEX.formatHex(MessageEncoder.plainDatagram(observed6)));
-        assertEquals(new MappingProbe.Observed("k1", new InetSocketAddress("203.0.113.1", 40_000), 300),
-                MappingProbe.read(decode("004f02026b3108cb0071019c40012c").get(0)).orElseThrow());
+        InetSocketAddress seen = new InetSocketAddress("203.0.113.1", 40_000);
+        assertEquals(new MappingProbe.Observed("k1", seen, 300, false),
+                MappingProbe.read(decode("004f02026b3109cb0071019c40012c00").get(0)).orElseThrow());
+        assertEquals(new MappingProbe.Observed("k1", seen, 300, true),
+                MappingProbe.read(decode("004f02026b3109cb0071019c40012c01").get(0)).orElseThrow());
+        assertEquals(new MappingProbe.Observed("k1", seen, 300, false),
+                MappingProbe.read(decode("004f02026b3108cb0071019c40012c").get(0)).orElseThrow(),
+                "an OBSERVED without the flags byte (a server of before) reads as not refused");
         assertEquals(15_000L, MappingProbe.delayMillis(decode("005002026b310400003a98").get(0)).orElseThrow());
         assertEquals(0xFFFF_FFFFL, MappingProbe.delayMillis(MappingProbe.probe("k1", 0xFFFF_FFFFL)).orElseThrow());
     }

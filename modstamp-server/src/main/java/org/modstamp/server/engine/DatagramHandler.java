@@ -133,15 +133,13 @@ public final class DatagramHandler {
     }
 
     /**
-     * The mapping-probe extension: an OBSERVED with the sender's address and port at once and, for a delay up to the
-     * listener TTL, twice more when the delay has passed (sent by {@link #sendDueProbes}). A PROBE whose delay is not
-     * 4 bytes is ignored.
-     */
-    /**
-     * Answers a PROBE at once and, when {@code mayHold}, its delay is {@value #MIN_PROBE_DELAY_MILLIS} ms to the
-     * listener TTL and the sender's network can pay for the two delayed answers now (reply credit, when
-     * unauthenticated), holds them; true when it held them. What a forged datagram can aim at a victim later is
-     * thus two small datagrams, paid for like Replies, at most {@value DelayedProbes#PER_ADDRESS} held per address.
+     * The mapping-probe extension: answers a PROBE at once with an OBSERVED of the sender's address and port and,
+     * when {@code mayHold}, its delay is {@value #MIN_PROBE_DELAY_MILLIS} ms to the listener TTL and the sender's
+     * network can pay for the two delayed answers now (reply credit, when unauthenticated), holds the same OBSERVED
+     * to send twice when the delay has passed ({@link #sendDueProbes}); true when it held them. An answer not held
+     * is flagged refused at once, so that the client does not take its absence for an expired mapping. What a forged
+     * datagram can aim at a victim later is thus two small datagrams, paid for like Replies, at most
+     * {@value DelayedProbes#PER_ADDRESS} held per address. A PROBE whose delay is not 4 bytes is ignored.
      */
     private boolean probe(Request request, Message probe, Replies replies, boolean mayHold) {
         Optional<Long> delay = MappingProbe.delayMillis(probe);
@@ -149,21 +147,23 @@ public final class DatagramHandler {
             return false;
         }
         stats.probeHandled();
-        Message observed = MappingProbe.observed(probe.id(), request.sender(), registry.ttlSeconds());
-        replies.answer(observed);
         long millis = delay.get();
-        if (millis == 0) {
-            return false;
+        Message observed = MappingProbe.observed(probe.id(), request.sender(), registry.ttlSeconds(), false);
+        boolean held = millis > 0 && hold(request, millis, observed, replies, mayHold);
+        if (millis > 0 && !held) {
+            stats.probeRefused();
+            observed = MappingProbe.observed(probe.id(), request.sender(), registry.ttlSeconds(), true);
         }
+        replies.answer(observed);
+        return held;
+    }
+
+    private boolean hold(Request request, long millis, Message observed, Replies replies, boolean mayHold) {
         byte[] plain = MessageEncoder.plainDatagram(observed);
-        boolean held = mayHold && millis >= MIN_PROBE_DELAY_MILLIS && millis <= registry.ttlSeconds() * 1000L
+        return mayHold && millis >= MIN_PROBE_DELAY_MILLIS && millis <= registry.ttlSeconds() * 1000L
                 && delayedProbes.hasRoomFor(request.sender()) && replies.reserve(2 * plain.length)
                 && delayedProbes.hold(new DelayedProbes.Pending(clock.nanoTime() + millis * 1_000_000, request.sender(),
                         sendLater(request, plain)));
-        if (!held) {
-            stats.probeRefused();
-        }
-        return held;
     }
 
     /**

@@ -42,11 +42,15 @@ class MappingProbeHandlerTest {
         return handler.complete(batch);
     }
 
+    private MappingProbe.Observed observed(List<OutgoingDatagram> out) {
+        return MappingProbe.read(messages(out.get(0)).get(0)).orElseThrow();
+    }
+
     @Test
     void aProbeIsAnsweredWithTheAddressSeenAtOnceAndTwiceAfterItsDelay() {
         List<OutgoingDatagram> out = handler.handleOne(CLIENT, ByteBuffer.wrap(MessageEncoder.plainDatagram(
                 Message.query("orders"), MappingProbe.probe("k1", 15_000))));
-        Message observed = MappingProbe.observed("k1", CLIENT, 300);
+        Message observed = MappingProbe.observed("k1", CLIENT, 300, false);
         assertEquals(1, out.size());
         assertEquals(List.of(Message.reply("orders", null), observed), messages(out.get(0)), "packed with the Reply");
         clock.advance(Duration.ofMillis(14_999));
@@ -64,11 +68,14 @@ class MappingProbeHandlerTest {
 
     @Test
     void aDelayPastTheListenerTtlOrPastWhatOneAddressMayHoldIsAnsweredAtOnceOnly() {
-        handler.handleOne(CLIENT, ByteBuffer.wrap(MessageEncoder.plainDatagram(MappingProbe.probe("long", 300_001))));
+        List<OutgoingDatagram> tooLong = handler.handleOne(CLIENT,
+                ByteBuffer.wrap(MessageEncoder.plainDatagram(MappingProbe.probe("long", 300_001))));
+        assertTrue(observed(tooLong).refused(), "the answer says the delayed one will not come");
         for (int i = 0; i < DelayedProbes.PER_ADDRESS + 3; i++) {
             List<OutgoingDatagram> out = handler.handleOne(new InetSocketAddress("203.0.113.1", 40_001 + i),
                     ByteBuffer.wrap(MessageEncoder.plainDatagram(MappingProbe.probe("t" + i, 1_000))));
             assertEquals(1, out.size(), "answered at once, whatever was held");
+            assertEquals(i >= DelayedProbes.PER_ADDRESS, observed(out).refused(), "probe " + i);
         }
         assertEquals(DelayedProbes.PER_ADDRESS, handler.pendingProbes());
         assertEquals(4, stats.probesRefused());
@@ -84,8 +91,10 @@ class MappingProbeHandlerTest {
     @Test
     void aDatagramHoldsOneDelayedAnswerAtMostAndAShortDelayNone() {
         Message[] sixteen = IntStream.range(0, 16).mapToObj(i -> MappingProbe.probe("p" + i, 5_000)).toArray(Message[]::new);
-        handler.handleOne(CLIENT, ByteBuffer.wrap(MessageEncoder.plainDatagram(sixteen)));
+        List<OutgoingDatagram> answers = handler.handleOne(CLIENT, ByteBuffer.wrap(MessageEncoder.plainDatagram(sixteen)));
         assertEquals(1, handler.pendingProbes(), "one per datagram");
+        assertEquals(15, messages(answers.get(0)).stream().map(m -> MappingProbe.read(m).orElseThrow())
+                .filter(MappingProbe.Observed::refused).count(), "the 15 not held are answered as refused");
         handler.handleOne(new InetSocketAddress("203.0.113.1", 40_002),
                 ByteBuffer.wrap(MessageEncoder.plainDatagram(MappingProbe.probe("short", 999))));
         assertEquals(1, handler.pendingProbes(), "a delay under a second is answered at once only");
