@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * A Java main class run in a child JVM inside one of a {@link NatNetwork}'s namespaces, on this JVM's class
- * path: every line it prints (stdout and stderr) is kept with the time it was read, its stdin takes lines.
+ * A Java main class (on this JVM's class path) or an executable jar run in a child JVM inside one of a
+ * {@link NatNetwork}'s namespaces: every line it prints (stdout and stderr) is kept with the time it was read, its
+ * stdin takes lines.
  * {@link #close} kills it (and waits for it), so that its namespace can go.
  */
 public final class NamespaceJvm implements AutoCloseable {
@@ -45,10 +47,22 @@ public final class NamespaceJvm implements AutoCloseable {
     /** Starts {@code mainClass} with {@code args} in {@code host}'s namespace, with a small heap. */
     public static NamespaceJvm start(NatNetwork net, NatNetwork.Host host, String name, Class<?> mainClass,
                                      List<String> jvmOptions, List<String> args) throws IOException {
+        return start(net, host, name, jvmOptions, List.of("-cp", System.getProperty("java.class.path"),
+                mainClass.getName()), args);
+    }
+
+    /** Starts the executable {@code jar} with {@code args} in {@code host}'s namespace ({@code jvmOptions} first). */
+    public static NamespaceJvm startJar(NatNetwork net, NatNetwork.Host host, String name, Path jar,
+                                        List<String> jvmOptions, List<String> args) throws IOException {
+        return start(net, host, name, jvmOptions, List.of("-jar", jar.toAbsolutePath().toString()), args);
+    }
+
+    private static NamespaceJvm start(NatNetwork net, NatNetwork.Host host, String name, List<String> jvmOptions,
+                                      List<String> what, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(jvmOptions); // a later -Xmx wins
+        command.addAll(what);
         command.addAll(args);
         return new NamespaceJvm(name, net.command(host, command).redirectErrorStream(true).start());
     }
@@ -75,10 +89,15 @@ public final class NamespaceJvm implements AutoCloseable {
 
     /** The next line the child printed that starts with {@code prefix}, waiting at most {@code timeout}; null if none. */
     public Line next(String prefix, Duration timeout) throws InterruptedException {
+        return next(text -> text.startsWith(prefix), timeout);
+    }
+
+    /** The next line the child printed that {@code matches}, waiting at most {@code timeout}; null if none. */
+    public Line next(Predicate<String> matches, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
             Line line = lines.poll(left, TimeUnit.NANOSECONDS);
-            if (line != null && line.text().startsWith(prefix)) {
+            if (line != null && matches.test(line.text())) {
                 return line;
             }
         }

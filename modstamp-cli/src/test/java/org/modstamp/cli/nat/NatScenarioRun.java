@@ -13,8 +13,9 @@ import org.modstamp.testing.NatNetwork.Host;
 
 /**
  * Runs a {@link NatScenario} for real: its own namespaces and kernel NAT, {@code modstamp serve} (values in
- * memory) in the server's, a producer beside it on loopback, {@code modstamp listen} in the client's; every
- * process and namespace is gone when {@link #run} returns, also when it fails.
+ * memory) in the server's, a producer beside it on loopback, {@code modstamp listen} or a Payara Micro with the
+ * RAR and an MDB ({@link PayaraMicroListener}) in the client's; every process and namespace is gone when
+ * {@link #run} returns, also when it fails.
  */
 final class NatScenarioRun {
     private static final int PORT = 1415;
@@ -40,18 +41,39 @@ final class NatScenarioRun {
             server.await("modstamp server listening", START);
             pusher.await("pusher ready", START);
             push(pusher, "first");
-            List<String> listen = new ArrayList<>(List.of("listen", "--server", NatNetwork.SERVER_ADDRESS + ":" + PORT));
-            listen.addAll(scenario.listenOptions());
-            listen.add(ID);
-            try (NamespaceJvm listener = NamespaceJvm.start(net, Host.CLIENT, scenario.name() + ": listener",
-                    ModstampCommand.class, LISTENER_JVM_OPTIONS, listen)) {
+            try (NamespaceJvm listener = startListener(net)) {
                 NatScenarioResult result = sparseChanges(net, pusher, listener);
-                if (!LISTENER_JVM_OPTIONS.isEmpty()) {
-                    System.out.println(scenario.name() + ": the listener's output:\n" + listener.transcript());
+                if (!LISTENER_JVM_OPTIONS.isEmpty() || scenario.listener() == NatScenario.Listener.RESOURCE_ADAPTER) {
+                    System.out.println(scenario.name() + ": the listener's " + (LISTENER_JVM_OPTIONS.isEmpty()
+                            ? "keep-alive reports" : "output") + ":\n" + reports(listener.transcript()));
                 }
                 return result;
             }
         }
+    }
+
+    private NamespaceJvm startListener(NatNetwork net) throws Exception {
+        String server = NatNetwork.SERVER_ADDRESS + ":" + PORT;
+        String name = scenario.name() + ": listener";
+        if (scenario.listener() == NatScenario.Listener.RESOURCE_ADAPTER) {
+            return PayaraMicroListener.start(net, name, server, START);
+        }
+        List<String> listen = new ArrayList<>(List.of("listen", "--server", server));
+        listen.addAll(scenario.listenOptions());
+        listen.add(ID);
+        return NamespaceJvm.start(net, Host.CLIENT, name, ModstampCommand.class, LISTENER_JVM_OPTIONS, listen);
+    }
+
+    /** What to print of the listener's output: all of it when asked for, else the adapter's keep-alive reports. */
+    private static String reports(String transcript) {
+        return LISTENER_JVM_OPTIONS.isEmpty() ? String.join("\n", transcript.lines()
+                .filter(l -> l.contains("keep-alive every")).toList()) : transcript;
+    }
+
+    /** Whether {@code line} is the listener's report of {@code value}, as either kind of listener prints it. */
+    private static java.util.function.Predicate<String> heard(String value) {
+        String change = ID + "\t" + value;
+        return line -> line.startsWith(change) || line.contains(PayaraMicroListener.HEARD + change);
     }
 
     private NatScenarioResult sparseChanges(NatNetwork net, NamespaceJvm pusher, NamespaceJvm listener)
@@ -77,7 +99,7 @@ final class NatScenarioRun {
             sleepUntil(due);
             String value = String.format("v%03d", i);
             long pushed = push(pusher, value);
-            NamespaceJvm.Line heard = listener.next(ID + "\t" + value, scenario.lostAfter());
+            NamespaceJvm.Line heard = listener.next(heard(value), scenario.lostAfter());
             delays.add(heard == null ? null : Duration.ofNanos(heard.nanos() - pushed));
             if (i == (scenario.changes() + 1) / 2) {
                 halfway = System.nanoTime();
@@ -103,7 +125,7 @@ final class NatScenarioRun {
         for (int attempt = 0; attempt < 30; attempt++) {
             String value = String.format("ready%03d", attempt);
             push(pusher, value);
-            if (listener.next(ID + "\t" + value, Duration.ofSeconds(2)) != null) {
+            if (listener.next(heard(value), Duration.ofSeconds(2)) != null) {
                 return;
             }
         }
