@@ -70,7 +70,7 @@ public class ModstampResourceAdapter implements ResourceAdapter {
 
     @ConfigProperty(defaultValue = "", description = "Folder where beans with resume=true keep the last value of each "
             + "id they committed; empty: modstamp-ra in the server's data folder (WildFly's jboss.server.data.dir, "
-            + "Payara's instance root), else ~/.modstamp-ra")
+            + "Payara's instance root, Open Liberty's server.output.dir), else ~/.modstamp-ra")
     private String stateDirectory = "";
 
     private volatile ClientPool clients;
@@ -171,7 +171,7 @@ public class ModstampResourceAdapter implements ResourceAdapter {
         if (stateDirectory != null && !stateDirectory.isBlank()) {
             return Path.of(stateDirectory.trim());
         }
-        for (String property : List.of("jboss.server.data.dir", "com.sun.aas.instanceRoot")) {
+        for (String property : List.of("jboss.server.data.dir", "com.sun.aas.instanceRoot", "server.output.dir")) {
             String folder = System.getProperty(property);
             if (folder != null && !folder.isBlank()) {
                 return Path.of(folder, "modstamp-ra");

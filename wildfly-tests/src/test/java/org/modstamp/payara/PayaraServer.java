@@ -9,17 +9,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.modstamp.containers.Command;
+import org.modstamp.containers.ContainerProcess;
 import org.modstamp.testing.TestProcesses;
 
 /**
  * A real Payara Server domain of the test's own, made and driven with {@code asadmin} only, as an operator does:
  * {@code create-domain} on a free port base in a directory of the test's, {@code start-domain}, the system
- * properties, then whatever the test asks. Stopping it kills the domain's JVM and removes the directory.
+ * properties, then whatever the test asks. Closing it stops the domain, kills its JVM and removes the directory.
  */
-final class PayaraServer implements AutoCloseable {
+final class PayaraServer extends ContainerProcess {
     private static final Duration ASADMIN_TIMEOUT = Duration.ofSeconds(180);
     private static final String DOMAIN = "modstamp";
     /**
@@ -31,13 +32,12 @@ final class PayaraServer implements AutoCloseable {
     private final Path home;
     private final Path domains;
     private final int portBase;
-    private final Thread killer;
 
     private PayaraServer(Path home, Path domains, int portBase) {
+        super(domains.resolve(DOMAIN).resolve("config/pid"), domains);
         this.home = home;
         this.domains = domains;
         this.portBase = portBase;
-        this.killer = new Thread(this::kill);
     }
 
     /** Makes and starts a new domain under {@code domains} (emptied first), with these system properties. */
@@ -47,22 +47,14 @@ final class PayaraServer implements AutoCloseable {
         PayaraServer payara = new PayaraServer(home, domains, portBase);
         payara.run("--user", "admin", "create-domain", "--nopassword", "--portbase", String.valueOf(portBase),
                 "--domaindir", domains.toString(), DOMAIN);
-        Runtime.getRuntime().addShutdownHook(payara.killer); // a JVM that ends without close() takes the domain along
-        try {
+        payara.start(() -> {
             payara.run("start-domain", "--domaindir", domains.toString(), DOMAIN);
             if (!systemProperties.isEmpty()) {
                 payara.asadmin("create-system-properties", systemProperties.entrySet().stream()
                         .map(e -> e.getKey() + "=" + escaped(e.getValue())).collect(Collectors.joining(":")));
             }
-            return payara;
-        } catch (Exception | Error e) { // a domain that started must not outlive a start that failed
-            try {
-                payara.close();
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
+        });
+        return payara;
     }
 
     /** asadmin's separator of properties is the colon: one inside a value is escaped. */
@@ -89,54 +81,24 @@ final class PayaraServer implements AutoCloseable {
         return portBase + 80;
     }
 
+    /** The domain's folder, com.sun.aas.instanceRoot. */
+    Path instanceRoot() {
+        return domains.resolve(DOMAIN);
+    }
+
     String log() throws IOException {
-        return Files.readString(domains.resolve(DOMAIN).resolve("logs/server.log"));
+        return Files.readString(instanceRoot().resolve("logs/server.log"));
     }
 
     private String run(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/asadmin").toString()));
         command.addAll(Arrays.asList(args));
-        Files.createDirectories(domains);
-        Path output = Files.createTempFile(domains, "asadmin", ".out");
-        Process asadmin = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        boolean finished = asadmin.waitFor(ASADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        if (!finished) {
-            asadmin.destroyForcibly();
-        }
-        String printed = Files.readString(output);
-        if (!finished || asadmin.exitValue() != 0) {
-            throw new IllegalStateException("asadmin " + String.join(" ", args) + (finished ? " failed" : " timed out")
-                    + ":\n" + printed);
-        }
-        return printed;
-    }
-
-    /** Kills the domain's JVM (its pid file), at once. */
-    private void kill() {
-        Path pid = domains.resolve(DOMAIN).resolve("config/pid");
-        try {
-            if (Files.exists(pid)) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        } catch (IOException | NumberFormatException e) {
-            // nothing to kill
-        }
+        return Command.run(domains, ASADMIN_TIMEOUT, Map.of(), command);
     }
 
     @Override
-    public void close() throws Exception {
-        try {
-            Runtime.getRuntime().removeShutdownHook(killer);
-        } catch (IllegalStateException e) {
-            // the JVM is exiting already: the hook does the work
-        }
-        try {
-            run("stop-domain", "--kill", "--domaindir", domains.toString(), DOMAIN);
-        } finally {
-            kill();
-            TestProcesses.remove(domains);
-        }
+    protected void stop() throws Exception {
+        run("stop-domain", "--kill", "--domaindir", domains.toString(), DOMAIN);
     }
 
     /**

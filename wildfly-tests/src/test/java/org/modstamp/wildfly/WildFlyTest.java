@@ -1,7 +1,6 @@
 package org.modstamp.wildfly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,27 +23,23 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.modstamp.client.ModstampClient;
+import org.modstamp.containers.ContainerChecks;
 import org.modstamp.containers.OrdersApplication;
 import org.modstamp.wildfly.outbox.TwoResourceTx;
 
 /**
  * End to end on a real WildFly 39 standalone-full: the server WAR serves UDP; the RAR, activated by the
  * operator's CLI script, listens for an MDB application and carries its pusher's changes. Unchanged
- * archives, the same ones the Payara tests deploy.
+ * archives, the same ones the Payara tests deploy. {@link ContainerChecks}' checks, and WildFly's own.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WildFlyTest {
+class WildFlyTest extends ContainerChecks {
     private static final Path DEPLOYMENTS = Path.of(System.getProperty("modstamp.deployments"));
 
-    /** Listener registrations expire after this many seconds without a Query (the MDB queries every 2-4 s). */
-    private static final int LISTENER_TTL = 6;
-
     private static WildFly wildfly;
+    private static Deployment deployment;
     private static OrdersApplication app;
     private static int serverPort;
     private static int adapterPort;
@@ -83,6 +78,14 @@ class WildFlyTest {
         }
         wildfly.deploy(DEPLOYMENTS.resolve("modstamp-server.war"));
         wildfly.deploy(OrdersApplication.war(DEPLOYMENTS));
+        deployment = new Deployment(app, serverPort, adapterPort, "/modstamp-server",
+                base.resolve("data/modstamp-ra"), // jboss.server.data.dir
+                () -> wildfly.undeploy("orders-app.war"),
+                () -> wildfly.deploy(OrdersApplication.war(DEPLOYMENTS)),
+                () -> {
+                    wildfly.undeploy("modstamp-server.war");
+                    wildfly.undeploy("modstamp-ra.rar");
+                });
     }
 
     @AfterAll
@@ -101,45 +104,10 @@ class WildFlyTest {
     }
 
     @Test
-    @Order(1)
-    void aCommittedPushReachesTheMdbThroughTheServerWar() throws Exception {
-        // the MDB reports only changes after its first answer: wait until its Query has registered it
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!get("/modstamp-server/api/modstamps/committed/listeners").contains(":" + adapterPort)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(get("/modstamp-server/api/modstamps/committed/listeners").contains(":" + adapterPort),
-                "the MDB listens through the adapter's socket");
-        assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c1"));
-        awaitReceived("committed=c1");
-        assertTrue(get("/modstamp-server/api/modstamps/committed").contains("\"value\":\"c1\""));
-    }
-
-    @Test
-    @Order(2)
-    void aRolledBackPushSendsNothing() throws Exception {
-        assertEquals("rolled back", post("/orders-app/api/orders/rollback?id=rolledback&value=r1"));
-        // one sender per target, in order: once this later commit has arrived, a sent rollback would have too
-        assertEquals("committed", post("/orders-app/api/orders/commit?id=committed&value=c2"));
-        awaitReceived("committed=c2");
-        assertFalse(get("/orders-app/api/orders/received").contains("rolledback"));
-        assertTrue(get("/modstamp-server/api/modstamps/rolledback").contains("\"value\":null"),
-                "the server never had a value for the rolled-back id");
-    }
-
-    @Test
     @Order(2)
     void aPushFromAnAfterSuccessObserverReachesTheMdb() throws Exception {
         assertEquals("committed", post("/orders-app/api/orders/announce?id=announced&value=a1"));
         awaitReceived("announced=a1");
-    }
-
-    @Test
-    @Order(2)
-    void aBeanWhoseTransactionRolledBackGetsTheChangeAgain() throws Exception {
-        assertEquals("committed", post("/orders-app/api/orders/commit?id=flaky&value=f1"));
-        awaitReceived("flaky=f1", 2); // the attempt that threw, then the one that committed
     }
 
     /** How often the outbox application sweeps its outbox (the default is 10 s): the test watches two sweeps go by. */
@@ -216,38 +184,6 @@ class WildFlyTest {
     }
 
     @Test
-    @Order(3)
-    void undeployingTheApplicationStopsItsQueriesAndWithResumeItsRedeploymentDeliversWhatChangedMeanwhile()
-            throws Exception {
-        String listeners = "/modstamp-server/api/modstamps/committed/listeners";
-        assertTrue(get(listeners).contains(":" + adapterPort), "the MDB's queries registered the adapter's socket");
-        wildfly.undeploy("orders-app.war");
-        long deadline = System.nanoTime() + (LISTENER_TTL + 10) * 1_000_000_000L;
-        while (get(listeners).contains(":" + adapterPort) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
-        assertFalse(get(listeners).contains(":" + adapterPort), "no Query renewed the registration");
-
-        try (ModstampClient producer = ModstampClient.open("127.0.0.1:" + serverPort)) {
-            assertEquals(Map.of("committed", "c3"), producer.push(Map.of("committed", "c3"))); // nobody listens
-        }
-        wildfly.deploy(OrdersApplication.war(DEPLOYMENTS));
-        awaitReceived("committed=c3"); // resume=true: the bean starts from the c2 it committed before
-        wildfly.undeploy("orders-app.war");
-    }
-
-    @Test
-    @Order(4)
-    void undeployingReleasesThePorts() throws Exception {
-        assertThrows(SocketException.class, () -> bind(serverPort), "the server WAR holds its port");
-        assertThrows(SocketException.class, () -> bind(adapterPort), "the adapter holds its port");
-        wildfly.undeploy("modstamp-server.war");
-        wildfly.undeploy("modstamp-ra.rar");
-        bind(serverPort);
-        bind(adapterPort);
-    }
-
-    @Test
     @Order(5)
     void aBadlyConfiguredDeploymentFailsNamingThePropertyAndAGoodOneBindsThePortAgain() throws Exception {
         wildfly.cli("/system-property=modstamp.maxPacketSize:add(value=10)");
@@ -266,8 +202,9 @@ class WildFlyTest {
         app.awaitReceived(change, 1);
     }
 
-    private static void awaitReceived(String change, int times) throws Exception {
-        app.awaitReceived(change, times);
+    @Override
+    protected Deployment deployment() {
+        return deployment;
     }
 
     private static String post(String path) throws Exception {
@@ -276,10 +213,6 @@ class WildFlyTest {
 
     private static String get(String path) throws Exception {
         return app.get(path);
-    }
-
-    private static void bind(int port) throws SocketException {
-        new DatagramSocket(new InetSocketAddress(port)).close();
     }
 
     private static int freeUdpPort() throws IOException {

@@ -1,5 +1,9 @@
 package org.modstamp.server.war;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PreDestroy;
@@ -21,7 +25,9 @@ import org.modstamp.server.transport.TransportConfig;
 /**
  * Starts the server with the application and stops it with it; its threads come from the container's
  * ManagedThreadFactory. A start that fails (bad configuration, port taken, database not writable) fails
- * the deployment with a message that says what is wrong.
+ * the deployment with a message that says what is wrong, on a container that runs managed threads during the
+ * deployment (Payara, WildFly). Open Liberty runs none before the web module has initialized (OpenLiberty issue
+ * 11627): there the server starts once they run, just after the deployment, and a failure is logged (SEVERE).
  */
 @ApplicationScoped
 public class ServerLifecycle {
@@ -40,12 +46,62 @@ public class ServerLifecycle {
     @Resource
     ManagedThreadFactory threads;
 
+    /**
+     * How long the deployment waits for a thread of the ManagedThreadFactory to begin before it leaves the start to
+     * that thread (Open Liberty's wait for the end of the deployment). Elsewhere a thread begins within milliseconds.
+     */
+    private static final long THREAD_PROBE_SECONDS = 2;
+    private static final int UNDECIDED = 0;
+    private static final int NOW = 1;
+    private static final int AFTER_DEPLOYMENT = 2;
+
     private volatile ModstampServer server;
+    private volatile boolean stopped;
     private volatile long startedAt;
     private volatile ServerConfig config;
     private volatile TransportConfig transport;
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+    void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) throws InterruptedException {
+        if (managedThreadsRunNow()) {
+            startServer();
+        }
+    }
+
+    /**
+     * Whether a thread of the ManagedThreadFactory runs while the application deploys; the server's sockets are
+     * bound on such threads, and the deployment waits for them. Where none runs yet (Open Liberty), the probe
+     * thread starts the server itself once it runs.
+     */
+    private boolean managedThreadsRunNow() throws InterruptedException {
+        AtomicInteger decision = new AtomicInteger(UNDECIDED);
+        CountDownLatch began = new CountDownLatch(1);
+        threads.newThread(() -> {
+            if (decision.compareAndSet(UNDECIDED, NOW)) {
+                began.countDown();
+            } else {
+                startAfterDeployment();
+            }
+        }).start();
+        if (began.await(THREAD_PROBE_SECONDS, TimeUnit.SECONDS) || !decision.compareAndSet(UNDECIDED, AFTER_DEPLOYMENT)) {
+            return true;
+        }
+        LOG.info("modstamp server: the container runs no managed thread while the application deploys (Open Liberty):"
+                + " the server starts after the deployment");
+        return false;
+    }
+
+    private void startAfterDeployment() {
+        try {
+            startServer();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, e.getMessage(), e);
+        }
+    }
+
+    private synchronized void startServer() {
+        if (stopped) {
+            return;
+        }
         try {
             ServerConfig config = settings.serverConfig();
             TransportConfig transport = settings.transportConfig();
@@ -71,7 +127,8 @@ public class ServerLifecycle {
     }
 
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
+        stopped = true;
         ModstampServer running = server;
         server = null;
         if (running != null) {

@@ -1,0 +1,148 @@
+package org.modstamp.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.modstamp.client.ModstampClient;
+
+/**
+ * The checks every container's test makes, in this order, on the server WAR, the RAR and the MDB application
+ * ({@link OrdersApplication}) it deployed once for the class: a commit reaches the MDB through the server WAR; a
+ * rollback sends nothing; a bean that throws gets the change again; undeploying the application stops its Queries,
+ * and its redeployment with {@code resume=true} delivers what changed meanwhile from the adapter's state directory;
+ * undeploying the server WAR and the adapter frees both ports. A subclass says how its container deploys.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class ContainerChecks {
+    /** Listener registrations expire after this many seconds without a Query (the MDB queries every 2-4 s). */
+    protected static final int LISTENER_TTL = 6;
+
+    /**
+     * What a container's test deployed once for its class, and how it undeploys and deploys again.
+     *
+     * @param app the MDB application
+     * @param serverPort the UDP port of the server WAR
+     * @param adapterPort the UDP port of the adapter's socket (its portMin and portMax)
+     * @param serverContext the server WAR's context root, such as {@code /modstamp}
+     * @param stateDirectory where the adapter keeps the values a bean with {@code resume=true} committed, when
+     *                       nothing says otherwise
+     * @param undeployApplication undeploys the MDB application
+     * @param redeployApplication deploys it again (a new {@link OrdersApplication#war})
+     * @param undeployServerAndAdapter undeploys the server WAR, the pusher's connection factory and the adapter, in
+     *                                 the order the container needs
+     */
+    public record Deployment(OrdersApplication app, int serverPort, int adapterPort, String serverContext,
+                             Path stateDirectory, ContainerProcess.Step undeployApplication,
+                             ContainerProcess.Step redeployApplication, ContainerProcess.Step undeployServerAndAdapter) {
+    }
+
+    /** What the subclass's {@code @BeforeAll} deployed. */
+    protected abstract Deployment deployment();
+
+    private OrdersApplication app() {
+        return deployment().app();
+    }
+
+    private int serverPort() {
+        return deployment().serverPort();
+    }
+
+    private int adapterPort() {
+        return deployment().adapterPort();
+    }
+
+    private String serverContext() {
+        return deployment().serverContext();
+    }
+
+    @Test
+    @Order(1)
+    void aCommittedPushReachesTheMdbThroughTheServerWar() throws Exception {
+        awaitListening();
+        assertEquals("committed", app().post("/orders-app/api/orders/commit?id=committed&value=c1"));
+        app().awaitReceived("committed=c1", 1);
+        assertTrue(app().get(serverContext() + "/api/modstamps/committed").contains("\"value\":\"c1\""));
+    }
+
+    @Test
+    @Order(2)
+    void aRolledBackPushSendsNothing() throws Exception {
+        assertEquals("rolled back", app().post("/orders-app/api/orders/rollback?id=rolledback&value=r1"));
+        // one sender per target, in order: once this later commit has arrived, a sent rollback would have too
+        assertEquals("committed", app().post("/orders-app/api/orders/commit?id=committed&value=c2"));
+        app().awaitReceived("committed=c2", 1);
+        assertFalse(app().get("/orders-app/api/orders/received").contains("rolledback"));
+        assertTrue(app().get(serverContext() + "/api/modstamps/rolledback").contains("\"value\":null"),
+                "the server never had a value for the rolled-back id");
+    }
+
+    @Test
+    @Order(2)
+    void aBeanWhoseTransactionRolledBackGetsTheChangeAgain() throws Exception {
+        assertEquals("committed", app().post("/orders-app/api/orders/commit?id=flaky&value=f1"));
+        app().awaitReceived("flaky=f1", 2); // the attempt that threw, then the one that committed
+    }
+
+    @Test
+    @Order(3)
+    void undeployingTheApplicationStopsItsQueriesAndWithResumeItsRedeploymentDeliversWhatChangedMeanwhile()
+            throws Exception {
+        String listeners = serverContext() + "/api/modstamps/committed/listeners";
+        assertTrue(app().get(listeners).contains(":" + adapterPort()), "the MDB's queries registered the adapter's socket");
+        deployment().undeployApplication().run();
+        long deadline = System.nanoTime() + (LISTENER_TTL + 10) * 1_000_000_000L;
+        while (app().get(listeners).contains(":" + adapterPort()) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertFalse(app().get(listeners).contains(":" + adapterPort()), "no Query renewed the registration");
+        Path stateDirectory = deployment().stateDirectory();
+        try (Stream<Path> files = Files.list(stateDirectory)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("org.modstamp.wildfly.app.ChangesBean_")),
+                    "the bean's committed values are in " + stateDirectory);
+        }
+        try (ModstampClient producer = ModstampClient.open("127.0.0.1:" + serverPort())) {
+            assertEquals(Map.of("committed", "c3"), producer.push(Map.of("committed", "c3"))); // nobody listens
+        }
+        deployment().redeployApplication().run();
+        app().awaitReceived("committed=c3", 1); // resume=true: the bean starts from the c2 it committed before
+        deployment().undeployApplication().run();
+    }
+
+    @Test
+    @Order(4)
+    void undeployingReleasesThePorts() throws Exception {
+        assertThrows(SocketException.class, () -> bind(serverPort()), "the server WAR holds its port");
+        assertThrows(SocketException.class, () -> bind(adapterPort()), "the adapter holds its port");
+        deployment().undeployServerAndAdapter().run();
+        bind(serverPort());
+        bind(adapterPort());
+    }
+
+    /** Until the MDB's first Query registered the adapter's socket (it reports changes after its first answer). */
+    private void awaitListening() throws Exception {
+        String listeners = serverContext() + "/api/modstamps/committed/listeners";
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!app().get(listeners).contains(":" + adapterPort()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(app().get(listeners).contains(":" + adapterPort()), "the MDB listens through the adapter's socket");
+    }
+
+    protected static void bind(int port) throws SocketException {
+        new DatagramSocket(new InetSocketAddress(port)).close();
+    }
+}
