@@ -35,6 +35,19 @@ public record IdScope(List<String> patterns) {
         return false;
     }
 
+    /** Whether every id that starts with {@code prefix} is covered (a watch of it reads only ids it may read). */
+    public boolean coversPrefix(String prefix) {
+        if (patterns.isEmpty()) {
+            return true;
+        }
+        for (String pattern : patterns) {
+            if (pattern.endsWith("*") && prefix.startsWith(pattern.substring(0, pattern.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean coversAll() {
         return patterns.isEmpty();
     }

@@ -6,11 +6,18 @@ import java.util.HexFormat;
 
 /**
  * One protocol message. The id is validated on construction; the value is raw bytes, 0..255 long,
- * where length 0 means "no value" (null and "" are the same on the wire). A Query carries no value.
+ * where length 0 means "no value" (null and "" are the same on the wire). A Query carries no value. A message
+ * of three arguments (the watch extension's CHANGED) carries a third, {@code extra}, 0..255 bytes too; the others
+ * carry none.
  */
-public record Message(MessageType type, String id, byte[] value) {
+public record Message(MessageType type, String id, byte[] value, byte[] extra) {
     public static final int MAX_VALUE_LENGTH = 255;
     private static final byte[] NONE = new byte[0];
+
+    /** A message of one or two arguments. */
+    public Message(MessageType type, String id, byte[] value) {
+        this(type, id, value, NONE);
+    }
 
     public Message {
         if (type == null) {
@@ -24,6 +31,11 @@ public record Message(MessageType type, String id, byte[] value) {
         }
         if (!type.hasValue() && value.length != 0) {
             throw new IllegalArgumentException("a " + type + " message carries no value");
+        }
+        extra = extra == null ? NONE : extra;
+        if (extra.length > MAX_VALUE_LENGTH || (type.argc() < 3 && extra.length != 0)) {
+            throw new IllegalArgumentException("a " + type + " message carries no third argument of " + extra.length
+                    + " bytes");
         }
     }
 
@@ -62,9 +74,15 @@ public record Message(MessageType type, String id, byte[] value) {
         return value.length != 0;
     }
 
+    /** The third argument as a defensive copy (empty for a message of fewer). */
+    @Override
+    public byte[] extra() {
+        return extra.clone();
+    }
+
     /** Bytes this message takes on the wire. */
     public int encodedLength() {
-        return 2 + 1 + id.length() + (type.hasValue() ? 1 + value.length : 0);
+        return 2 + 1 + id.length() + (type.hasValue() ? 1 + value.length : 0) + (type.argc() > 2 ? 1 + extra.length : 0);
     }
 
     /** The value array itself, for the codec (never modified there). */
@@ -72,18 +90,25 @@ public record Message(MessageType type, String id, byte[] value) {
         return value;
     }
 
+    /** The third argument's array itself, for the codec. */
+    byte[] extraArray() {
+        return extra;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Message m && m.type == type && m.id.equals(id) && Arrays.equals(m.value, value);
+        return o instanceof Message m && m.type == type && m.id.equals(id) && Arrays.equals(m.value, value)
+                && Arrays.equals(m.extra, extra);
     }
 
     @Override
     public int hashCode() {
-        return (type.hashCode() * 31 + id.hashCode()) * 31 + Arrays.hashCode(value);
+        return ((type.hashCode() * 31 + id.hashCode()) * 31 + Arrays.hashCode(value)) * 31 + Arrays.hashCode(extra);
     }
 
     @Override
     public String toString() {
-        return type + "(" + id + (type.hasValue() ? ", " + HexFormat.of().formatHex(value) : "") + ")";
+        return type + "(" + id + (type.hasValue() ? ", " + HexFormat.of().formatHex(value) : "")
+                + (type.argc() > 2 ? ", " + HexFormat.of().formatHex(extra) : "") + ")";
     }
 }

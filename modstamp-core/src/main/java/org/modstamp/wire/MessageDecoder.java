@@ -76,11 +76,17 @@ public final class MessageDecoder {
         byte[] id = new byte[idLength];
         payload.get(at + 1, id);
         byte[] value = null;
+        byte[] extra = null;
         if (type.hasValue()) {
             int valueAt = at + 1 + idLength;
             value = new byte[payload.get(valueAt) & 0xFF];
             payload.get(valueAt + 1, value);
+            if (type.argc() > 2) {
+                int extraAt = valueAt + 1 + value.length;
+                extra = new byte[payload.get(extraAt) & 0xFF];
+                payload.get(extraAt + 1, extra);
+            }
         }
-        return new Message(type, new String(id, StandardCharsets.ISO_8859_1), value);
+        return new Message(type, new String(id, StandardCharsets.ISO_8859_1), value, extra);
     }
 }

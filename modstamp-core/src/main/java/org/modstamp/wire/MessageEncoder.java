@@ -20,6 +20,11 @@ public final class MessageEncoder {
             out.put((byte) value.length);
             out.put(value);
         }
+        if (type.argc() > 2) {
+            byte[] extra = message.extraArray();
+            out.put((byte) extra.length);
+            out.put(extra);
+        }
     }
 
     /** One plain datagram ({@code hlen = 0}) holding the given messages, whatever their total size. */

@@ -1,8 +1,8 @@
 package org.modstamp.wire;
 
 /**
- * The five messages of the protocol and the two of the mapping-probe extension, with their one-byte descriptor
- * and their argument count.
+ * The five messages of the protocol, the two of the mapping-probe extension and the three of the watch
+ * extension, with their one-byte descriptor and their argument count.
  */
 public enum MessageType {
     /** client to server: "tell me the value of id, and tell me when it changes" (id). */
@@ -21,7 +21,16 @@ public enum MessageType {
      */
     PROBE('P', 2),
     /** Extension, server to client: the source address and port a PROBE came from (token, address: {@link MappingProbe}). */
-    OBSERVED('O', 2);
+    OBSERVED('O', 2),
+    /**
+     * Extension, client to server: "tell me every change of an id under this prefix, and what I missed since this
+     * position" (prefix, position: see {@link Watches}).
+     */
+    WATCH('W', 2),
+    /** Extension, server to watcher: an id under a watched prefix changed (id, value, revision: {@link Watches}). */
+    CHANGED('N', 3),
+    /** Extension, server to watcher: the answer to a WATCH (prefix, position and flags: {@link Watches}). */
+    WATCHED('H', 2);
 
     private static final MessageType[] BY_DESCRIPTOR = new MessageType[256];
 
@@ -43,13 +52,13 @@ public enum MessageType {
         return descriptor;
     }
 
-    /** Number of arguments on the wire: 1 for a Query, 2 (id, value) for the others. */
+    /** Number of arguments on the wire: 1 for a Query, 3 for a CHANGED, 2 (id, value) for the others. */
     public int argc() {
         return argc;
     }
 
     public boolean hasValue() {
-        return argc == 2;
+        return argc >= 2;
     }
 
     /** The type whose descriptor is {@code b} (case-sensitive), or null. */

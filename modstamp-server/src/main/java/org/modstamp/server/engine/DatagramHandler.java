@@ -19,9 +19,12 @@ import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
+import org.modstamp.server.watch.ChangeLog;
+import org.modstamp.server.watch.WatchedPrefixes;
 import org.modstamp.wire.MappingProbe;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
+import org.modstamp.wire.Watches;
 
 /**
  * The server's protocol logic, without a socket: datagrams in, datagrams out. {@link #handle} applies
@@ -42,6 +45,11 @@ public final class DatagramHandler {
     static final int MAX_REPLY_PREFIXES = 250_000;
     /** A PROBE with a shorter delay is answered at once only: a mapping lives seconds, and a forged one is bounded. */
     static final long MIN_PROBE_DELAY_MILLIS = 1_000;
+    /** Changes a watcher can catch up from (about 60 bytes each, ids aside: 6 MB). */
+    static final int CHANGE_LOG_SIZE = 100_000;
+    /** Log entries one WATCH looks at, and changes it is told, at most: a WATCH costs a bounded amount of work. */
+    static final int CATCH_UP_SCAN = 4_096;
+    static final int CATCH_UP_CHANGES = 256;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -57,6 +65,9 @@ public final class DatagramHandler {
     /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
     private final SealedListeners sealedListeners = new SealedListeners();
     private final DelayedProbes delayedProbes = new DelayedProbes();
+    /** The watch extension: the prefixes watched, and the recent changes a watcher catches up from. */
+    private final WatchedPrefixes watched = new WatchedPrefixes();
+    private final ChangeLog changeLog;
     private final List<OutgoingDatagram> pendingProbes = new java.util.ArrayList<>();
 
     /** A handler whose time is {@code config.clock()}'s. */
@@ -84,6 +95,7 @@ public final class DatagramHandler {
         this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
                 limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
                 MAX_REPLY_PREFIXES);
+        this.changeLog = new ChangeLog(CHANGE_LOG_SIZE, store.position().revision());
     }
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
@@ -104,7 +116,8 @@ public final class DatagramHandler {
                 case QUERY -> query(request, message.id(), now, batch, replies);
                 case CHANGE -> change(request, message, now, batch, replies);
                 case PROBE -> delayedProbeHeld |= probe(request, message, replies, !delayedProbeHeld);
-                default -> { } // R, M, S and OBSERVED are not for a server
+                case WATCH -> watch(request, message, now, batch, replies);
+                default -> { } // R, M, S, OBSERVED, CHANGED and WATCHED are not for a server
             }
         }
         replies.finish(batch);
@@ -201,25 +214,77 @@ public final class DatagramHandler {
     }
 
     /**
-     * Answers a Query and registers its sender, whose profile is fixed by its first registration: a plain
-     * Query from an endpoint registered through an aead profile is not registered, and an aead Query for an
-     * id the endpoint holds in plain does not make that registration sealed.
+     * Answers a Query and registers its sender (see {@link #register}).
      */
     private Message query(String id, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now,
                           Batch batch) {
         stats.queryHandled();
+        register(id, sender, profileIndex, opened, now);
+        return Message.reply(id, currentValue(id, batch));
+    }
+
+    /**
+     * Registers a listener of {@code key} (an id, or a watch's {@link WatchedPrefixes#key}), whose profile is fixed by
+     * its first registration: a plain request from an endpoint registered through an aead profile is not
+     * registered, and an aead one for a key the endpoint holds in plain does not make that registration sealed.
+     */
+    private void register(String key, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now) {
         boolean sealed = opened != null;
         if (!sealed && sealedListeners.isSealed(sender, now, registry.ttlSeconds())) {
             stats.profileMismatch();
-        } else if (sealed && registry.isRegistered(id, sender) && !sealedListeners.isSealed(sender, id)) {
+        } else if (sealed && registry.isRegistered(key, sender) && !sealedListeners.isSealed(sender, key)) {
             stats.profileMismatch();
-        } else if (!registry.register(id, sender, now, config.limits().listenersPerAddress(),
+        } else if (!registry.register(key, sender, now, config.limits().listenersPerAddress(),
                 sealed ? config.limits().listeners() : config.limits().plainListeners())) {
             stats.listenerRefused();
         } else if (sealed) {
-            sealedListeners.registered(sender, id, profileIndex, opened.keyIndex(), opened.sender(), now);
+            sealedListeners.registered(sender, key, profileIndex, opened.keyIndex(), opened.sender(), now);
         }
-        return Message.reply(id, currentValue(id, batch));
+    }
+
+    /**
+     * The watch extension: registers the sender as a watcher of the prefix and answers with what it missed since
+     * its position (the latest change of each id, up to the request's reply budget and {@value #CATCH_UP_CHANGES}
+     * changes, {@link Watches#MORE} when cut), or with the head and {@link Watches#RESET} when that position is of
+     * another epoch or older than the change log. A watcher needs read access to every id under the prefix. A
+     * WATCH whose position is not 16 bytes is ignored.
+     */
+    private void watch(Request request, Message message, int now, Batch batch, Replies replies) {
+        Optional<Watches.Position> from = Watches.position(message);
+        String prefix = message.id();
+        if (from.isEmpty()) {
+            return;
+        }
+        if (!request.mayReadPrefix(prefix)) {
+            stats.queryRefused();
+            return;
+        }
+        stats.queryHandled();
+        register(WatchedPrefixes.key(prefix), request.sender(), request.sealed() ? request.profileIndex() : -1,
+                request.opened(), now);
+        watched.watched(prefix);
+        long epoch = store.position().epoch();
+        long head = changeLog.head();
+        Watches.Position at = from.get();
+        if (at.isNow() || (at.epoch() == epoch && at.revision() == head)) {
+            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), 0));
+        } else if (at.epoch() != epoch || !changeLog.covers(at.revision())) {
+            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), Watches.RESET));
+        } else {
+            int closing = Watches.watched(prefix, at, 0).encodedLength();
+            int[] told = {0};
+            long covered = changeLog.since(at.revision(), prefix, CATCH_UP_SCAN, entry -> {
+                Message changed = Watches.changed(entry.id(), store.get(entry.id()), entry.revision());
+                if (told[0] == CATCH_UP_CHANGES || !replies.hasRoom(changed.encodedLength() + closing)) {
+                    return false;
+                }
+                told[0]++;
+                replies.answer(changed);
+                return true;
+            });
+            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, covered),
+                    covered < head ? Watches.MORE : 0));
+        }
     }
 
     /** Puts a change in the batch if it changes the value; true then. */
@@ -234,12 +299,26 @@ public final class DatagramHandler {
 
     /** A Signal of the new value to every live listener of {@code id}, each {@code broadcastRepeat} times. */
     private void signal(String id, byte[] value, int now, Batch batch) {
-        byte[] signal = MessageEncoder.plainDatagram(Message.signal(id, value));
+        signalListeners(id, MessageEncoder.plainDatagram(Message.signal(id, value)), now, batch);
+    }
+
+    /**
+     * A CHANGED of the change at {@code revision} to every live watcher of a prefix of {@code id}, each
+     * {@code broadcastRepeat} times, and the change in the log they catch up from.
+     */
+    private void tellWatchers(String id, byte[] value, long revision, int now, Batch batch) {
+        changeLog.append(revision, id);
+        watched.forEachPrefixOf(id, prefix -> signalListeners(WatchedPrefixes.key(prefix),
+                MessageEncoder.plainDatagram(Watches.changed(id, value, revision)), now, batch));
+    }
+
+    /** {@code plain} to every live listener of {@code key} (an id, or a watch's), sealed for the sealed ones. */
+    private void signalListeners(String key, byte[] plain, int now, Batch batch) {
         int repeat = config.broadcastRepeat();
         long nanos = clock.nanoTime();
-        registry.forEachListener(id, now, listener -> {
+        registry.forEachListener(key, now, listener -> {
             SealedListeners.Listener sealedFor = sealedListeners.get(listener, now, registry.ttlSeconds());
-            if (sealedFor != null && !sealedFor.has(id)) {
+            if (sealedFor != null && !sealedFor.has(key)) {
                 // a plain registration of an endpoint that now speaks aead: it gets nothing in cleartext
                 stats.profileMismatch();
                 return;
@@ -251,8 +330,8 @@ public final class DatagramHandler {
                 return;
             }
             stats.signalSent();
-            byte[] datagram = sealedFor == null ? signal
-                    : opener.seal(sealedFor.profileIndex(), sealedFor.keyIndex(), signal, 0, sealedFor.sender());
+            byte[] datagram = sealedFor == null ? plain
+                    : opener.seal(sealedFor.profileIndex(), sealedFor.keyIndex(), plain, 0, sealedFor.sender());
             for (int i = 0; i < repeat; i++) {
                 batch.outgoing.add(new OutgoingDatagram(listener, datagram));
             }
@@ -275,13 +354,25 @@ public final class DatagramHandler {
             changes = withDeletions;
         }
         int now = nowSeconds();
+        // the channel is the one order of every instance's changes: the change log is written from it alone
+        long[] revision = {heard.snapshot() || heard.revision() < 0 ? -1 : heard.revision() - changes.size()};
         changes.forEach((id, value) -> {
-            if (!Arrays.equals(store.get(id), value)) {
+            boolean differs = !Arrays.equals(store.get(id), value);
+            if (differs) {
                 shared.applyHeard(id, value);
                 recent.record(id, value, clock.epochMillis(), "another instance (shared store)");
                 signal(id, value, now, batch);
             }
+            if (revision[0] >= 0) {
+                tellWatchers(id, value, ++revision[0], now, batch);
+            } else if (differs) { // a snapshot, or an instance of before the revisions: no revision of its own
+                watched.forEachPrefixOf(id, prefix -> signalListeners(WatchedPrefixes.key(prefix),
+                        MessageEncoder.plainDatagram(Watches.changed(id, value, changeLog.head())), now, batch));
+            }
         });
+        if (heard.snapshot()) {
+            changeLog.skipTo(heard.revision());
+        }
     }
 
     private byte[] currentValue(String id, Batch batch) {
@@ -300,10 +391,15 @@ public final class DatagramHandler {
         try {
             if (!batch.changes.isEmpty()) {
                 long start = System.nanoTime(); // what the store really took, a latency: not the engine's clock
-                store.putAll(batch.changes);
+                long last = store.putAll(batch.changes);
                 stats.recorder().stored(batch.changes.size(), System.nanoTime() - start);
                 long at = clock.epochMillis();
                 batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id).describe()));
+                if (!(store instanceof SharedValueStore)) { // a shared store's come back in its order: heard()
+                    long[] revision = {last - batch.changes.size()};
+                    int now = nowSeconds();
+                    batch.changes.forEach((id, value) -> tellWatchers(id, value, ++revision[0], now, batch));
+                }
             }
             stats.datagramsSent(batch.outgoing.size());
             return List.copyOf(batch.outgoing);
@@ -385,7 +481,9 @@ public final class DatagramHandler {
         sealedListeners.sweep(now, registry.ttlSeconds());
         opener.sweep();
         replyRates.sweep(nanos);
-        return registry.sweep(now);
+        long swept = registry.sweep(now);
+        watched.sweep(prefix -> registry.listenerCount(WatchedPrefixes.key(prefix)) > 0);
+        return swept;
     }
 
     /** Whole seconds since this handler was made (registrations compare whole seconds, as the reference). */

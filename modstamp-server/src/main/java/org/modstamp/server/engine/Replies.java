@@ -49,6 +49,11 @@ final class Replies {
         holdsAnswers = true;
     }
 
+    /** Whether answers of {@code bytes} more fit in the request's reply budget. */
+    boolean hasRoom(int bytes) {
+        return answeredBytes + bytes <= budget;
+    }
+
     /** The Modified of a Change. */
     void confirm(Message modified) {
         packer.add(modified);
@@ -99,9 +104,11 @@ final class Replies {
         return false;
     }
 
-    /** A Reply, or the OBSERVED answer to a mapping probe: what the reply credit pays for. */
+    /** A Reply, the OBSERVED answer to a mapping probe, a watch's catch-up: what the reply credit pays for. */
     private static boolean isAnswer(Message message) {
-        return message.type() == MessageType.REPLY || message.type() == MessageType.OBSERVED;
+        MessageType type = message.type();
+        return type == MessageType.REPLY || type == MessageType.OBSERVED || type == MessageType.CHANGED
+                || type == MessageType.WATCHED;
     }
 
     private void send(byte[] bytes, Batch batch) {

@@ -23,6 +23,11 @@ record Request(InetSocketAddress sender, SecurityProfile profile, int profileInd
         return profile.ids().covers(id);
     }
 
+    /** Whether its profile lets it read every id under {@code prefix} (watch it). */
+    boolean mayReadPrefix(String prefix) {
+        return profile.ids().coversPrefix(prefix);
+    }
+
     /** Whether its profile lets it change {@code id}. */
     boolean mayWrite(String id) {
         return profile.effectivePermission().canWrite() && profile.ids().covers(id);

@@ -8,10 +8,14 @@ import java.sql.Statement;
 import java.util.Map;
 import javax.sql.DataSource;
 
+import org.modstamp.wire.Watches;
+
 /**
  * Values in a relational database (SQLite, PostgreSQL, H2, MySQL, MariaDB) through a JDBC
  * {@link DataSource}, in the reference's table {@code modstamps(modstamp PRIMARY KEY, value)} (created
- * when missing), with every value also held in memory for Queries. Each {@link #putAll} is one
+ * when missing), with every value also held in memory for Queries, and the store's epoch and revision in a
+ * table of one row, {@code modstamps_revision(epoch, revision)} (created, with a random epoch, when missing),
+ * written in the same transaction as the values. Each {@link #putAll} is one
  * transaction (group commit: a batch of changes costs one commit), so a change is durable when the call
  * returns, as durable as the database makes a commit. The store keeps one connection; after a failure it
  * drops it and takes a new one for the next batch, so a restarted database is picked up again. Not
@@ -20,6 +24,9 @@ import javax.sql.DataSource;
 public final class JdbcValueStore extends CachedValueStore {
     private static final System.Logger LOG = System.getLogger(JdbcValueStore.class.getName());
     private static final int VALIDATION_SECONDS = 2;
+    private static final String REVISION_TABLE = "modstamps_revision";
+    private static final String CREATE_REVISION_TABLE = "CREATE TABLE IF NOT EXISTS " + REVISION_TABLE
+            + "(epoch BIGINT NOT NULL, revision BIGINT NOT NULL)";
 
     private final DataSource source;
     private final String name;
@@ -27,6 +34,9 @@ public final class JdbcValueStore extends CachedValueStore {
     private Connection connection;
     private PreparedStatement upsert;
     private PreparedStatement delete;
+    private PreparedStatement advance;
+    private long epoch;
+    private long revision;
 
     private JdbcValueStore(DataSource source, String name, JdbcDialect dialect) {
         this.source = source;
@@ -50,7 +60,7 @@ public final class JdbcValueStore extends CachedValueStore {
 
     private void load(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (!tableExists(c)) {
+            if (!tableExists(c, "modstamps")) {
                 s.executeUpdate(dialect.createTable);
             }
             try (ResultSet rows = s.executeQuery(dialect.selectAll)) {
@@ -61,15 +71,34 @@ public final class JdbcValueStore extends CachedValueStore {
                     }
                 }
             }
+            loadRevision(c, s);
         }
         if (!c.getAutoCommit()) {
             c.commit();
         }
     }
 
+    private void loadRevision(Connection c, Statement s) throws SQLException {
+        if (!tableExists(c, REVISION_TABLE)) {
+            s.executeUpdate(CREATE_REVISION_TABLE);
+        }
+        try (ResultSet row = s.executeQuery("SELECT epoch, revision FROM " + REVISION_TABLE)) {
+            if (row.next()) {
+                epoch = row.getLong(1);
+                revision = row.getLong(2);
+                return;
+            }
+        }
+        epoch = MemoryValueStore.newEpoch();
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + REVISION_TABLE + "(epoch, revision) VALUES (?, 0)")) {
+            insert.setLong(1, epoch);
+            insert.executeUpdate();
+        }
+    }
+
     /** Both spellings: databases fold unquoted names to lower (PostgreSQL) or upper case (H2). */
-    private static boolean tableExists(Connection c) throws SQLException {
-        for (String table : new String[] {"modstamps", "MODSTAMPS"}) {
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        for (String table : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
             try (ResultSet tables = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
                 if (tables.next()) {
                     return true;
@@ -85,9 +114,9 @@ public final class JdbcValueStore extends CachedValueStore {
      * one; upserts and deletes of the same values can be applied twice.
      */
     @Override
-    public void putAll(Map<String, byte[]> changes) throws StoreException {
+    public long putAll(Map<String, byte[]> changes) throws StoreException {
         if (changes.isEmpty()) {
-            return;
+            return revision;
         }
         boolean reused = connection != null;
         try {
@@ -105,6 +134,13 @@ public final class JdbcValueStore extends CachedValueStore {
             }
         }
         cache.putAll(changes);
+        revision += changes.size();
+        return revision;
+    }
+
+    @Override
+    public Watches.Position position() {
+        return new Watches.Position(epoch, revision);
     }
 
     private void write(Map<String, byte[]> changes) throws SQLException {
@@ -121,6 +157,8 @@ public final class JdbcValueStore extends CachedValueStore {
         }
         upsert.executeBatch();
         delete.executeBatch();
+        advance.setLong(1, revision + changes.size());
+        advance.executeUpdate();
         connection.commit();
     }
 
@@ -136,6 +174,7 @@ public final class JdbcValueStore extends CachedValueStore {
             c.setAutoCommit(false);
             upsert = c.prepareStatement(dialect.upsert);
             delete = c.prepareStatement(dialect.delete);
+            advance = c.prepareStatement("UPDATE " + REVISION_TABLE + " SET revision = ?");
         }
     }
 
@@ -147,7 +186,8 @@ public final class JdbcValueStore extends CachedValueStore {
         if (connection == null) {
             return;
         }
-        try (Connection c = connection; PreparedStatement u = upsert; PreparedStatement d = delete) {
+        try (Connection c = connection; PreparedStatement u = upsert; PreparedStatement d = delete;
+             PreparedStatement a = advance) {
             if (rollback && !c.isClosed()) { // a connection the database closed has nothing to roll back
                 c.rollback();
             }
@@ -157,6 +197,7 @@ public final class JdbcValueStore extends CachedValueStore {
             connection = null;
             upsert = null;
             delete = null;
+            advance = null;
         }
     }
 

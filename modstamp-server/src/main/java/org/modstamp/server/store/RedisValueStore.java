@@ -14,6 +14,7 @@ import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
+import org.modstamp.wire.Watches;
 
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.BinaryJedisShardedPubSub;
@@ -22,9 +23,11 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Values in Redis, shared by every server instance configured with the same Redis and key prefix: a hash
- * {@code <prefix>values} (id to value) and a pub/sub channel {@code <prefix>changes}. A batch of changes is
- * one Lua script (HSET/HDEL, then one PUBLISH only if they all succeeded; atomic, so every instance hears
- * batches in the order Redis applied them); with {@code appendonly yes} and {@code appendfsync always} a
+ * {@code <prefix>values} (id to value), a counter {@code <prefix>revision} (the store's revision), a key
+ * {@code <prefix>epoch} (set once, by the first instance) and a pub/sub channel {@code <prefix>changes}. A batch
+ * of changes is one Lua script (HSET/HDEL, INCRBY of the revision, then one PUBLISH of the batch with its last
+ * revision, only if they all succeeded; atomic, so every instance hears batches in the order Redis applied them
+ * and agrees on every change's revision); with {@code appendonly yes} and {@code appendfsync always} a
  * change is on disk when the script returns. With {@link RedisSettings#replicas()} N, the script is
  * followed by {@code WAIT N timeout} on the same connection, and the batch fails unless N replicas
  * acknowledged it (it may then be in Redis and heard all the same: the client's resend is harmless). In a
@@ -51,8 +54,9 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                 redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
               end
             end
-            redis.call('%s', KEYS[2], ARGV[#ARGV])
-            return #ARGV
+            local revision = redis.call('INCRBY', KEYS[3], (#ARGV - 1) / 2)
+            redis.call('%s', KEYS[2], revision .. ' ' .. ARGV[#ARGV])
+            return revision
             """;
 
     private final RedisSettings settings;
@@ -62,6 +66,10 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     private final byte[] script;
     private final byte[] hash;
     private final byte[] channel;
+    private final byte[] revisionKey;
+    private long epoch;
+    /** The revision of the last change this instance stored or heard. */
+    private volatile long revision;
     private volatile boolean closed;
     private volatile Jedis subscriberConnection;
     /** The primary's address when the subscription started; null while not subscribed or for one Redis. */
@@ -77,6 +85,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         this.script = STORE_AND_PUBLISH.formatted(cluster ? "SPUBLISH" : "PUBLISH").getBytes(StandardCharsets.UTF_8);
         this.hash = key(settings, "values").getBytes(StandardCharsets.UTF_8);
         this.channel = key(settings, "changes").getBytes(StandardCharsets.UTF_8);
+        this.revisionKey = key(settings, "revision").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code <prefix>name}; in a cluster {@code {<prefix>}name}, so that both keys share one hash slot. */
@@ -107,6 +116,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         }
         RedisValueStore store = new RedisValueStore(settings, primary);
         try {
+            store.loadPosition();
             store.loadAll().forEach(store.cache::put);
             LOG.log(System.Logger.Level.INFO, "values in Redis " + settings);
             return store;
@@ -122,6 +132,26 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         return settings;
     }
 
+    /** The epoch (set here if no instance did before) and the revision, read before the values. */
+    private void loadPosition() {
+        byte[] epochKey = key(settings, "epoch").getBytes(StandardCharsets.UTF_8);
+        try (Jedis jedis = primary.borrow()) {
+            jedis.setnx(epochKey, Long.toString(MemoryValueStore.newEpoch()).getBytes(StandardCharsets.US_ASCII));
+            epoch = Long.parseLong(new String(jedis.get(epochKey), StandardCharsets.US_ASCII));
+            revision = readRevision(jedis);
+        }
+    }
+
+    private long readRevision(Jedis jedis) {
+        byte[] value = jedis.get(revisionKey);
+        return value == null ? 0 : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public Watches.Position position() {
+        return new Watches.Position(epoch, revision);
+    }
+
     private Map<String, byte[]> loadAll() {
         try (Jedis jedis = primary.borrow()) {
             Map<String, byte[]> values = new HashMap<>();
@@ -131,9 +161,9 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     }
 
     @Override
-    public void putAll(Map<String, byte[]> changes) throws StoreException {
+    public long putAll(Map<String, byte[]> changes) throws StoreException {
         if (changes.isEmpty()) {
-            return;
+            return revision;
         }
         List<byte[]> args = new ArrayList<>(2 * changes.size() + 1);
         List<Message> announced = new ArrayList<>(changes.size());
@@ -143,24 +173,30 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             announced.add(Message.change(id, value));
         });
         args.add(MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
+        long last;
         try {
-            store(args, changes.size());
+            last = store(args, changes.size());
         } catch (JedisRedirectionException moved) { // the slot moved: the script did not run; once more
             try {
-                store(args, changes.size());
+                last = store(args, changes.size());
             } catch (JedisRedirectionException again) {
                 throw new StoreException("cannot store " + changes.size() + " change(s) in Redis " + uri
                         + ": the slot moved again (" + again.getMessage() + ")", again);
             }
         }
         cache.putAll(changes);
+        revision = Math.max(revision, last);
+        return last;
     }
 
-    /** Runs the script (and WAIT) on one connection to the primary; a redirection is thrown as it is. */
-    private void store(List<byte[]> args, int count) throws StoreException {
+    /**
+     * Runs the script (and WAIT) on one connection to the primary, returning the revision of the last change; a
+     * redirection is thrown as it is.
+     */
+    private long store(List<byte[]> args, int count) throws StoreException {
         try (Jedis jedis = primary.borrow()) {
             try {
-                jedis.eval(script, List.of(hash, channel), args);
+                long last = (Long) jedis.eval(script, List.of(hash, channel, revisionKey), args);
                 if (settings.replicas() > 0) {
                     long acknowledged = jedis.waitReplicas(settings.replicas(), settings.replicasTimeout().toMillis());
                     if (acknowledged < settings.replicas()) {
@@ -169,6 +205,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
                                 + settings.replicasTimeout().toMillis() + " ms: not confirmed", null);
                     }
                 }
+                return last;
             } catch (RuntimeException e) {
                 // READONLY from a demoted primary, MOVED, a dead socket...: never hand this connection out again
                 jedis.getConnection().setBroken();
@@ -293,7 +330,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         jedis.subscribe(new BinaryJedisPubSub() {
             @Override
             public void onMessage(byte[] from, byte[] message) {
-                decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
+                decode(message).ifPresent(heard);
             }
 
             @Override
@@ -308,7 +345,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         new BinaryJedisShardedPubSub() {
             @Override
             public void onSMessage(byte[] from, byte[] message) {
-                decode(message).ifPresent(changes -> heard.accept(new Heard(changes, false)));
+                decode(message).ifPresent(heard);
             }
 
             @Override
@@ -318,17 +355,35 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         }.proceed(jedis.getConnection(), channel);
     }
 
+    /** The revision is read before the values: the snapshot holds every change up to it (and maybe later ones). */
     private void subscribed(Consumer<Heard> heard) {
         LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
-        heard.accept(new Heard(loadAll(), true));
+        long at;
+        try (Jedis jedis = primary.borrow()) {
+            at = readRevision(jedis);
+        }
+        heard.accept(new Heard(loadAll(), true, at));
     }
 
-    private static Optional<Map<String, byte[]>> decode(byte[] message) {
-        ByteBuffer buffer = ByteBuffer.wrap(message);
+    /**
+     * A published batch: its last revision in decimal and a space, then a plain datagram of its changes as Cs (an
+     * instance of before the revisions published the datagram alone: its revision is unknown, -1).
+     */
+    private Optional<Heard> decode(byte[] message) {
+        int space = -1; // a datagram of before starts with its header's byte 0, never with a digit
+        for (int i = 0; i < Math.min(message.length, 20) && message[i] >= '0' && message[i] <= '9'; i++) {
+            space = i + 1 < message.length && message[i + 1] == ' ' ? i + 1 : -1;
+            if (space > 0) {
+                break;
+            }
+        }
+        long last = space < 0 ? -1 : Long.parseLong(new String(message, 0, space, StandardCharsets.US_ASCII));
+        ByteBuffer buffer = ByteBuffer.wrap(message, space + 1, message.length - space - 1).slice();
         return DatagramHeader.read(buffer).flatMap(h -> MessageDecoder.decode(buffer)).map(messages -> {
             Map<String, byte[]> changes = new java.util.LinkedHashMap<>();
             messages.forEach(m -> changes.put(m.id(), m.value()));
-            return changes;
+            revision = Math.max(revision, last);
+            return new Heard(changes, false, last);
         });
     }
 

@@ -11,11 +11,12 @@ import java.util.function.Consumer;
  */
 public interface SharedValueStore extends ValueStore {
     /**
-     * What was heard: changes in the store's order, or (with {@code snapshot}) every value the store holds,
-     * taken each time the subscription starts, so that what was missed is caught up (an id missing from a
-     * snapshot has been deleted).
+     * What was heard: changes in the store's order, {@code revision} the last one's (-1: not known), or (with
+     * {@code snapshot}) every value the store holds, taken each time the subscription starts, so that what was
+     * missed is caught up (an id missing from a snapshot has been deleted), with every change up to
+     * {@code revision} in it.
      */
-    record Heard(Map<String, byte[]> values, boolean snapshot) {
+    record Heard(Map<String, byte[]> values, boolean snapshot, long revision) {
     }
 
     /** Starts hearing changes; {@code heard} is called on a thread from {@code threads}. */

@@ -35,11 +35,16 @@ class RedisClusterTest {
     Path dir;
 
     private static ModstampServer instance(RedisProcess redis) throws Exception {
-        return ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
-                RedisValueStore.open(redis.uri(), PREFIX));
+        return instance(redis, PREFIX);
     }
 
-    private static InetSocketAddress at(ModstampServer server) {
+    /** An instance on a loopback port of its own, its values in {@code redis} under {@code prefix}. */
+    static ModstampServer instance(RedisProcess redis, String prefix) throws Exception {
+        return ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
+                RedisValueStore.open(redis.uri(), prefix));
+    }
+
+    static InetSocketAddress at(ModstampServer server) {
         return new InetSocketAddress("127.0.0.1", server.port());
     }
 

@@ -123,8 +123,13 @@ class DatagramHandlerTest {
             }
 
             @Override
-            public void putAll(Map<String, byte[]> changes) throws StoreException {
+            public long putAll(Map<String, byte[]> changes) throws StoreException {
                 throw new StoreException("disk full", new java.io.IOException("disk full"));
+            }
+
+            @Override
+            public org.modstamp.wire.Watches.Position position() {
+                return inner.position();
             }
 
             @Override

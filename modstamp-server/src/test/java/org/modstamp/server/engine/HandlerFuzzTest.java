@@ -54,9 +54,14 @@ class HandlerFuzzTest {
         }
 
         @Override
-        public void putAll(Map<String, byte[]> changes) {
+        public long putAll(Map<String, byte[]> changes) {
             written.putAll(changes);
-            values.putAll(changes);
+            return values.putAll(changes);
+        }
+
+        @Override
+        public org.modstamp.wire.Watches.Position position() {
+            return values.position();
         }
 
         @Override

@@ -21,6 +21,7 @@ import org.modstamp.server.ModstampServer;
 import org.modstamp.server.ServerConfig;
 import org.modstamp.testing.DatabaseServerExtension;
 import org.modstamp.testing.TestDatabase;
+import org.modstamp.wire.Watches;
 
 /**
  * The JDBC store on a real database server, run on each one the store supports ({@link JdbcStorePostgresTest},
@@ -35,9 +36,10 @@ abstract class JdbcStoreCases {
     /** Starts the database server that this class's tests run on. */
     abstract TestDatabase startDatabase() throws Exception;
 
-    /** The database without the table {@code modstamps}, for one test. */
+    /** The database without the tables {@code modstamps} and {@code modstamps_revision}, for one test. */
     private DataSource freshDatabase() throws Exception {
         database.server().dropTable("modstamps");
+        database.server().dropTable("modstamps_revision");
         return new DriverDataSource(database.server().jdbcUrl(), null);
     }
 
@@ -53,17 +55,21 @@ abstract class JdbcStoreCases {
     @Test
     void createsItsTableAndKeepsBinaryValuesAndDeletesAcrossReopening() throws Exception {
         DataSource database = freshDatabase();
+        long epoch;
         try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
             Map<String, byte[]> changes = new LinkedHashMap<>();
             changes.put("a", new byte[] {0, (byte) 0xff, 10});
             changes.put("b", "two".getBytes());
-            store.putAll(changes);
-            store.putAll(Map.of("b", ValueStore.NONE));
+            assertEquals(0, store.position().revision());
+            assertEquals(2, store.putAll(changes));
+            assertEquals(3, store.putAll(Map.of("b", ValueStore.NONE)));
+            epoch = store.position().epoch();
         }
         try (JdbcValueStore store = JdbcValueStore.open(database, "the test's database")) {
             assertArrayEquals(new byte[] {0, (byte) 0xff, 10}, store.get("a"));
             assertEquals(0, store.get("b").length, "deleted");
             assertEquals(1, store.size());
+            assertEquals(new Watches.Position(epoch, 3), store.position(), "the epoch and revision are kept");
         }
     }
 
@@ -85,13 +91,15 @@ abstract class JdbcStoreCases {
                 StoreException refused = assertThrows(StoreException.class, () -> store.putAll(Map.of("a", "2".getBytes())));
                 assertTrue(refused.getMessage().contains("the table modstamps of jdbc/modstamps"), refused.getMessage());
                 assertArrayEquals("1".getBytes(), store.get("a"), "a refused change is not served");
+                assertEquals(1, store.position().revision(), "nor does it take a revision");
             } finally {
                 database.server().allowWrites(true);
             }
-            store.putAll(Map.of("a", "3".getBytes()));
+            assertEquals(2, store.putAll(Map.of("a", "3".getBytes())));
         }
         try (JdbcValueStore store = JdbcValueStore.open(source, "jdbc/modstamps")) {
             assertArrayEquals("3".getBytes(), store.get("a"));
+            assertEquals(2, store.position().revision());
         }
     }
 

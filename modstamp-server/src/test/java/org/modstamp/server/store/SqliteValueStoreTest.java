@@ -29,18 +29,23 @@ class SqliteValueStoreTest {
     @Test
     void valuesSurviveReopeningAndDeletesRemoveRows() throws Exception {
         Path db = dir.resolve("values.db");
+        long epoch;
         try (var store = SqliteValueStore.open(db)) {
             Map<String, byte[]> changes = new LinkedHashMap<>();
             changes.put("a", new byte[] {0, (byte) 0xff, 10});
             changes.put("b", "two".getBytes());
             store.putAll(changes);
             store.putAll(Map.of("b", ValueStore.NONE));
+            epoch = store.position().epoch();
         }
         try (var store = SqliteValueStore.open(db)) {
             assertArrayEquals(new byte[] {0, (byte) 0xff, 10}, store.get("a"));
             assertEquals(0, store.get("b").length);
             assertEquals(1, store.size());
+            assertEquals(new org.modstamp.wire.Watches.Position(epoch, 3), store.position(),
+                    "the epoch and the revision (3 changes) are stored with the values");
         }
+        assertTrue(epoch != 0);
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + db);
              ResultSet rows = c.createStatement().executeQuery("SELECT count(*) FROM modstamps")) {
             rows.next();

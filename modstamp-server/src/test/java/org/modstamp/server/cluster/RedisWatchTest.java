@@ -1,0 +1,108 @@
+package org.modstamp.server.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modstamp.server.ModstampServer;
+import org.modstamp.server.UdpPeers;
+import org.modstamp.wire.DatagramHeader;
+import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageDecoder;
+import org.modstamp.wire.MessageEncoder;
+import org.modstamp.wire.MessageType;
+import org.modstamp.wire.Watches;
+import org.modstamp.wire.Watches.Position;
+
+/**
+ * Watches on server instances that share a real Redis: every instance gives a change the same revision (counted
+ * in Redis, inside the batch's script), so a watcher can catch up at another instance from the position it had at
+ * the first, and an instance started later knows the revision without a log of its own.
+ */
+class RedisWatchTest {
+    private static final String PREFIX = "watch:";
+
+    @TempDir
+    Path dir;
+
+    private static ModstampServer instance(RedisProcess redis) throws Exception {
+        return RedisClusterTest.instance(redis, PREFIX);
+    }
+
+    private static InetSocketAddress at(ModstampServer server) {
+        return RedisClusterTest.at(server);
+    }
+
+    /** What {@code name} received among {@code collected} ("NAME: hex" lines), message by message. */
+    private static List<Message> of(String name, List<String> collected) {
+        List<Message> messages = new ArrayList<>();
+        for (String line : collected) {
+            if (line.startsWith(name + ": ")) {
+                ByteBuffer b = ByteBuffer.wrap(HexFormat.of().parseHex(line.substring(name.length() + 2)));
+                DatagramHeader.read(b).orElseThrow();
+                messages.addAll(MessageDecoder.decode(b).orElseThrow());
+            }
+        }
+        return messages;
+    }
+
+    private static List<String> changes(List<Message> messages) {
+        return messages.stream().filter(m -> m.type() == MessageType.CHANGED)
+                .map(m -> m.id() + "=" + new String(m.value()) + "@" + Watches.changed(m).orElseThrow().revision()).toList();
+    }
+
+    private static Watches.Watched watched(List<Message> messages) {
+        return messages.stream().filter(m -> m.type() == MessageType.WATCHED).reduce((a, b) -> b)
+                .flatMap(Watches::watched).orElseThrow(() -> new AssertionError("no WATCHED in " + messages));
+    }
+
+    @Test
+    void everyInstanceGivesAChangeTheSameRevisionAndAWatcherCatchesUpAnywhere() throws Exception {
+        try (RedisProcess redis = RedisProcess.start(dir);
+             ModstampServer one = instance(redis); ModstampServer two = instance(redis);
+             UdpPeers peers = new UdpPeers().add("W1", "127.0.0.1").add("W2", "127.0.0.1").add("P", "127.0.0.1")) {
+            byte[] watch = MessageEncoder.plainDatagram(Watches.watch("orders.", Position.NOW));
+            peers.send("W1", watch, at(one));
+            peers.send("W2", watch, at(two));
+            List<String> registered = peers.collect(2, 2000, 50);
+            Position start = watched(of("W1", registered)).position();
+            assertEquals(start, watched(of("W2", registered)).position(), "one epoch and revision for both");
+
+            peers.send("P", MessageEncoder.plainDatagram(Message.change("orders.1", "a".getBytes())), at(one));
+            List<String> first = peers.collect(3, 3000, 0);
+            peers.send("P", MessageEncoder.plainDatagram(Message.change("orders.2", "b".getBytes()),
+                    Message.change("other", "x".getBytes())), at(two));
+            List<String> all = new ArrayList<>(first);
+            all.addAll(peers.collect(3, 3000, 200));
+            long r = start.revision();
+            List<String> expected = List.of("orders.1=a@" + (r + 1), "orders.2=b@" + (r + 2));
+            assertEquals(expected, changes(of("W1", all)), "the watcher at one, a change at each instance");
+            assertEquals(expected, changes(of("W2", all)), "the watcher at two");
+
+            peers.send("W1", MessageEncoder.plainDatagram(Watches.watch("orders.", start)), at(two));
+            List<Message> caughtUp = of("W1", peers.collect(1, 2000, 100));
+            assertEquals(expected, changes(caughtUp), "caught up at the other instance");
+            assertEquals(new Position(start.epoch(), r + 3), watched(caughtUp).position());
+            assertFalse(watched(caughtUp).reset());
+
+            try (ModstampServer three = instance(redis)) {
+                peers.send("W2", MessageEncoder.plainDatagram(Watches.watch("orders.", new Position(start.epoch(), r + 3))),
+                        at(three));
+                Watches.Watched current = watched(of("W2", peers.collect(1, 2000, 0)));
+                assertFalse(current.reset(), "an instance started later knows the revision: nothing missed");
+                assertEquals(new Position(start.epoch(), r + 3), current.position());
+                peers.send("W2", MessageEncoder.plainDatagram(Watches.watch("orders.", start)), at(three));
+                assertTrue(watched(of("W2", peers.collect(1, 2000, 0))).reset(), "but it has no log from before it");
+            }
+        }
+    }
+}
