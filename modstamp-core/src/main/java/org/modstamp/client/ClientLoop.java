@@ -32,6 +32,7 @@ final class ClientLoop implements Runnable {
     private final List<PushRequest> pushes = new ArrayList<>();
     private final List<GetRequest> gets = new ArrayList<>();
     private final List<ListenSession> listens = new ArrayList<>();
+    private final List<WatchSession> watches = new ArrayList<>();
     /** The socket's keep-alive: its listens' interval, learned from the server's mapping probes. */
     private final KeepAlive keepAlive;
     /** Every exchange, in the order a message from the server is passed to them. */
@@ -43,8 +44,11 @@ final class ClientLoop implements Runnable {
 
     ClientLoop(InetSocketAddress server, ClientConfig config) throws IOException {
         this.channel = ClientChannel.open(server, config);
-        this.keepAlive = new KeepAlive(channel, () -> listens.forEach(ListenSession::queryNow));
-        this.exchanges = List.of(pushes, gets, listens, new ArrayList<>(List.of(keepAlive)));
+        this.keepAlive = new KeepAlive(channel, () -> {
+            listens.forEach(ListenSession::queryNow);
+            watches.forEach(WatchSession::askNow);
+        });
+        this.exchanges = List.of(pushes, gets, listens, watches, new ArrayList<>(List.of(keepAlive)));
     }
 
     /** What the keep-alive knows now; any thread. */
@@ -104,7 +108,7 @@ final class ClientLoop implements Runnable {
         return new IllegalStateException("the client for " + channel.server() + " is closed", cause);
     }
 
-    // ---- operations: start* run on the loop, startListen on the caller's thread ----
+    // ---- operations: start* run on the loop, startListen and startWatch on the caller's thread ----
 
     void startPush(Map<String, byte[]> changes, CompletableFuture<Map<String, String>> result) {
         pushes.add(new PushRequest(channel, changes, result, System.nanoTime()));
@@ -120,6 +124,12 @@ final class ClientLoop implements Runnable {
                 deliverInitial, queryInterval);
         submit(() -> listens.add(listen.started(System.nanoTime())));
         return listen;
+    }
+
+    Watching startWatch(String prefix, org.modstamp.wire.Watches.Position from, WatchHandler handler) {
+        WatchSession watch = new WatchSession(channel, keepAlive, this::wakeUp, prefix, from, handler);
+        submit(() -> watches.add(watch));
+        return watch;
     }
 
     // ---- lifecycle ----
@@ -144,6 +154,7 @@ final class ClientLoop implements Runnable {
             IllegalStateException closed = closedException(failure);
             inFlight.forEach(f -> f.completeExceptionally(closed));
             listens.forEach(ListenSession::ended);
+            watches.forEach(WatchSession::ended);
             keepAlive.close();
             channel.close();
             stopped.countDown();

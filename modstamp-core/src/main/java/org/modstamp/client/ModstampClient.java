@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import org.modstamp.net.HostPort;
 import org.modstamp.protocol.Protocol;
 import org.modstamp.wire.Ids;
+import org.modstamp.wire.Watches;
 
 /**
  * A client of one modstamp server: pushes changes, gets values, and listens. One UDP socket, one loop;
@@ -157,6 +158,17 @@ public final class ModstampClient implements AutoCloseable {
             throw new IllegalArgumentException("queryInterval must be at least 1 ms, not " + queryInterval);
         }
         return loop.startListen(lastKnown, handler, deliverInitialValues, queryInterval);
+    }
+
+    /**
+     * Watches every id that starts with {@code prefix} (a server with the watch extension; see docs/protocol.md):
+     * the handler is told each change under it with its revision, from now on ({@link Watches.Position#NOW}) or
+     * from a position a watch had before ({@link Watching#position}): what changed since is told first, as the
+     * latest change of each id, or {@link WatchHandler#onReset} when the server cannot tell it. The watch asks at
+     * the keep-alive's interval, with one short datagram whatever the number of ids under the prefix.
+     */
+    public Watching watch(String prefix, Watches.Position from, WatchHandler handler) {
+        return loop.startWatch(prefix, from, handler);
     }
 
     /**
