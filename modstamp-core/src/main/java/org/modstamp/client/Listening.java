@@ -2,9 +2,6 @@ package org.modstamp.client;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** A running listen: ids can be added and removed while it runs; {@link #close} ends it. */
 public interface Listening extends AutoCloseable {
@@ -34,15 +31,7 @@ public interface Listening extends AutoCloseable {
      * Throws {@link IllegalStateException} when the listen or its client ended first.
      */
     default boolean awaitReady(Duration timeout) throws InterruptedException {
-        try {
-            ready().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IllegalStateException ended ? ended
-                    : new IllegalStateException("the listen failed", e.getCause());
-        }
+        return Readiness.await(ready(), timeout, "the listen");
     }
 
     /** Ends this listen; the client stays open. */

@@ -2,9 +2,6 @@ package org.modstamp.client;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.modstamp.wire.Watches;
 
@@ -25,15 +22,7 @@ public interface Watching extends AutoCloseable {
 
     /** Waits at most {@code timeout} for {@link #ready}: true when ready, false when the time passed first. */
     default boolean awaitReady(Duration timeout) throws InterruptedException {
-        try {
-            ready().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IllegalStateException ended ? ended
-                    : new IllegalStateException("the watch failed", e.getCause());
-        }
+        return Readiness.await(ready(), timeout, "the watch");
     }
 
     /** Ends this watch; the client stays open. */
