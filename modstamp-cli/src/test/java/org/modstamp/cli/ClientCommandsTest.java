@@ -23,10 +23,11 @@ class ClientCommandsTest {
     private ModstampServer server;
     private String target;
 
+    private final MemoryValueStore store = new MemoryValueStore();
+
     @BeforeEach
     void start() throws Exception {
-        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)),
-                new MemoryValueStore());
+        server = ModstampServer.start(ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)), store);
         target = "127.0.0.1:" + server.port();
     }
 
@@ -43,6 +44,37 @@ class ClientCommandsTest {
         StringWriter err = new StringWriter();
         int exit = ModstampCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** {@code watch} prints each change under its prefix with its revision, and resumes from the position it printed. */
+    @Test
+    void watchPrintsTheChangesUnderAPrefixAndResumesFromItsPosition() throws Exception {
+        assertEquals(0, run("push", "--server", target, "a.1=x").exit());
+        CompletableFuture<Run> watch = CompletableFuture.supplyAsync(
+                () -> run("watch", "--server", target, "--count", "2", "a."));
+        Thread.sleep(500); // registered
+        assertEquals(0, run("push", "--server", target, "b.1=y", "a.2=z").exit());
+        assertEquals(0, run("push", "--server", target, "a.1=").exit());
+        Run watched = watch.get(10, TimeUnit.SECONDS);
+        assertEquals(0, watched.exit(), watched.err());
+        assertEquals("a.2\tz\t3\na.1\t\t4\n", watched.out());
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("at (\\S+) ").matcher(watched.err());
+        assertTrue(at.find(), watched.err());
+        String position = at.group(1);
+        assertTrue(position.startsWith(String.format("%016x:", store.position().epoch())), position);
+        assertEquals(0, run("push", "--server", target, "a.3=w").exit());
+        Run resumed = run("watch", "--server", target, "--count", "3", "--from", position, "a.");
+        assertEquals("a.2\tz\t3\na.1\t\t4\na.3\tw\t5\n", resumed.out(),
+                "what changed since the position (it moves on at the watch's keep-alive: a change may come again)");
+        assertEquals("{\"id\":\"a.3\",\"value\":\"w\",\"revision\":5}\n", run("watch", "--server", target,
+                "--count", "1", "--json", "--from", WatchCommand.format(new org.modstamp.wire.Watches.Position(
+                        store.position().epoch(), 4)), "a.").out());
+        Run reset = run("watch", "--server", target, "--count", "1", "--from", WatchCommand.format(
+                new org.modstamp.wire.Watches.Position(store.position().epoch() + 1, 1)), "a.");
+        assertTrue(reset.out().startsWith("*reset\t"), reset.out());
+        Run bad = run("watch", "--server", target, "--from", "nonsense", "a.");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("EPOCH:REVISION"), bad.err());
     }
 
     @Test
