@@ -56,20 +56,14 @@ final class WatchCommand implements Callable<Integer> {
 
     /** EPOCH (16 hex digits) and the revision: how a position is printed and given to --from. */
     static String format(Position p) {
-        return String.format("%016x:%d", p.epoch(), p.revision());
+        return p.text();
     }
 
     static Position parse(String text) {
-        int colon = text.indexOf(':');
         try {
-            if (colon < 0) {
-                throw new NumberFormatException("no colon");
-            }
-            return new Position(Long.parseUnsignedLong(text.substring(0, colon), 16),
-                    Long.parseLong(text.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--from is EPOCH:REVISION (16 hex digits, a colon, a number), as "
-                    + "modstamp watch prints at its end, not '" + text + "'");
+            return Position.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--from: " + e.getMessage() + ", as modstamp watch prints at its end");
         }
     }
 

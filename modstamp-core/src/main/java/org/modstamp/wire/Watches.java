@@ -33,6 +33,26 @@ public final class Watches {
         public boolean isNow() {
             return epoch == 0;
         }
+
+        /** As text: the epoch in 16 hex digits, a colon, the revision ({@code 0102030405060708:5}). */
+        public String text() {
+            return String.format("%016x:%d", epoch, revision);
+        }
+
+        /** The position of {@link #text}; IllegalArgumentException naming the form when it is not one. */
+        public static Position parse(String text) {
+            int colon = text.indexOf(':');
+            try {
+                if (colon < 0) {
+                    throw new NumberFormatException("no colon");
+                }
+                return new Position(Long.parseUnsignedLong(text.substring(0, colon), 16),
+                        Long.parseLong(text.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a position is EPOCH:REVISION (16 hex digits, a colon, a number), "
+                        + "not '" + text + "'");
+            }
+        }
     }
 
     /** What a CHANGED says: {@code id} changed to {@code value} (empty: deleted) at {@code revision}. */

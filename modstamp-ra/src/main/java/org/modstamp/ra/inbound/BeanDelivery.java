@@ -69,6 +69,8 @@ final class BeanDelivery {
     private final int maxRedeliveries;
     private final WorkManager workManager;
     private final CommittedValues committed;
+    /** Run whenever the queue was emptied, before the committed values are written out. */
+    private volatile Runnable caughtUp = () -> { };
     private final AtomicLong givenUp = new AtomicLong();
     private final LatestValueWorker<String, ModstampChange> worker;
 
@@ -93,7 +95,23 @@ final class BeanDelivery {
      */
     private static ModstampChange merge(ModstampChange queued, ModstampChange newer, boolean inFlight) {
         return inFlight ? newer
-                : new ModstampChange(newer.id(), newer.value(), queued.previousValue(), newer.server(), newer.receivedAt());
+                : new ModstampChange(newer.id(), newer.value(), queued.previousValue(), newer.server(), newer.receivedAt(),
+                        newer.revision(), newer.reset());
+    }
+
+    /** {@code hook} runs whenever the queue was emptied (on the delivery's thread), before the values are written. */
+    void onCaughtUp(Runnable hook) {
+        this.caughtUp = hook;
+    }
+
+    /** Whether no change is queued for the bean now (one being delivered may be). */
+    boolean nothingQueued() {
+        return worker.pendingKeys().isEmpty();
+    }
+
+    /** Whether nothing is queued or being delivered now. */
+    boolean idle() {
+        return worker.state() == LatestValueWorker.State.IDLE && nothingQueued();
     }
 
     /** Drops the queued changes and delivers nothing more; returns at once. */
@@ -210,6 +228,7 @@ final class BeanDelivery {
 
         @Override
         public void caughtUp() {
+            caughtUp.run();
             if (committed != null) {
                 committed.flush(); // what was committed is on disk before the Work waits
             }
@@ -219,6 +238,7 @@ final class BeanDelivery {
         public void runEnded() {
             endpoint.release();
             endpoint = null;
+            caughtUp.run();
             if (committed != null) {
                 committed.flush();
             }
@@ -249,7 +269,7 @@ final class BeanDelivery {
             }
             if (result == DeliveryOutcome.Outcome.COMMITTED || (result == DeliveryOutcome.Outcome.UNKNOWN && thrown == null
                     && (attempt == null || !attempt.enlisted()))) {
-                if (committed != null) {
+                if (committed != null && change.revision() < 0) { // under a watched prefix: its position is kept
                     committed.record(change.id(), change.value());
                 }
                 return batch.keySet();

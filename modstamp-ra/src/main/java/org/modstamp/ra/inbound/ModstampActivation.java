@@ -6,7 +6,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Timer;
 import java.util.TimerTask;
@@ -26,9 +28,10 @@ import org.modstamp.ra.ClientPool;
 import org.modstamp.ra.api.ModstampChange;
 
 /**
- * One message-driven bean's listen: a listen on the shared client of its server, whose changes go to the bean
- * through its {@link BeanDelivery}. The listen follows the server's name when it resolves to a new address, and
- * starts again when its client dies. With {@code resume}, the values the bean committed are kept in a file
+ * One message-driven bean's listen: a listen of its ids and a watch of each of its prefixes ({@link PrefixWatches})
+ * on the shared client of its server, whose changes go to the bean through its {@link BeanDelivery}. The listen
+ * follows the server's name when it resolves to a new address, and starts again when its client dies. With
+ * {@code resume}, the values the bean committed (and the positions of its watches) are kept in a file
  * ({@link CommittedValues}) that the next activation of the bean starts from.
  */
 public final class ModstampActivation {
@@ -42,6 +45,8 @@ public final class ModstampActivation {
     private final Timer timer;
     private final CommittedValues committed;
     private final BeanDelivery delivery;
+    /** The watches of the bean's patterns; null when it has none. */
+    private final PrefixWatches watches;
     private volatile boolean stopped;
     /** The running listen; null until the server's name first resolved. Replaced on the timer's thread only. */
     private volatile Listening listening;
@@ -68,6 +73,18 @@ public final class ModstampActivation {
         Map<String, String> before = committed == null ? Map.of() : committed.values();
         spec.ids().forEach(id -> known.put(id, before.get(id)));
         this.startFrom = known;
+        this.watches = spec.patterns().isEmpty() ? null
+                : new PrefixWatches(spec.patterns(), server, bean, delivery, committed, this::clientClosed);
+        if (watches != null) {
+            delivery.onCaughtUp(() -> watches.recordCommitted(delivery::nothingQueued));
+        }
+    }
+
+    /** The bean's ids and patterns, for the log. */
+    private String what() {
+        List<String> all = new ArrayList<>(spec.ids());
+        all.addAll(spec.patterns());
+        return all.toString();
     }
 
     /** The bean's class name, or the container's activation name when it does not tell the class. */
@@ -88,11 +105,11 @@ public final class ModstampActivation {
         ModstampActivation activation = new ModstampActivation(factory, spec, clients, workManager, timer, committed);
         try {
             activation.listenOn(clients.client(spec.getServer()), activation.startFrom);
-            LOG.info(() -> "modstamp: " + activation.bean + " listens to " + spec.ids() + " on " + activation.server
+            LOG.info(() -> "modstamp: " + activation.bean + " listens to " + activation.what() + " on " + activation.server
                     + " (" + activation.listeningTo + ")"
                     + (committed == null ? "" : ", resuming from " + committed.file()));
         } catch (IOException e) { // a name that does not resolve yet, a WorkManager with no thread to spare
-            LOG.warning(() -> "modstamp: " + activation.bean + " cannot listen to " + spec.ids() + " yet: "
+            LOG.warning(() -> "modstamp: " + activation.bean + " cannot listen to " + activation.what() + " yet: "
                     + e.getMessage() + "; trying again every " + RETRY.toSeconds() + " s");
             activation.later(RETRY, activation::relisten);
         }
@@ -109,7 +126,7 @@ public final class ModstampActivation {
                 reportKeepAlive();
                 try {
                     InetSocketAddress now = ClientPool.resolve(spec.getServer());
-                    if (listening != null && !now.equals(listeningTo) && !stopped) {
+                    if (listeningOn != null && !now.equals(listeningTo) && !stopped) {
                         LOG.info(() -> "modstamp: " + server + " now resolves to " + now + " (was " + listeningTo
                                 + "); " + bean + " listens there");
                         relisten();
@@ -172,10 +189,23 @@ public final class ModstampActivation {
      * the bean is away would then be learned silently again, and lost.
      */
     private void listenOn(ModstampClient client, Map<String, String> lastKnown) {
-        listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues() || committed != null,
-                Duration.ofSeconds(spec.getQueryInterval()));
+        if (!spec.ids().isEmpty()) {
+            listening = client.listen(lastKnown, new Handler(), spec.deliversInitialValues() || committed != null,
+                    Duration.ofSeconds(spec.getQueryInterval()));
+        }
+        if (watches != null) {
+            watches.watchOn(client);
+        }
         listeningTo = client.server();
         listeningOn = client;
+    }
+
+    /** The client under the listens stopped (or failed): listen again, unless the bean is stopping. */
+    private void clientClosed() {
+        if (!stopped) {
+            LOG.warning(() -> "modstamp: the client for " + server + " stopped; " + bean + " listens again");
+            later(Duration.ZERO, this::relisten);
+        }
     }
 
     /**
@@ -195,10 +225,10 @@ public final class ModstampActivation {
             }
             listenOn(client, previous == null ? startFrom : previous.lastKnown());
             if (stopped) { // stop() ran meanwhile and closed the listen before this one
-                listening.close();
+                closeListens();
                 return;
             }
-            LOG.info(() -> "modstamp: " + bean + " listens " + (previous == null ? "" : "again ") + "to " + spec.ids()
+            LOG.info(() -> "modstamp: " + bean + " listens " + (previous == null ? "" : "again ") + "to " + what()
                     + " on " + server + " (" + listeningTo + ")");
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "modstamp: " + bean + " cannot listen to " + server + " yet; trying again in "
@@ -214,7 +244,10 @@ public final class ModstampActivation {
      */
     public boolean awaitListening(Duration timeout) throws InterruptedException {
         Listening current = listening;
-        return current != null && current.awaitReady(timeout);
+        if (listeningOn == null || (current == null && !spec.ids().isEmpty())) {
+            return false;
+        }
+        return (current == null || current.awaitReady(timeout)) && (watches == null || watches.awaitReady(timeout));
     }
 
     /** Stops listening and waits until no bean code of this activation runs any more ({@link #awaitStopped}). */
@@ -229,10 +262,20 @@ public final class ModstampActivation {
         if (following != null) {
             following.cancel();
         }
+        if (watches != null && delivery.idle()) {
+            watches.recordCommitted(delivery::idle); // every change told is committed: the positions are the bean's
+        }
+        closeListens();
+        delivery.beginStop();
+    }
+
+    private void closeListens() {
         if (listening != null) {
             listening.close();
         }
-        delivery.beginStop();
+        if (watches != null) {
+            watches.close();
+        }
     }
 
     /**
@@ -240,7 +283,7 @@ public final class ModstampActivation {
      */
     public void awaitStopped() {
         delivery.awaitStopped();
-        LOG.info(() -> "modstamp: " + bean + " stopped listening to " + spec.ids());
+        LOG.info(() -> "modstamp: " + bean + " stopped listening to " + what());
     }
 
     private boolean later(Duration delay, Runnable task) {
@@ -274,11 +317,7 @@ public final class ModstampActivation {
 
         @Override
         public void onClosed() {
-            if (!stopped) {
-                LOG.warning(() -> "modstamp: the client for " + server + " stopped; " + bean
-                        + " listens again");
-                later(Duration.ZERO, ModstampActivation.this::relisten);
-            }
+            clientClosed();
         }
     }
 }

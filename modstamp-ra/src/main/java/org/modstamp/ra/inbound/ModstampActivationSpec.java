@@ -28,7 +28,8 @@ public class ModstampActivationSpec implements ActivationSpec {
     @ConfigProperty(description = "The modstamp server, host:port (port 1415 by default). Required.")
     private String server;
 
-    @ConfigProperty(description = "The ids to listen to, separated by commas. Required.")
+    @ConfigProperty(description = "The ids to listen to, separated by commas; an entry ending with * watches every id "
+            + "that starts with what comes before it (jpa.Order.*), with revisions (a server of this project). Required.")
     private String modstamps;
 
     @ConfigProperty(defaultValue = "25", description = "Seconds between keep-alive query rounds (plus up to 2 s of jitter)")
@@ -65,9 +66,15 @@ public class ModstampActivationSpec implements ActivationSpec {
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("modstamp activation: property 'server': " + e.getMessage());
         }
-        if (modstamps == null || ids().isEmpty()) {
+        if (modstamps == null || entries().isEmpty()) {
             throw new InvalidPropertyException("modstamp activation: property 'modstamps' is required: "
-                    + "ids separated by commas");
+                    + "ids (or prefixes ending with *) separated by commas");
+        }
+        for (String pattern : patterns()) {
+            if (!Ids.isValid(prefix(pattern))) {
+                throw new InvalidPropertyException("modstamp activation: property 'modstamps': '" + pattern
+                        + "' is not a valid prefix followed by * (1..255 characters of [0-9A-Za-z_.:-], then *)");
+            }
         }
         for (String id : ids()) {
             if (!Ids.isValid(id)) {
@@ -93,9 +100,24 @@ public class ModstampActivationSpec implements ActivationSpec {
     }
 
     /** The ids of {@code modstamps}, trimmed, without empty entries. */
-    public List<String> ids() {
+    private List<String> entries() {
         return modstamps == null ? List.of()
                 : Arrays.stream(modstamps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    /** The ids listened to by name (the entries of {@code modstamps} that do not end with {@code *}). */
+    public List<String> ids() {
+        return entries().stream().filter(e -> !e.endsWith("*")).toList();
+    }
+
+    /** The watched patterns: the entries of {@code modstamps} that end with {@code *} ({@code jpa.Order.*}). */
+    public List<String> patterns() {
+        return entries().stream().filter(e -> e.endsWith("*")).toList();
+    }
+
+    /** The prefix a pattern watches: the pattern without its {@code *}. */
+    public static String prefix(String pattern) {
+        return pattern.substring(0, pattern.length() - 1);
     }
 
     public boolean deliversInitialValues() {
