@@ -35,6 +35,7 @@ import org.modstamp.it.app.ProbeResource;
 import org.modstamp.it.app.SharedBean;
 import org.modstamp.it.app.RollbackOnlyBean;
 import org.modstamp.it.app.ThrowingBean;
+import org.modstamp.it.app.WatchingBean;
 
 /**
  * The resource adapter deployed in a real Payara Micro (the RAR through a postboot command, then a WAR
@@ -52,6 +53,7 @@ class ResourceAdapterTest {
     static WebArchive app() {
         return ShrinkWrap.create(WebArchive.class, "ra-test.war")
                 .addClasses(Deliveries.class, OrdersBean.class, SharedBean.class, ThrowingBean.class, RollbackOnlyBean.class,
+                        WatchingBean.class,
                         ProbeResource.class, ProbeApplication.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
@@ -114,6 +116,22 @@ class ResourceAdapterTest {
         assertEquals(List.of("OrdersBean orders 1 null"), waitFor(bean("OrdersBean", "orders"), 1));
         pushWhenListening("orders", "2");
         assertEquals(List.of("OrdersBean orders 1 null", "OrdersBean orders 2 1"), waitFor(bean("OrdersBean", "orders"), 2));
+    }
+
+    /** A bean that watches {@code watched.*} gets every id under it, named by nobody, each with its revision. */
+    @Test
+    void aBeanWatchingAPrefixGetsEveryIdUnderItWithItsRevision() throws Exception {
+        ModstampServerExtension.awaitListener("watched.*");
+        producer.push(Map.of("watched.1", "a"));
+        producer.push(Map.of("other.1", "x"));
+        producer.push(Map.of("watched.2", "b"));
+        List<String> got = waitFor(r -> r[0].equals("WatchingBean"), 2);
+        assertEquals(2, got.size(), got.toString());
+        assertTrue(got.get(0).matches("WatchingBean watched\\.1 a @\\d+"), got.toString());
+        assertTrue(got.get(1).matches("WatchingBean watched\\.2 b @\\d+"), got.toString());
+        long first = Long.parseLong(got.get(0).substring(got.get(0).indexOf('@') + 1));
+        long second = Long.parseLong(got.get(1).substring(got.get(1).indexOf('@') + 1));
+        assertEquals(first + 2, second, "the change of other.1 took the revision between them");
     }
 
     @Test
