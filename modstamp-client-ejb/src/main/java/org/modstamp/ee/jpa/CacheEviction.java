@@ -70,6 +70,25 @@ final class CacheEviction {
         return done;
     }
 
+    /**
+     * Evicts every entity type whose ids may start with {@code prefix} (a watched prefix that was reset: any of
+     * its ids may have changed): {@code jpa.Order.} or {@code jpa.Order.12} evict Order, {@code jpa.} or
+     * {@code jpa.Or} every type they cover. Returns what was evicted.
+     */
+    List<String> evictUnder(String prefix) {
+        List<String> done = new ArrayList<>();
+        for (EntityManagerFactory unit : units) {
+            for (EntityType<?> type : unit.getMetamodel().getEntities()) {
+                String ids = JpaIds.PREFIX + type.getName() + ".";
+                if (ids.startsWith(prefix) || prefix.startsWith(ids)) {
+                    unit.getCache().evict(type.getJavaType());
+                    done.add(type.getJavaType().getSimpleName());
+                }
+            }
+        }
+        return done;
+    }
+
     private List<Target> find(String name) {
         List<Target> found = new ArrayList<>();
         for (EntityManagerFactory unit : units) {

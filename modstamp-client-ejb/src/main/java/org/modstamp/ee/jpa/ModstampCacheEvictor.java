@@ -36,6 +36,10 @@ import org.modstamp.ra.api.ModstampChange;
  * what {@code @PersistenceUnit(name = "modstamp/cache")} on the bean declares (add {@code unitName} when the
  * application has several). Override {@link #persistenceUnits()} to give them otherwise.
  * <p>
+ * To evict single instances without naming them, the bean watches a prefix: {@code jpa.Order.*} (with
+ * {@link ModstampPerInstance} on the entity; add {@code jpa.Order} when bulk updates announce the type). A reset of
+ * a watched prefix (the server cannot tell what changed while the bean was away) evicts every type under it.
+ * <p>
  * Coalescing is safe: what is evicted depends on the id alone, never on the value. The instance whose own commit
  * made the change evicts too: its cache is already up to date, and evicting costs one reload from the database,
  * which is cheaper than telling its own changes apart (an instance does not know which commit a value came from).
@@ -91,7 +95,8 @@ public abstract class ModstampCacheEvictor extends ModstampEventBridge {
 
     @Override
     public void onModstampChange(ModstampChange change) {
-        List<String> evicted = eviction.evict(change.id());
+        List<String> evicted = change.reset() ? eviction.evictUnder(change.id().substring(0, change.id().length() - 1))
+                : eviction.evict(change.id());
         if (!evicted.isEmpty()) {
             LOG.fine(() -> "modstamp: " + change.id() + " changed; evicted " + evicted);
         }

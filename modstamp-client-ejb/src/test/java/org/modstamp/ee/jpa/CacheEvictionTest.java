@@ -103,6 +103,19 @@ class CacheEvictionTest {
         assertEquals(List.of("Order", "Line"), unit.evicted);
     }
 
+    /** A reset of a watched prefix evicts every type whose ids may start with it. */
+    @Test
+    void aResetEvictsEveryTypeUnderThePrefix() {
+        Unit unit = new Unit(new Object[] {"Order", Order.class, Long.class}, new Object[] {"OrderLine", Line.class, Long.class},
+                new Object[] {"Setting", Setting.class, String.class});
+        CacheEviction eviction = new CacheEviction(List.of(unit.factory));
+        assertEquals(List.of("Order"), eviction.evictUnder("jpa.Order."));
+        assertEquals(List.of("Order"), eviction.evictUnder("jpa.Order.12"), "part of the keys: the type");
+        assertEquals(List.of("Order", "Line"), eviction.evictUnder("jpa.Order"), "Order and OrderLine");
+        assertEquals(List.of("Order", "Line", "Setting"), eviction.evictUnder("jpa."));
+        assertEquals(List.of(), eviction.evictUnder("other."));
+    }
+
     @Test
     void otherIdsAndUnknownEntitiesEvictNothing() {
         Unit unit = new Unit(new Object[] {"Order", Order.class, Long.class});
