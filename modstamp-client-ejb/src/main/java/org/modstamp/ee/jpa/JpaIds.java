@@ -11,13 +11,17 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 
 /**
- * The modstamp ids of JPA entities: {@code jpa.<EntityName>} for a type (the default), and
- * {@code jpa.<EntityName>.<primaryKey>} for an instance of a type annotated {@link ModstampPerInstance}.
- * The entity name is that of {@code @Entity(name = ...)}, else the class's simple name, as in JPQL.
+ * The modstamp ids of JPA entities: {@code jpa.<EntityName>.<primaryKey>} for an instance (the default: a
+ * listener watches {@code jpa.<EntityName>.*}), and {@code jpa.<EntityName>} for a whole type: a type annotated
+ * {@link ModstampPerType}, an instance whose key makes no id (a composite key, no key yet, a key of other
+ * characters), and a bulk change ({@link #ofType}). The entity name is that of {@code @Entity(name = ...)}, else
+ * the class's simple name, as in JPQL.
  * <p>
- * Ids are 1..255 characters of {@code [0-9A-Za-z_.:-]}. A name or key that would make another id is
- * rejected with an {@link IllegalArgumentException} that says which entity, which id, and how to fix it;
- * nothing is mapped silently (two different names must never share an id, or one would not be evicted).
+ * Ids are 1..255 characters of {@code [0-9A-Za-z_.:-]}. An entity name that would make another id is rejected with
+ * an {@link IllegalArgumentException} that says which entity, which id, and how to fix it, as is a key that makes
+ * no id on a type annotated {@link ModstampPerInstance}; nothing is mapped silently (two different names must
+ * never share an id, or one would not be evicted). Announcing the type where the instance makes no id is safe: it
+ * evicts more, never less.
  */
 public final class JpaIds {
     /** What every id of an entity starts with. */
@@ -34,8 +38,8 @@ public final class JpaIds {
     private JpaIds() {
     }
 
-    /** What the entity listener needs about a class, derived once. */
-    private record Kind(String typeId, Member key) {
+    /** What the entity listener needs about a class, derived once: {@code key} null announces the type. */
+    private record Kind(String typeId, Member key, boolean strict) {
     }
 
     /** The single-valued primary key of a per-instance type: a field or a getter. */
@@ -50,7 +54,10 @@ public final class JpaIds {
         }
     }
 
-    /** The id for a change of {@code entity}: per type, or per instance for a {@link ModstampPerInstance} type. */
+    /**
+     * The id for a change of {@code entity}: per instance, or per type for a {@link ModstampPerType} type and where
+     * the instance makes no id (but on a {@link ModstampPerInstance} type, which fails then).
+     */
     public static String of(Object entity) {
         Kind kind = KINDS.get(entity.getClass());
         if (kind.key() == null) {
@@ -58,10 +65,22 @@ public final class JpaIds {
         }
         Object key = kind.key().read(entity);
         if (key == null) {
+            if (!kind.strict()) {
+                return kind.typeId();
+            }
             throw new IllegalArgumentException("modstamp: " + entity.getClass().getName() + " has no primary key yet; "
                     + "a per-instance id (@ModstampPerInstance) needs one");
         }
-        return forInstance(kind.typeId().substring(PREFIX.length()), key);
+        String name = kind.typeId().substring(PREFIX.length());
+        if (!kind.strict() && !VALID.matcher(PREFIX + name + "." + key).matches()) {
+            return kind.typeId(); // the whole type: more is evicted, never less
+        }
+        return forInstance(name, key);
+    }
+
+    /** The id of a whole entity type: announce it after a bulk JPQL update or delete of the type (no listener runs). */
+    public static String ofType(Class<?> entityClass) {
+        return KINDS.get(entityClass).typeId();
     }
 
     /** {@code jpa.<entityName>}; fails with the reason when that is not a valid id. */
@@ -108,14 +127,22 @@ public final class JpaIds {
         Entity entity = entityClass.getAnnotation(Entity.class);
         String name = entity.name().isEmpty() ? entityClass.getSimpleName() : entity.name();
         String typeId = forType(name);
-        if (!entityClass.isAnnotationPresent(ModstampPerInstance.class)) {
-            return new Kind(typeId, null);
+        if (entityClass.isAnnotationPresent(ModstampPerType.class)) {
+            return new Kind(typeId, null, false);
         }
-        if (entityClass.isAnnotationPresent(IdClass.class)) {
-            throw new IllegalArgumentException("modstamp: " + entityClass.getName() + " has a composite key (@IdClass); "
-                    + "@ModstampPerInstance needs a single basic primary key");
+        boolean strict = entityClass.isAnnotationPresent(ModstampPerInstance.class);
+        try {
+            if (entityClass.isAnnotationPresent(IdClass.class)) {
+                throw new IllegalArgumentException("modstamp: " + entityClass.getName() + " has a composite key "
+                        + "(@IdClass); @ModstampPerInstance needs a single basic primary key");
+            }
+            return new Kind(typeId, key(entityClass), strict);
+        } catch (IllegalArgumentException noInstanceId) {
+            if (strict) {
+                throw noInstanceId;
+            }
+            return new Kind(typeId, null, false); // announced per type
         }
-        return new Kind(typeId, key(entityClass));
     }
 
     /** The class itself or the nearest superclass with {@code @Entity} (a provider's subclass or proxy). */

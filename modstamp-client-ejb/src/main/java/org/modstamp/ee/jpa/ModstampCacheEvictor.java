@@ -26,7 +26,7 @@ import org.modstamp.ra.api.ModstampChange;
  * @MessageDriven(messageListenerInterface = ModstampListener.class, activationConfig = {
  *     @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "modstamp-ra"),
  *     @ActivationConfigProperty(propertyName = "server", propertyValue = "${modstamp.server}"),
- *     @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "jpa.Order,jpa.Customer")})
+ *     @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "jpa.Order.*,jpa.Order")})
  * @PersistenceUnit(name = "modstamp/cache")
  * public class CacheEvictor extends ModstampCacheEvictor { }
  * }</pre>
@@ -36,9 +36,9 @@ import org.modstamp.ra.api.ModstampChange;
  * what {@code @PersistenceUnit(name = "modstamp/cache")} on the bean declares (add {@code unitName} when the
  * application has several). Override {@link #persistenceUnits()} to give them otherwise.
  * <p>
- * To evict single instances without naming them, the bean watches a prefix: {@code jpa.Order.*} (with
- * {@link ModstampPerInstance} on the entity; add {@code jpa.Order} when bulk updates announce the type). A reset of
- * a watched prefix (the server cannot tell what changed while the bean was away) evicts every type under it.
+ * The bean watches {@code jpa.Order.*} (every instance, as the listener announces them) and listens to
+ * {@code jpa.Order} (the whole type: bulk updates, {@link ModstampPerType}, keys that make no id). A reset of a
+ * watched prefix (the server cannot tell what changed while the bean was away) evicts every type under it.
  * <p>
  * Coalescing is safe: what is evicted depends on the id alone, never on the value. The instance whose own commit
  * made the change evicts too: its cache is already up to date, and evicting costs one reload from the database,

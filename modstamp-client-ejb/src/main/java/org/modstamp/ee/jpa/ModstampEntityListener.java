@@ -13,8 +13,11 @@ import org.modstamp.ee.ModstampPusher;
 /**
  * Announces every change of an entity through {@link ModstampPusher}: after the transaction commits, with a
  * fresh value ({@link ModstampPusher#touch}), so every commit is a change; nothing when it rolls back. The id is
- * {@code jpa.<EntityName>}, or {@code jpa.<EntityName>.<primaryKey>} for a type annotated
- * {@link ModstampPerInstance} (see {@link JpaIds}). Several changes of one id in a transaction make one push.
+ * {@code jpa.<EntityName>.<primaryKey>}, so that an evictor watching {@code jpa.<EntityName>.*} evicts that
+ * instance alone; {@code jpa.<EntityName>} for a type annotated {@link ModstampPerType} and where the instance makes
+ * no id (see {@link JpaIds}). Several changes of one id in a transaction make one push. A bulk JPQL update or
+ * delete runs no listener: announce its type with {@code pusher.touch(JpaIds.ofType(Order.class))} in the same
+ * transaction.
  * <p>
  * On an entity: {@code @EntityListeners(ModstampEntityListener.class)}; for every entity, in
  * {@code META-INF/orm.xml}:

@@ -10,9 +10,10 @@ import java.lang.annotation.Target;
 
 /**
  * On an entity class: {@link ModstampEntityListener} announces a change of one of its instances under the id
- * {@code jpa.<EntityName>.<primaryKey>} instead of {@code jpa.<EntityName>}, for types whose instances are
- * watched individually (a listener names each instance it watches). The primary key must be a single basic
- * value whose text is made of {@code [0-9A-Za-z_.:-]} (numbers, UUIDs, simple strings).
+ * {@code jpa.<EntityName>.<primaryKey>}, and fails the flush when it cannot: the primary key must be a single
+ * basic value whose text is made of {@code [0-9A-Za-z_.:-]} (numbers, UUIDs, simple strings). Without an
+ * annotation an entity is announced per instance too, but falls back to {@code jpa.<EntityName>} where no instance
+ * id can be made; {@link ModstampPerType} announces the type only.
  */
 @Documented
 @Inherited

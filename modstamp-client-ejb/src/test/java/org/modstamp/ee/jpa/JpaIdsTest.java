@@ -75,10 +75,45 @@ class JpaIdsTest {
     static class NotAnEntity {
     }
 
+    @Entity
+    @ModstampPerType
+    static class Country {
+        @Id
+        String code = "fr";
+    }
+
+    @Entity
+    static class Note {
+        @Id
+        String key = "has space";
+    }
+
+    @Entity
+    static class Pair {
+        @EmbeddedId
+        Object key = "a";
+    }
+
+    /** By default an instance is announced under its key; where that makes no id, the type (more evicted, not less). */
+    @Test
+    void anInstanceIsAnnouncedUnderItsKeyByDefaultAndItsTypeWhereTheKeyMakesNoId() {
+        Order order = new Order();
+        order.id = 42L;
+        assertEquals("jpa.Order.42", JpaIds.of(order));
+        assertEquals("jpa.Order", JpaIds.of(new Order()), "no key yet");
+        assertEquals("jpa.Note", JpaIds.of(new Note()), "a key of other characters");
+        assertEquals("jpa.Pair", JpaIds.of(new Pair()), "a composite key");
+        assertEquals("jpa.Country", JpaIds.of(new Country()), "@ModstampPerType");
+        assertEquals("jpa.Order", JpaIds.ofType(Order.class), "a bulk change of the type");
+        assertEquals("jpa.Customer", JpaIds.ofType(CustomerEntity.class));
+    }
+
     @Test
     void aTypeIsAnnouncedUnderItsEntityName() {
         assertEquals("jpa.Order", JpaIds.of(new Order()));
-        assertEquals("jpa.Order", JpaIds.of(new OrderProxy()), "a subclass is its entity");
+        OrderProxy proxy = new OrderProxy();
+        proxy.id = 7L;
+        assertEquals("jpa.Order.7", JpaIds.of(proxy), "a subclass is its entity");
         assertEquals("jpa.Customer", JpaIds.of(new CustomerEntity()), "@Entity(name) wins over the class name");
     }
 

@@ -52,7 +52,7 @@ class ModstampEntityListenerTest {
         listener.pusher = touches;
         listener.changed(new Order());
         listener.changed(new Setting());
-        assertEquals(List.of("jpa.Order", "jpa.Setting.limit"), touches.ids);
+        assertEquals(List.of("jpa.Order.1", "jpa.Setting.limit"), touches.ids);
         var callback = ModstampEntityListener.class.getMethod("changed", Object.class);
         for (var lifecycle : List.of(PostPersist.class, PostUpdate.class, PostRemove.class)) {
             assertEquals(true, callback.isAnnotationPresent(lifecycle), lifecycle.getSimpleName());

@@ -7,16 +7,19 @@ import jakarta.persistence.ExcludeDefaultListeners;
 import jakarta.persistence.Id;
 
 import org.modstamp.ee.jpa.ModstampEntityListener;
+import org.modstamp.ee.jpa.ModstampPerType;
 
 /**
  * A greeting, kept in the JPA shared cache of every instance ({@code @Cacheable} with
- * {@code ENABLE_SELECTIVE}); each commit that changes one is announced as {@code jpa.Greeting}. It names its
+ * {@code ENABLE_SELECTIVE}); each commit that changes one is announced as {@code jpa.Greeting} (the whole type:
+ * {@code @ModstampPerType}). It names its
  * listener with an annotation (and so leaves out the default one of {@code orm.xml}, which would announce it twice).
  */
 @Entity
 @Cacheable
 @ExcludeDefaultListeners
 @EntityListeners(ModstampEntityListener.class)
+@ModstampPerType
 public class Greeting {
     @Id
     private Long id;
