@@ -246,6 +246,17 @@ class ServerWarTest {
         }
         assertEquals(probes + 1, metric("modstamp_probes"), "a mapping probe is counted");
         assertEquals(0, metric("modstamp_probes_refused"));
+        long watches = metric("modstamp_watches");
+        long resets = metric("modstamp_watches_reset");
+        try (DatagramChannel watcher = DatagramChannel.open()) {
+            watcher.send(ByteBuffer.wrap(MessageEncoder.plainDatagram(org.modstamp.wire.Watches.watch("m",
+                    new org.modstamp.wire.Watches.Position(1, 1)))), udp()); // another store's position
+        }
+        while (metric("modstamp_watches") == watches && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+            Thread.sleep(20);
+        }
+        assertEquals(watches + 1, metric("modstamp_watches"), "a watch is counted");
+        assertEquals(resets + 1, metric("modstamp_watches_reset"), "and its reset");
         HttpResponse<String> page = http("GET", base.toString(), null);
         assertTrue(page.statusCode() == 200 && page.body().contains("modstamp server"), "the status page is served");
     }

@@ -86,6 +86,8 @@ public final class ServerStats {
     private final AtomicLong queriesRefused = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
     private final AtomicLong probesRefused = new AtomicLong();
+    private final AtomicLong watches = new AtomicLong();
+    private final AtomicLong watchResets = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     /** The counters now. */
@@ -163,6 +165,26 @@ public final class ServerStats {
     /** Delayed PROBEs answered at once only since the start. */
     public long probesRefused() {
         return probesRefused.get();
+    }
+
+    /** A WATCH of the watch extension answered. */
+    public void watchHandled() {
+        watches.incrementAndGet();
+    }
+
+    /** A WATCH answered with a reset: its position was of another store, or older than the change log. */
+    public void watchReset() {
+        watchResets.incrementAndGet();
+    }
+
+    /** WATCHes answered since the start. */
+    public long watches() {
+        return watches.get();
+    }
+
+    /** WATCHes answered with a reset since the start. */
+    public long watchResets() {
+        return watchResets.get();
     }
 
     public void changeRefused() {

@@ -56,6 +56,9 @@ public class ServerMetrics {
         gauge("modstamp.probes", "Mapping probes (P) answered", stats::probes);
         gauge("modstamp.probes.refused", "Delayed mapping probes answered at once only: a delay past the listener "
                 + "TTL, or too many pending", stats::probesRefused);
+        gauge("modstamp.watches", "Watches of a prefix (W) answered", stats::watches);
+        gauge("modstamp.watches.reset", "Watches answered with a reset: a position of another store, or older than "
+                + "the change log", stats::watchResets);
         Timer store = registry.timer(Metadata.builder().withName("modstamp.store.commit")
                 .withDescription("Time to make a batch of changes durable").build());
         Timer send = registry.timer(Metadata.builder().withName("modstamp.send")

@@ -259,7 +259,7 @@ public final class DatagramHandler {
             stats.queryRefused();
             return;
         }
-        stats.queryHandled();
+        stats.watchHandled();
         register(WatchedPrefixes.key(prefix), request.sender(), request.sealed() ? request.profileIndex() : -1,
                 request.opened(), now);
         watched.watched(prefix);
@@ -269,6 +269,7 @@ public final class DatagramHandler {
         if (at.isNow() || (at.epoch() == epoch && at.revision() == head)) {
             replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), 0));
         } else if (at.epoch() != epoch || !changeLog.covers(at.revision())) {
+            stats.watchReset();
             replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), Watches.RESET));
         } else {
             int closing = Watches.watched(prefix, at, 0).encodedLength();

@@ -122,6 +122,8 @@ class WatchHandlerTest {
         assertTrue(other.reset(), "another epoch");
         assertEquals(new Position(epoch, 2), other.position());
         assertTrue(watchedOf(send(WATCHER, Watches.watch("a.", new Position(epoch, 3)))).reset(), "from the future");
+        assertEquals(2, stats.watchResets());
+        assertEquals(2, stats.watches());
         handler = handler(store, ServerConfig.defaults()); // a restart: the log is empty, the revision kept
         assertFalse(watchedOf(send(WATCHER, Watches.watch("a.", new Position(epoch, 2)))).reset(),
                 "nothing changed while the server was away: no reset");
