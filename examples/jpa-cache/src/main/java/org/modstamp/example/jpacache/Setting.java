@@ -8,8 +8,9 @@ import org.modstamp.ee.jpa.ModstampPerInstance;
 
 /**
  * A named setting, cached, announced per instance: a change of setting {@code motd} is announced as
- * {@code jpa.Setting.motd}, and the evictor, watching {@code jpa.Setting.*}, evicts that setting alone. Its listener comes from {@code META-INF/orm.xml} (a default listener for every entity
- * of the unit), not from an annotation.
+ * {@code jpa.Setting.motd}, and the evictor, watching {@code jpa.Setting.*}, evicts that setting alone. Its
+ * listener comes from {@code META-INF/orm.xml} (a default listener for every entity of the unit), not from an
+ * annotation.
  */
 @Entity
 @Cacheable
