@@ -141,6 +141,9 @@ final class WatchSession implements Watching, Exchange {
         if ((!position.isNow() && revision <= position.revision()) || !toldAbove.add(revision)) {
             return; // covered by the position, or told already
         }
+        if (toldAbove.size() > 4 * CATCH_UP_AFTER) {
+            toldAbove.pollLast(); // one no answer ever covers (forged from the server's address): bounded memory
+        }
         String value = Values.decode(change.value());
         call(() -> handler.onChange(change.id(), value, revision));
         if (toldAbove.size() > CATCH_UP_AFTER) {
@@ -153,11 +156,11 @@ final class WatchSession implements Watching, Exchange {
         Position at = answer.position();
         unanswered = false;
         if (answer.reset()) {
-            position = at;
-            toldAbove.clear();
             LOG.log(System.Logger.Level.DEBUG, () -> "watch of " + prefix + " at " + channel.server()
                     + ": reset, now at revision " + at.revision());
-            call(() -> handler.onReset(at));
+            call(() -> handler.onReset(at)); // before the position moves: whoever saves it saves it after the reset
+            position = at;
+            toldAbove.clear();
         } else if (position.isNow() || at.epoch() != position.epoch() || at.revision() >= position.revision()) {
             position = at; // a late answer to an earlier round never moves the position back
             toldAbove.headSet(at.revision(), true).clear();

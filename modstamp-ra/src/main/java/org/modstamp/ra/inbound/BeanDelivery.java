@@ -286,7 +286,7 @@ final class BeanDelivery {
          */
         @Override
         public boolean retry(String id, ModstampChange change, int failures, Exception thrown, Duration pause) {
-            if (failures > maxRedeliveries) {
+            if (failures > maxRedeliveries && !change.reset()) { // a reset has no next change: never given up
                 long total = givenUp.incrementAndGet();
                 LOG.log(Level.SEVERE, "modstamp: " + bean + " did not commit " + id + " = " + change.value() + " in "
                         + failures + (failures == 1 ? " attempt" : " attempts") + "; giving it up (" + total

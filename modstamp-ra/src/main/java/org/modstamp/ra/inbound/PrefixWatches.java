@@ -33,6 +33,8 @@ final class PrefixWatches {
     private final Runnable clientClosed;
     /** The running watch of each pattern; replaced when the activation listens again. */
     private final Map<String, Watching> watching = new LinkedHashMap<>();
+    /** Set when the activation stops: the changes still queued are dropped, so no position is recorded after. */
+    private boolean closed;
 
     PrefixWatches(List<String> patterns, String server, String bean, BeanDelivery delivery, CommittedValues committed,
                   Runnable clientClosed) {
@@ -88,7 +90,7 @@ final class PrefixWatches {
 
     /** Records each watch's position as the bean's, when {@code nothingQueued} says so after it was read. */
     synchronized void recordCommitted(BooleanSupplier nothingQueued) {
-        if (committed == null) {
+        if (committed == null || closed) {
             return;
         }
         Map<String, Position> positions = new LinkedHashMap<>();
@@ -103,7 +105,9 @@ final class PrefixWatches {
         });
     }
 
+    /** Closes the watches; no position is recorded from now on (the queue's changes are about to be dropped). */
     synchronized void close() {
+        closed = true;
         watching.values().forEach(Watching::close);
     }
 

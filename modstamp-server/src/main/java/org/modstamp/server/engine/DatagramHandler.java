@@ -50,6 +50,8 @@ public final class DatagramHandler {
     /** Log entries one WATCH looks at, and changes it is told, at most: a WATCH costs a bounded amount of work. */
     static final int CATCH_UP_SCAN = 4_096;
     static final int CATCH_UP_CHANGES = 256;
+    /** Room left in a datagram of {@code maxPacketSize} for its header and an aead profile's seal. */
+    static final int ONE_DATAGRAM_MARGIN = 96;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -111,12 +113,13 @@ public final class DatagramHandler {
                 request.sealed() ? null : replyRates.received(sender.getAddress(), request.length(), clock.nanoTime()));
         int now = nowSeconds();
         boolean delayedProbeHeld = false; // one delayed probe answer per datagram at most
+        int[] scanBudget = {CATCH_UP_SCAN}; // log entries the watches of one datagram may look at, all together
         for (Message message : request.messages()) {
             switch (message.type()) {
                 case QUERY -> query(request, message.id(), now, batch, replies);
                 case CHANGE -> change(request, message, now, batch, replies);
                 case PROBE -> delayedProbeHeld |= probe(request, message, replies, !delayedProbeHeld);
-                case WATCH -> watch(request, message, now, batch, replies);
+                case WATCH -> watch(request, message, now, batch, replies, scanBudget);
                 default -> { } // R, M, S, OBSERVED, CHANGED and WATCHED are not for a server
             }
         }
@@ -228,28 +231,34 @@ public final class DatagramHandler {
      * its first registration: a plain request from an endpoint registered through an aead profile is not
      * registered, and an aead one for a key the endpoint holds in plain does not make that registration sealed.
      */
-    private void register(String key, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now) {
+    private boolean register(String key, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now) {
         boolean sealed = opened != null;
         if (!sealed && sealedListeners.isSealed(sender, now, registry.ttlSeconds())) {
             stats.profileMismatch();
+            return false;
         } else if (sealed && registry.isRegistered(key, sender) && !sealedListeners.isSealed(sender, key)) {
             stats.profileMismatch();
+            return false;
         } else if (!registry.register(key, sender, now, config.limits().listenersPerAddress(),
                 sealed ? config.limits().listeners() : config.limits().plainListeners())) {
             stats.listenerRefused();
-        } else if (sealed) {
+            return false;
+        }
+        if (sealed) {
             sealedListeners.registered(sender, key, profileIndex, opened.keyIndex(), opened.sender(), now);
         }
+        return true;
     }
 
     /**
      * The watch extension: registers the sender as a watcher of the prefix and answers with what it missed since
-     * its position (the latest change of each id, up to the request's reply budget and {@value #CATCH_UP_CHANGES}
-     * changes, {@link Watches#MORE} when cut), or with the head and {@link Watches#RESET} when that position is of
-     * another epoch or older than the change log. A watcher needs read access to every id under the prefix. A
-     * WATCH whose position is not 16 bytes is ignored.
+     * its position (the latest change of each id, in one datagram with the WATCHED, within the request's reply
+     * budget and {@value #CATCH_UP_CHANGES} changes, {@link Watches#MORE} when cut; the watches of one datagram look
+     * at {@value #CATCH_UP_SCAN} log entries in all), or with the head and {@link Watches#RESET} when that position
+     * is of another epoch, older than the change log, or its first change does not fit the budget. A watcher needs
+     * read access to every id under the prefix. A WATCH whose position is not 16 bytes is ignored.
      */
-    private void watch(Request request, Message message, int now, Batch batch, Replies replies) {
+    private void watch(Request request, Message message, int now, Batch batch, Replies replies, int[] scanBudget) {
         Optional<Watches.Position> from = Watches.position(message);
         String prefix = message.id();
         if (from.isEmpty()) {
@@ -260,32 +269,54 @@ public final class DatagramHandler {
             return;
         }
         stats.watchHandled();
-        register(WatchedPrefixes.key(prefix), request.sender(), request.sealed() ? request.profileIndex() : -1,
-                request.opened(), now);
-        watched.watched(prefix);
+        if (register(WatchedPrefixes.key(prefix), request.sender(), request.sealed() ? request.profileIndex() : -1,
+                request.opened(), now)) {
+            watched.watched(prefix); // a refused watch adds no prefix: what forged Ws can grow is the registry's
+        }
         long epoch = store.position().epoch();
         long head = changeLog.head();
         Watches.Position at = from.get();
-        if (at.isNow() || (at.epoch() == epoch && at.revision() == head)) {
+        if (at.isNow() || (at.epoch() == epoch && at.revision() == head && changeLog.covers(head))) {
             replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), 0));
-        } else if (at.epoch() != epoch || !changeLog.covers(at.revision())) {
+            return;
+        }
+        int budget = scanBudget[0];
+        long covered = at.epoch() == epoch && changeLog.covers(at.revision())
+                ? catchUp(prefix, at, batch, replies, scanBudget) : -1;
+        if (covered <= at.revision() && budget > 0) {
+            // another epoch, a position the log does not cover, or a first change too big for the reply budget
             stats.watchReset();
             replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), Watches.RESET));
         } else {
-            int closing = Watches.watched(prefix, at, 0).encodedLength();
-            int[] told = {0};
-            long covered = changeLog.since(at.revision(), prefix, CATCH_UP_SCAN, entry -> {
-                Message changed = Watches.changed(entry.id(), store.get(entry.id()), entry.revision());
-                if (told[0] == CATCH_UP_CHANGES || !replies.hasRoom(changed.encodedLength() + closing)) {
-                    return false;
-                }
-                told[0]++;
-                replies.answer(changed);
-                return true;
-            });
-            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, covered),
+            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, Math.max(covered, at.revision())),
                     covered < head ? Watches.MORE : 0));
         }
+    }
+
+    /**
+     * Answers the changes under {@code prefix} after {@code at}, all in one datagram with the WATCHED that follows
+     * (so that a lost datagram never moves the watcher past changes it did not get); returns the revision up to
+     * which they were told. The log entries looked at are taken from the datagram's {@code scanBudget}.
+     */
+    private long catchUp(String prefix, Watches.Position at, Batch batch, Replies replies, int[] scanBudget) {
+        replies.finish(batch); // the catch-up and its WATCHED start a datagram of their own
+        int closing = Watches.watched(prefix, at, 0).encodedLength();
+        int[] room = {config.maxPacketSize() - ONE_DATAGRAM_MARGIN - closing};
+        int[] told = {0};
+        int budget = scanBudget[0];
+        long covered = changeLog.since(at.revision(), prefix, budget, entry -> {
+            Message changed = Watches.changed(entry.id(), store.get(entry.id()), entry.revision());
+            int bytes = changed.encodedLength();
+            if (told[0] == CATCH_UP_CHANGES || bytes > room[0] || !replies.hasRoom(bytes + closing)) {
+                return false;
+            }
+            told[0]++;
+            room[0] -= bytes;
+            replies.answer(changed);
+            return true;
+        });
+        scanBudget[0] = (int) Math.max(0, budget - (covered - at.revision()) - 1);
+        return covered;
     }
 
     /** Puts a change in the batch if it changes the value; true then. */
@@ -357,6 +388,7 @@ public final class DatagramHandler {
         int now = nowSeconds();
         // the channel is the one order of every instance's changes: the change log is written from it alone
         long[] revision = {heard.snapshot() || heard.revision() < 0 ? -1 : heard.revision() - changes.size()};
+        boolean[] unknownRevision = {false};
         changes.forEach((id, value) -> {
             boolean differs = !Arrays.equals(store.get(id), value);
             if (differs) {
@@ -366,13 +398,16 @@ public final class DatagramHandler {
             }
             if (revision[0] >= 0) {
                 tellWatchers(id, value, ++revision[0], now, batch);
-            } else if (differs) { // a snapshot, or an instance of before the revisions: no revision of its own
-                watched.forEachPrefixOf(id, prefix -> signalListeners(WatchedPrefixes.key(prefix),
-                        MessageEncoder.plainDatagram(Watches.changed(id, value, changeLog.head())), now, batch));
+            } else if (differs) {
+                unknownRevision[0] = true;
             }
         });
-        if (heard.snapshot()) {
-            changeLog.skipTo(heard.revision());
+        if (heard.snapshot() && heard.revision() > changeLog.head()) {
+            changeLog.skipTo(heard.revision()); // what was missed is not known: the watchers behind it are reset
+        } else if (unknownRevision[0]) {
+            // a change of an instance of before, or a snapshot that is not ahead (the store's count went back):
+            // no watcher is told a made-up revision; every one is reset at its next WATCH
+            changeLog.forgetAll();
         }
     }
 

@@ -26,8 +26,9 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * {@code <prefix>values} (id to value), a counter {@code <prefix>revision} (the store's revision), a key
  * {@code <prefix>epoch} (set once, by the first instance) and a pub/sub channel {@code <prefix>changes}. A batch
  * of changes is one Lua script (HSET/HDEL, INCRBY of the revision, then one PUBLISH of the batch with its last
- * revision, only if they all succeeded; atomic, so every instance hears batches in the order Redis applied them
- * and agrees on every change's revision); with {@code appendonly yes} and {@code appendfsync always} a
+ * revision in its header's info, {@code r<revision>}, which instances of before skip; only if they all
+ * succeeded; atomic, so every instance hears batches in the order Redis applied them and agrees on every change's
+ * revision); with {@code appendonly yes} and {@code appendfsync always} a
  * change is on disk when the script returns. With {@link RedisSettings#replicas()} N, the script is
  * followed by {@code WAIT N timeout} on the same connection, and the batch fails unless N replicas
  * acknowledged it (it may then be in Redis and heard all the same: the client's resend is harmless). In a
@@ -55,7 +56,8 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
               end
             end
             local revision = redis.call('INCRBY', KEYS[3], (#ARGV - 1) / 2)
-            redis.call('%s', KEYS[2], revision .. ' ' .. ARGV[#ARGV])
+            local info = 'r' .. revision
+            redis.call('%s', KEYS[2], string.char(#info) .. info .. string.sub(ARGV[#ARGV], 2))
             return revision
             """;
 
@@ -366,25 +368,29 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     }
 
     /**
-     * A published batch: its last revision in decimal and a space, then a plain datagram of its changes as Cs (an
-     * instance of before the revisions published the datagram alone: its revision is unknown, -1).
+     * A published batch: a datagram of its changes as Cs, whose header's info is {@code r} and the batch's last
+     * revision in decimal (an instance of before published an empty header: revision unknown, -1).
      */
     private Optional<Heard> decode(byte[] message) {
-        int space = -1; // a datagram of before starts with its header's byte 0, never with a digit
-        for (int i = 0; i < Math.min(message.length, 20) && message[i] >= '0' && message[i] <= '9'; i++) {
-            space = i + 1 < message.length && message[i + 1] == ' ' ? i + 1 : -1;
-            if (space > 0) {
-                break;
-            }
-        }
-        long last = space < 0 ? -1 : Long.parseLong(new String(message, 0, space, StandardCharsets.US_ASCII));
-        ByteBuffer buffer = ByteBuffer.wrap(message, space + 1, message.length - space - 1).slice();
-        return DatagramHeader.read(buffer).flatMap(h -> MessageDecoder.decode(buffer)).map(messages -> {
+        ByteBuffer buffer = ByteBuffer.wrap(message);
+        return DatagramHeader.read(buffer).flatMap(header -> MessageDecoder.decode(buffer).map(messages -> {
+            long last = revisionOf(header);
             Map<String, byte[]> changes = new java.util.LinkedHashMap<>();
             messages.forEach(m -> changes.put(m.id(), m.value()));
             revision = Math.max(revision, last);
             return new Heard(changes, false, last);
-        });
+        }));
+    }
+
+    private static long revisionOf(DatagramHeader header) {
+        if (!header.signature().equals("r")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.profileId());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override

@@ -78,6 +78,15 @@ public final class ChangeLog {
         }
     }
 
+    /**
+     * Changes were made whose revisions are not known here (an instance of before, a store that went back): no
+     * position up to the head is caught up from any more (every watcher is reset), until the log holds again what
+     * follows.
+     */
+    public void forgetAll() {
+        clear(head + 2);
+    }
+
     private void clear(long from) {
         java.util.Arrays.fill(ids, null);
         latest.clear();

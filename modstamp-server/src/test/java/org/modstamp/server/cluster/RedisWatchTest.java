@@ -94,6 +94,18 @@ class RedisWatchTest {
             assertEquals(new Position(start.epoch(), r + 3), watched(caughtUp).position());
             assertFalse(watched(caughtUp).reset());
 
+            // an instance of before publishes its batches without a revision: nobody is told a made-up one, every
+            // watcher is reset at its next WATCH
+            try (redis.clients.jedis.Jedis jedis = redis.connect()) {
+                byte[] message = MessageEncoder.plainDatagram(Message.change("orders.9", "old".getBytes()));
+                jedis.hset((PREFIX + "values").getBytes(), "orders.9".getBytes(), "old".getBytes());
+                jedis.publish((PREFIX + "changes").getBytes(), message);
+            }
+            Thread.sleep(200);
+            peers.send("W1", MessageEncoder.plainDatagram(Watches.watch("orders.", new Position(start.epoch(), r + 3))),
+                    at(one));
+            assertTrue(watched(of("W1", peers.collect(1, 2000, 100))).reset(), "a change of unknown revision");
+
             try (ModstampServer three = instance(redis)) {
                 peers.send("W2", MessageEncoder.plainDatagram(Watches.watch("orders.", new Position(start.epoch(), r + 3))),
                         at(three));

@@ -162,6 +162,47 @@ class WatchHandlerTest {
         assertTrue(rounds > 1, rounds + " rounds");
     }
 
+    /**
+     * Whatever the reply budget (an aead watcher has none), a catch-up and the WATCHED that moves the position
+     * travel in one datagram: a lost datagram never moves a watcher past changes it did not get.
+     */
+    @Test
+    void aCatchUpAndItsWatchedTravelInOneDatagram() {
+        handler = handler(store, ServerConfig.defaults().withLimits(new org.modstamp.server.AbuseLimits(1000, 10_000,
+                3.0, 1_000_000)));
+        long epoch = store.position().epoch();
+        for (int i = 0; i < 200; i++) {
+            change("orders." + i, "value-" + i);
+        }
+        Position at = new Position(epoch, 0);
+        int told = 0;
+        for (boolean more = true; more; ) {
+            List<OutgoingDatagram> out = handler.handleOne(WATCHER,
+                    ByteBuffer.wrap(MessageEncoder.plainDatagram(Watches.watch("orders.", at))));
+            assertEquals(1, out.size(), "one datagram per WATCH");
+            assertTrue(out.get(0).bytes().length <= ServerConfig.defaults().maxPacketSize(), "within maxPacketSize");
+            List<Message> answer = messages(out.get(0));
+            told += changedIds(answer).size();
+            Watches.Watched watched = watchedOf(answer);
+            at = watched.position();
+            more = watched.more();
+        }
+        assertEquals(200, told);
+        assertEquals(new Position(epoch, 200), at);
+    }
+
+    /** A first change that cannot fit the reply budget would be asked for again for ever: it resets instead. */
+    @Test
+    void aFirstChangeTooBigForTheReplyBudgetIsAResetNotAnEndlessMore() {
+        handler = handler(store, ServerConfig.defaults().withLimits(new org.modstamp.server.AbuseLimits(1000, 10_000,
+                1.0, 515)));
+        long epoch = store.position().epoch();
+        change("big." + "i".repeat(246), "x".repeat(255)); // a CHANGED of 518 bytes: the budget is 515
+        Watches.Watched watched = watchedOf(send(WATCHER, Watches.watch("big.", new Position(epoch, 0))));
+        assertTrue(watched.reset(), watched.toString());
+        assertEquals(new Position(epoch, 1), watched.position());
+    }
+
     /** A watch reads every id under its prefix: only where every one of them may be read. */
     @Test
     void aWatchNeedsReadAccessToEveryIdUnderItsPrefix() {
