@@ -44,7 +44,7 @@ class PrefixWatchTest {
     }
 
     /** A bean that commits every change (the first attempt at each rolls back when asked) and keeps them. */
-    private static final class Bean implements ModstampListener {
+    private static class Bean implements ModstampListener {
         final BlockingQueue<ModstampChange> committed = new LinkedBlockingQueue<>();
         final boolean rollBackFirst;
         private final java.util.Set<Long> tried = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -170,5 +170,63 @@ class PrefixWatchTest {
         assertTrue(first3.reset(), first3.toString());
         assertEquals("jpa.Order.*", first3.id());
         assertEquals(null, first3.value());
+    }
+
+    /**
+     * Undeploying while changes wait in the bean's queue drops them; the position kept must not pass them, or the
+     * next activation would never deliver them. The bean holds its first delivery until the queue is full and the
+     * watch's position has moved past it (more than 1,000 changes told make the watch ask at once), then the bean is
+     * undeployed, and released.
+     */
+    @Test
+    void changesDroppedByAnUndeployAreDeliveredAfterTheRedeployment() throws Exception {
+        HoldingBean first = new HoldingBean();
+        ModstampActivationSpec spec = spec(true);
+        MessageEndpointFactory deployed = activate("Dropped", first, spec);
+        first.holding.set(true);
+        running.producer.push(Map.of("jpa.Order.held", "h"));
+        assertTrue(first.entered.await(5, TimeUnit.SECONDS), "the bean holds its delivery");
+        Map<String, String> queued = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 1_100; i++) {
+            queued.put("jpa.Order.q" + i, "v" + i);
+        }
+        running.producer.push(queued); // told while the bean is busy: queued, and the watch asks at once
+        Thread.sleep(1_000); // its answer moves the position past them
+        Thread undeploy = new Thread(() -> running.adapter.endpointDeactivation(deployed, spec));
+        undeploy.start();
+        Thread.sleep(300); // the queue is dropped; the delivery in hand still runs
+        first.release.countDown();
+        undeploy.join(10_000);
+
+        HoldingBean second = new HoldingBean(); // the same class: the same bean, resumed
+        running.adapter.endpointActivation(FakeContainer.endpoints("Dropped", second, true), spec(true));
+        Map<String, String> delivered = second.until(seen -> seen.keySet().containsAll(queued.keySet()));
+        for (Map.Entry<String, String> e : queued.entrySet()) {
+            assertEquals(e.getValue(), delivered.get(e.getKey()), e.getKey());
+        }
+    }
+
+    /** A bean that, once {@code holding}, holds its delivery of {@code jpa.Order.held} until released. */
+    private static final class HoldingBean extends Bean {
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+
+        HoldingBean() {
+            super(false);
+        }
+
+        @Override
+        public void onModstampChange(ModstampChange change) {
+            if (holding.get() && change.id().equals("jpa.Order.held")) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.onModstampChange(change);
+        }
     }
 }

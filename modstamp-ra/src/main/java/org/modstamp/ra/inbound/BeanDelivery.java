@@ -114,9 +114,9 @@ final class BeanDelivery {
         return worker.state() == LatestValueWorker.State.IDLE && nothingQueued();
     }
 
-    /** Drops the queued changes and delivers nothing more; returns at once. */
-    void beginStop() {
-        worker.stop();
+    /** Drops the queued changes and delivers nothing more; returns at once, whether it dropped any. */
+    boolean beginStop() {
+        return !worker.stop().isEmpty();
     }
 
     /**

@@ -266,7 +266,13 @@ public final class ModstampActivation {
             watches.recordCommitted(delivery::idle); // every change told is committed: the positions are the bean's
         }
         closeListens();
-        delivery.beginStop();
+        if (watches != null) {
+            watches.freeze(true);
+        }
+        boolean dropped = delivery.beginStop();
+        if (watches != null && !dropped) {
+            watches.freeze(false); // a position recorded later passes no change that was dropped
+        }
     }
 
     private void closeListens() {

@@ -33,8 +33,8 @@ final class PrefixWatches {
     private final Runnable clientClosed;
     /** The running watch of each pattern; replaced when the activation listens again. */
     private final Map<String, Watching> watching = new LinkedHashMap<>();
-    /** Set when the activation stops: the changes still queued are dropped, so no position is recorded after. */
-    private boolean closed;
+    /** Set while the activation stops, and for good when that dropped queued changes: no position is recorded. */
+    private boolean frozen;
 
     PrefixWatches(List<String> patterns, String server, String bean, BeanDelivery delivery, CommittedValues committed,
                   Runnable clientClosed) {
@@ -90,7 +90,7 @@ final class PrefixWatches {
 
     /** Records each watch's position as the bean's, when {@code nothingQueued} says so after it was read. */
     synchronized void recordCommitted(BooleanSupplier nothingQueued) {
-        if (committed == null || closed) {
+        if (committed == null || frozen) {
             return;
         }
         Map<String, Position> positions = new LinkedHashMap<>();
@@ -105,9 +105,15 @@ final class PrefixWatches {
         });
     }
 
-    /** Closes the watches; no position is recorded from now on (the queue's changes are about to be dropped). */
+    /**
+     * No position is recorded while {@code frozen}: set before the bean's queue is dropped, and cleared after when
+     * nothing was dropped (the delivery in hand may still record its position when it ends).
+     */
+    synchronized void freeze(boolean frozen) {
+        this.frozen = frozen;
+    }
+
     synchronized void close() {
-        closed = true;
         watching.values().forEach(Watching::close);
     }
 
