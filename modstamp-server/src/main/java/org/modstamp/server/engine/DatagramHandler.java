@@ -69,7 +69,8 @@ public final class DatagramHandler {
     private final DelayedProbes delayedProbes = new DelayedProbes();
     /** The watch extension: the prefixes watched, and the recent changes a watcher catches up from. */
     private final WatchedPrefixes watched = new WatchedPrefixes();
-    private final ChangeLog changeLog;
+    /** Replaced when a shared store's revisions begin again under a new epoch. */
+    private ChangeLog changeLog;
     private final List<OutgoingDatagram> pendingProbes = new java.util.ArrayList<>();
 
     /** A handler whose time is {@code config.clock()}'s. */
@@ -386,6 +387,12 @@ public final class DatagramHandler {
             changes = withDeletions;
         }
         int now = nowSeconds();
+        if (heard.epoch() != 0 && heard.epoch() != store.position().epoch()) {
+            // the store's count was lost and began again under a new epoch: every position of before is reset
+            shared.adoptEpoch(heard.epoch());
+            changeLog = new ChangeLog(CHANGE_LOG_SIZE, heard.snapshot() ? heard.revision()
+                    : heard.revision() - heard.values().size());
+        }
         // the channel is the one order of every instance's changes: the change log is written from it alone
         long[] revision = {heard.snapshot() || heard.revision() < 0 ? -1 : heard.revision() - changes.size()};
         boolean[] unknownRevision = {false};

@@ -26,7 +26,7 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * {@code <prefix>values} (id to value), a counter {@code <prefix>revision} (the store's revision), a key
  * {@code <prefix>epoch} (set once, by the first instance) and a pub/sub channel {@code <prefix>changes}. A batch
  * of changes is one Lua script (HSET/HDEL, INCRBY of the revision, then one PUBLISH of the batch with its last
- * revision in its header's info, {@code r<revision>}, which instances of before skip; only if they all
+ * revision and epoch in its header's info, {@code r<revision>e<epoch>}, which instances of before skip; only if they all
  * succeeded; atomic, so every instance hears batches in the order Redis applied them and agrees on every change's
  * revision); with {@code appendonly yes} and {@code appendfsync always} a
  * change is on disk when the script returns. With {@link RedisSettings#replicas()} N, the script is
@@ -48,18 +48,30 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
      * fails, the script stops before the PUBLISH, so no instance hears of a change that was not stored.
      */
     private static final String STORE_AND_PUBLISH = """
-            for i = 1, #ARGV - 1, 2 do
+            for i = 1, #ARGV - 2, 2 do
               if ARGV[i + 1] == '' then
                 redis.call('HDEL', KEYS[1], ARGV[i])
               else
                 redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
               end
             end
-            local revision = redis.call('INCRBY', KEYS[3], (#ARGV - 1) / 2)
-            local info = 'r' .. revision
+            if redis.call('EXISTS', KEYS[3]) == 0 or redis.call('EXISTS', KEYS[4]) == 0 then
+              redis.call('SET', KEYS[4], ARGV[#ARGV - 1])
+            end
+            local revision = redis.call('INCRBY', KEYS[3], (#ARGV - 2) / 2)
+            local info = 'r' .. revision .. 'e' .. redis.call('GET', KEYS[4])
             redis.call('%s', KEYS[2], string.char(#info) .. info .. string.sub(ARGV[#ARGV], 2))
             return revision
             """;
+
+    /** Atomically, so that instances starting together agree: a new epoch where the count is missing. */
+    private static final byte[] INIT_POSITION = """
+            if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
+              redis.call('SET', KEYS[2], ARGV[1])
+              redis.call('SET', KEYS[1], '0')
+            end
+            return {redis.call('GET', KEYS[2]), redis.call('GET', KEYS[1])}
+            """.getBytes(StandardCharsets.UTF_8);
 
     private final RedisSettings settings;
     private final String uri;
@@ -69,7 +81,9 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     private final byte[] hash;
     private final byte[] channel;
     private final byte[] revisionKey;
-    private long epoch;
+    private final byte[] epochKey;
+    /** The epoch of the revisions; replaced (engine thread) when the store's count was lost ({@link #adoptEpoch}). */
+    private volatile long epoch;
     /** The revision of the last change this instance stored or heard. */
     private volatile long revision;
     private volatile boolean closed;
@@ -88,6 +102,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         this.hash = key(settings, "values").getBytes(StandardCharsets.UTF_8);
         this.channel = key(settings, "changes").getBytes(StandardCharsets.UTF_8);
         this.revisionKey = key(settings, "revision").getBytes(StandardCharsets.UTF_8);
+        this.epochKey = key(settings, "epoch").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code <prefix>name}; in a cluster {@code {<prefix>}name}, so that both keys share one hash slot. */
@@ -134,14 +149,24 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         return settings;
     }
 
-    /** The epoch (set here if no instance did before) and the revision, read before the values. */
+    /**
+     * The epoch and the revision, read before the values. A store without a revision (a new one, or one whose count
+     * was lost: a failover that lost writes, a deleted key) gets a new epoch, so that no revision of before is
+     * taken for one of now; the script does the same when it finds either missing.
+     */
     private void loadPosition() {
-        byte[] epochKey = key(settings, "epoch").getBytes(StandardCharsets.UTF_8);
         try (Jedis jedis = primary.borrow()) {
-            jedis.setnx(epochKey, Long.toString(MemoryValueStore.newEpoch()).getBytes(StandardCharsets.US_ASCII));
-            epoch = Long.parseLong(new String(jedis.get(epochKey), StandardCharsets.US_ASCII));
-            revision = readRevision(jedis);
+            List<?> position = (List<?>) jedis.eval(INIT_POSITION, List.of(revisionKey, epochKey),
+                    List.of(Long.toString(MemoryValueStore.newEpoch()).getBytes(StandardCharsets.US_ASCII)));
+            epoch = Long.parseLong(new String((byte[]) position.get(0), StandardCharsets.US_ASCII));
+            revision = Long.parseLong(new String((byte[]) position.get(1), StandardCharsets.US_ASCII));
         }
+    }
+
+    @Override
+    public void adoptEpoch(long newEpoch) {
+        epoch = newEpoch;
+        revision = 0; // heard again from the next batch
     }
 
     private long readRevision(Jedis jedis) {
@@ -174,6 +199,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             args.add(value);
             announced.add(Message.change(id, value));
         });
+        args.add(Long.toString(MemoryValueStore.newEpoch()).getBytes(StandardCharsets.US_ASCII)); // if the count is lost
         args.add(MessageEncoder.plainDatagram(announced.toArray(Message[]::new)));
         long last;
         try {
@@ -198,7 +224,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     private long store(List<byte[]> args, int count) throws StoreException {
         try (Jedis jedis = primary.borrow()) {
             try {
-                long last = (Long) jedis.eval(script, List.of(hash, channel, revisionKey), args);
+                long last = (Long) jedis.eval(script, List.of(hash, channel, revisionKey, epochKey), args);
                 if (settings.replicas() > 0) {
                     long acknowledged = jedis.waitReplicas(settings.replicas(), settings.replicasTimeout().toMillis());
                     if (acknowledged < settings.replicas()) {
@@ -361,35 +387,44 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     private void subscribed(Consumer<Heard> heard) {
         LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
         long at;
+        long current;
         try (Jedis jedis = primary.borrow()) {
             at = readRevision(jedis);
+            byte[] e = jedis.get(epochKey);
+            current = e == null ? 0 : Long.parseLong(new String(e, StandardCharsets.US_ASCII));
         }
-        heard.accept(new Heard(loadAll(), true, at));
+        heard.accept(new Heard(loadAll(), true, at, current));
     }
 
     /**
-     * A published batch: a datagram of its changes as Cs, whose header's info is {@code r} and the batch's last
-     * revision in decimal (an instance of before published an empty header: revision unknown, -1).
+     * A published batch: a datagram of its changes as Cs, whose header's info is {@code r}, the batch's last
+     * revision, {@code e} and the epoch, in decimal (an instance of before published an empty header: revision
+     * and epoch unknown, -1 and 0).
      */
     private Optional<Heard> decode(byte[] message) {
         ByteBuffer buffer = ByteBuffer.wrap(message);
         return DatagramHeader.read(buffer).flatMap(header -> MessageDecoder.decode(buffer).map(messages -> {
-            long last = revisionOf(header);
+            long[] position = positionOf(header);
             Map<String, byte[]> changes = new java.util.LinkedHashMap<>();
             messages.forEach(m -> changes.put(m.id(), m.value()));
-            revision = Math.max(revision, last);
-            return new Heard(changes, false, last);
+            if (position[1] == epoch) {
+                revision = Math.max(revision, position[0]);
+            }
+            return new Heard(changes, false, position[0], position[1]);
         }));
     }
 
-    private static long revisionOf(DatagramHeader header) {
-        if (!header.signature().equals("r")) {
-            return -1;
+    /** The revision and epoch of a header's info {@code r<revision>e<epoch>}; -1 and 0 when it is none. */
+    private static long[] positionOf(DatagramHeader header) {
+        String text = header.profileId();
+        int e = text.indexOf('e');
+        if (!header.signature().equals("r") || e < 0) {
+            return new long[] {-1, 0};
         }
         try {
-            return Long.parseLong(header.profileId());
-        } catch (NumberFormatException e) {
-            return -1;
+            return new long[] {Long.parseLong(text.substring(0, e)), Long.parseLong(text.substring(e + 1))};
+        } catch (NumberFormatException bad) {
+            return new long[] {-1, 0};
         }
     }
 
