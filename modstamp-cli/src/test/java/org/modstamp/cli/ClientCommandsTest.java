@@ -52,7 +52,10 @@ class ClientCommandsTest {
         assertEquals(0, run("push", "--server", target, "a.1=x").exit());
         CompletableFuture<Run> watch = CompletableFuture.supplyAsync(
                 () -> run("watch", "--server", target, "--count", "2", "a."));
-        Thread.sleep(500); // registered
+        long registered = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.listeners("a.*").isEmpty() && System.nanoTime() < registered) { // the watch's registration
+            Thread.onSpinWait();
+        }
         assertEquals(0, run("push", "--server", target, "b.1=y", "a.2=z").exit());
         assertEquals(0, run("push", "--server", target, "a.1=").exit());
         Run watched = watch.get(10, TimeUnit.SECONDS);

@@ -51,8 +51,7 @@ class KeepAliveCostTest {
             clientDatagrams.incrementAndGet();
             return false;
         }); ModstampClient client = ModstampClient.open(proxy.address(), config)) {
-            start.start(client);
-            Thread.sleep(300); // the answers still on their way
+            start.start(client); // returns once every first answer came: the round is complete
             return new Round(clientBytes.get(), clientDatagrams.get(), serverBytes.get(), serverDatagrams.get());
         }
     }
