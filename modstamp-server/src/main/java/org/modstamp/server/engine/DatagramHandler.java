@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import org.modstamp.security.Aead;
 import org.modstamp.server.AbuseLimits;
 import org.modstamp.server.ServerClock;
 import org.modstamp.server.ServerConfig;
@@ -19,12 +18,9 @@ import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.SharedValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
-import org.modstamp.server.watch.ChangeLog;
-import org.modstamp.server.watch.WatchedPrefixes;
 import org.modstamp.wire.MappingProbe;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
-import org.modstamp.wire.Watches;
 
 /**
  * The server's protocol logic, without a socket: datagrams in, datagrams out. {@link #handle} applies
@@ -45,13 +41,6 @@ public final class DatagramHandler {
     static final int MAX_REPLY_PREFIXES = 250_000;
     /** A PROBE with a shorter delay is answered at once only: a mapping lives seconds, and a forged one is bounded. */
     static final long MIN_PROBE_DELAY_MILLIS = 1_000;
-    /** Changes a watcher can catch up from (about 60 bytes each, ids aside: 6 MB). */
-    static final int CHANGE_LOG_SIZE = 100_000;
-    /** Log entries one WATCH looks at, and changes it is told, at most: a WATCH costs a bounded amount of work. */
-    static final int CATCH_UP_SCAN = 4_096;
-    static final int CATCH_UP_CHANGES = 256;
-    /** Room left in a datagram of {@code maxPacketSize} for its header and an aead profile's seal. */
-    static final int ONE_DATAGRAM_MARGIN = 96;
 
     private final ServerConfig config;
     private final ValueStore store;
@@ -61,16 +50,11 @@ public final class DatagramHandler {
     private final long startNanos;
     private final ServerStats stats;
     private final RecentChanges recent = new RecentChanges(200);
-    private final SignalRateLimiter signalLimiter;
     private final ReplyRateLimiter replyRates;
     private final RequestOpener opener;
-    /** Endpoints that registered through an encrypted profile, and the ids they did: their Signals are sealed. */
-    private final SealedListeners sealedListeners = new SealedListeners();
+    private final Listeners listeners;
+    private final Watchers watchers;
     private final DelayedProbes delayedProbes = new DelayedProbes();
-    /** The watch extension: the prefixes watched, and the recent changes a watcher catches up from. */
-    private final WatchedPrefixes watched = new WatchedPrefixes();
-    /** Replaced when a shared store's revisions begin again under a new epoch. */
-    private ChangeLog changeLog;
     private final List<OutgoingDatagram> pendingProbes = new java.util.ArrayList<>();
 
     /** A handler whose time is {@code config.clock()}'s. */
@@ -91,14 +75,13 @@ public final class DatagramHandler {
         this.clock = config.clock();
         this.startNanos = clock.nanoTime();
         this.stats = stats;
-        this.signalLimiter = new SignalRateLimiter(config.limits().signalsPerSecondPerAddress(),
-                new AddressPrefix(config.limits().ipv4PrefixBits(), config.limits().ipv6PrefixBits()), MAX_REPLY_PREFIXES);
         this.opener = new RequestOpener(config, stats, maxSenders);
+        this.listeners = new Listeners(config, registry, stats, opener, MAX_REPLY_PREFIXES);
+        this.watchers = new Watchers(config, store, stats, listeners);
         AbuseLimits limits = config.limits();
         this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
                 limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
                 MAX_REPLY_PREFIXES);
-        this.changeLog = new ChangeLog(CHANGE_LOG_SIZE, store.position().revision());
     }
 
     /** Handles one datagram from {@code sender}; its effects and replies go into {@code batch}. */
@@ -114,13 +97,13 @@ public final class DatagramHandler {
                 request.sealed() ? null : replyRates.received(sender.getAddress(), request.length(), clock.nanoTime()));
         int now = nowSeconds();
         boolean delayedProbeHeld = false; // one delayed probe answer per datagram at most
-        int[] scanBudget = {CATCH_UP_SCAN}; // log entries the watches of one datagram may look at, all together
+        Watchers.ScanBudget scan = new Watchers.ScanBudget();
         for (Message message : request.messages()) {
             switch (message.type()) {
                 case QUERY -> query(request, message.id(), now, batch, replies);
                 case CHANGE -> change(request, message, now, batch, replies);
                 case PROBE -> delayedProbeHeld |= probe(request, message, replies, !delayedProbeHeld);
-                case WATCH -> watch(request, message, now, batch, replies, scanBudget);
+                case WATCH -> watchers.watch(request, message, now, batch, replies, scan);
                 default -> { } // R, M, S, OBSERVED, CHANGED and WATCHED are not for a server
             }
         }
@@ -132,8 +115,9 @@ public final class DatagramHandler {
             stats.queryRefused(); // no Reply, no registration: nothing of it is shown to this sender
             return;
         }
-        replies.answer(query(id, request.sender(), request.sealed() ? request.profileIndex() : -1, request.opened(),
-                now, batch));
+        stats.queryHandled();
+        listeners.register(id, request, now);
+        replies.answer(Message.reply(id, currentValue(id, batch)));
     }
 
     private void change(Request request, Message message, int now, Batch batch, Replies replies) {
@@ -217,109 +201,6 @@ public final class DatagramHandler {
         return delayedProbes.pending();
     }
 
-    /**
-     * Answers a Query and registers its sender (see {@link #register}).
-     */
-    private Message query(String id, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now,
-                          Batch batch) {
-        stats.queryHandled();
-        register(id, sender, profileIndex, opened, now);
-        return Message.reply(id, currentValue(id, batch));
-    }
-
-    /**
-     * Registers a listener of {@code key} (an id, or a watch's {@link WatchedPrefixes#key}), whose profile is fixed by
-     * its first registration: a plain request from an endpoint registered through an aead profile is not
-     * registered, and an aead one for a key the endpoint holds in plain does not make that registration sealed.
-     */
-    private boolean register(String key, InetSocketAddress sender, int profileIndex, Aead.Opened opened, int now) {
-        boolean sealed = opened != null;
-        if (!sealed && sealedListeners.isSealed(sender, now, registry.ttlSeconds())) {
-            stats.profileMismatch();
-            return false;
-        } else if (sealed && registry.isRegistered(key, sender) && !sealedListeners.isSealed(sender, key)) {
-            stats.profileMismatch();
-            return false;
-        } else if (!registry.register(key, sender, now, config.limits().listenersPerAddress(),
-                sealed ? config.limits().listeners() : config.limits().plainListeners())) {
-            stats.listenerRefused();
-            return false;
-        }
-        if (sealed) {
-            sealedListeners.registered(sender, key, profileIndex, opened.keyIndex(), opened.sender(), now);
-        }
-        return true;
-    }
-
-    /**
-     * The watch extension: registers the sender as a watcher of the prefix and answers with what it missed since
-     * its position (the latest change of each id, in one datagram with the WATCHED, within the request's reply
-     * budget and {@value #CATCH_UP_CHANGES} changes, {@link Watches#MORE} when cut; the watches of one datagram look
-     * at {@value #CATCH_UP_SCAN} log entries in all), or with the head and {@link Watches#RESET} when that position
-     * is of another epoch, older than the change log, or its first change does not fit the budget. A watcher needs
-     * read access to every id under the prefix. A WATCH whose position is not 16 bytes is ignored.
-     */
-    private void watch(Request request, Message message, int now, Batch batch, Replies replies, int[] scanBudget) {
-        Optional<Watches.Position> from = Watches.position(message);
-        String prefix = message.id();
-        if (from.isEmpty()) {
-            return;
-        }
-        if (!request.mayReadPrefix(prefix)) {
-            stats.queryRefused();
-            return;
-        }
-        stats.watchHandled();
-        if (register(WatchedPrefixes.key(prefix), request.sender(), request.sealed() ? request.profileIndex() : -1,
-                request.opened(), now)) {
-            watched.watched(prefix); // a refused watch adds no prefix: what forged Ws can grow is the registry's
-        }
-        long epoch = store.position().epoch();
-        long head = changeLog.head();
-        Watches.Position at = from.get();
-        if (at.isNow() || (at.epoch() == epoch && at.revision() == head && changeLog.covers(head))) {
-            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), 0));
-            return;
-        }
-        int budget = scanBudget[0];
-        long covered = at.epoch() == epoch && changeLog.covers(at.revision())
-                ? catchUp(prefix, at, batch, replies, scanBudget) : -1;
-        if (covered <= at.revision() && budget > 0) {
-            // another epoch, a position the log does not cover, or a first change too big for the reply budget
-            stats.watchReset();
-            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, head), Watches.RESET));
-        } else {
-            replies.answer(Watches.watched(prefix, new Watches.Position(epoch, Math.max(covered, at.revision())),
-                    covered < head ? Watches.MORE : 0));
-        }
-    }
-
-    /**
-     * Answers the changes under {@code prefix} after {@code at}, all in one datagram with the WATCHED that follows
-     * (so that a lost datagram never moves the watcher past changes it did not get); returns the revision up to
-     * which they were told. The log entries looked at are taken from the datagram's {@code scanBudget}.
-     */
-    private long catchUp(String prefix, Watches.Position at, Batch batch, Replies replies, int[] scanBudget) {
-        replies.finish(batch); // the catch-up and its WATCHED start a datagram of their own
-        int closing = Watches.watched(prefix, at, 0).encodedLength();
-        int[] room = {config.maxPacketSize() - ONE_DATAGRAM_MARGIN - closing};
-        int[] told = {0};
-        int budget = scanBudget[0];
-        long covered = changeLog.since(at.revision(), prefix, budget, entry -> {
-            Message changed = Watches.changed(entry.id(), store.get(entry.id()), entry.revision());
-            int bytes = changed.encodedLength();
-            if (told[0] == CATCH_UP_CHANGES || bytes > room[0] || !replies.hasRoom(bytes + closing)) {
-                return false;
-            }
-            told[0]++;
-            room[0] -= bytes;
-            replies.answer(changed);
-            return true;
-        });
-        scanBudget[0] = (int) Math.max(0, budget - (covered - at.revision()) - 1);
-        return covered;
-    }
-
     /** Puts a change in the batch if it changes the value; true then. */
     private boolean recordChange(String id, byte[] value, Batch batch, ChangeSource source) {
         if (Arrays.equals(currentValue(id, batch), value)) {
@@ -332,49 +213,14 @@ public final class DatagramHandler {
 
     /** A Signal of the new value to every live listener of {@code id}, each {@code broadcastRepeat} times. */
     private void signal(String id, byte[] value, int now, Batch batch) {
-        signalListeners(id, MessageEncoder.plainDatagram(Message.signal(id, value)), now, batch);
-    }
-
-    /**
-     * A CHANGED of the change at {@code revision} to every live watcher of a prefix of {@code id}, each
-     * {@code broadcastRepeat} times, and the change in the log they catch up from.
-     */
-    private void tellWatchers(String id, byte[] value, long revision, int now, Batch batch) {
-        changeLog.append(revision, id);
-        watched.forEachPrefixOf(id, prefix -> signalListeners(WatchedPrefixes.key(prefix),
-                MessageEncoder.plainDatagram(Watches.changed(id, value, revision)), now, batch));
-    }
-
-    /** {@code plain} to every live listener of {@code key} (an id, or a watch's), sealed for the sealed ones. */
-    private void signalListeners(String key, byte[] plain, int now, Batch batch) {
-        int repeat = config.broadcastRepeat();
-        long nanos = clock.nanoTime();
-        registry.forEachListener(key, now, listener -> {
-            SealedListeners.Listener sealedFor = sealedListeners.get(listener, now, registry.ttlSeconds());
-            if (sealedFor != null && !sealedFor.has(key)) {
-                // a plain registration of an endpoint that now speaks aead: it gets nothing in cleartext
-                stats.profileMismatch();
-                return;
-            }
-            // the cap bounds what forged plain Queries can reflect at a victim: an authenticated Query
-            // cannot be forged (nor replayed), so its sender's Signals are not capped
-            if (sealedFor == null && !signalLimiter.allow(listener.getAddress(), repeat, nanos)) {
-                stats.signalRateLimited();
-                return;
-            }
-            stats.signalSent();
-            byte[] datagram = sealedFor == null ? plain
-                    : opener.seal(sealedFor.profileIndex(), sealedFor.keyIndex(), plain, 0, sealedFor.sender());
-            for (int i = 0; i < repeat; i++) {
-                batch.outgoing.add(new OutgoingDatagram(listener, datagram));
-            }
-        });
+        listeners.send(id, MessageEncoder.plainDatagram(Message.signal(id, value)), now, batch);
     }
 
     /**
      * Changes another instance made (or this one: they come back in the shared store's order), heard from
      * a {@link SharedValueStore}: each one that differs from the local copy is taken in and signalled to
-     * this instance's listeners. Nothing is written, no M is sent.
+     * this instance's listeners; every one is told to the watchers of its prefixes, at its revision. Nothing is
+     * written, no M is sent.
      */
     public void heard(SharedValueStore.Heard heard, Batch batch) {
         if (!(store instanceof SharedValueStore shared)) {
@@ -387,35 +233,18 @@ public final class DatagramHandler {
             changes = withDeletions;
         }
         int now = nowSeconds();
-        if (heard.epoch() != 0 && heard.epoch() != store.position().epoch()) {
-            // the store's count was lost and began again under a new epoch: every position of before is reset
-            shared.adoptEpoch(heard.epoch());
-            changeLog = new ChangeLog(CHANGE_LOG_SIZE, heard.snapshot() ? heard.revision()
-                    : heard.revision() - heard.values().size());
-        }
-        // the channel is the one order of every instance's changes: the change log is written from it alone
-        long[] revision = {heard.snapshot() || heard.revision() < 0 ? -1 : heard.revision() - changes.size()};
-        boolean[] unknownRevision = {false};
-        changes.forEach((id, value) -> {
-            boolean differs = !Arrays.equals(store.get(id), value);
-            if (differs) {
+        boolean anyDiffered = false;
+        for (Map.Entry<String, byte[]> change : changes.entrySet()) {
+            String id = change.getKey();
+            byte[] value = change.getValue();
+            if (!Arrays.equals(store.get(id), value)) {
+                anyDiffered = true;
                 shared.applyHeard(id, value);
                 recent.record(id, value, clock.epochMillis(), "another instance (shared store)");
                 signal(id, value, now, batch);
             }
-            if (revision[0] >= 0) {
-                tellWatchers(id, value, ++revision[0], now, batch);
-            } else if (differs) {
-                unknownRevision[0] = true;
-            }
-        });
-        if (heard.snapshot() && heard.revision() > changeLog.head()) {
-            changeLog.skipTo(heard.revision()); // what was missed is not known: the watchers behind it are reset
-        } else if (unknownRevision[0]) {
-            // a change of an instance of before, or a snapshot that is not ahead (the store's count went back):
-            // no watcher is told a made-up revision; every one is reset at its next WATCH
-            changeLog.forgetAll();
         }
+        watchers.heard(heard, changes, anyDiffered, now, batch);
     }
 
     private byte[] currentValue(String id, Batch batch) {
@@ -439,9 +268,7 @@ public final class DatagramHandler {
                 long at = clock.epochMillis();
                 batch.changes.forEach((id, value) -> recent.record(id, value, at, batch.sources.get(id).describe()));
                 if (!(store instanceof SharedValueStore)) { // a shared store's come back in its order: heard()
-                    long[] revision = {last - batch.changes.size()};
-                    int now = nowSeconds();
-                    batch.changes.forEach((id, value) -> tellWatchers(id, value, ++revision[0], now, batch));
+                    watchers.stored(batch.changes, last, nowSeconds(), batch);
                 }
             }
             stats.datagramsSent(batch.outgoing.size());
@@ -513,19 +340,15 @@ public final class DatagramHandler {
 
     /** Networks the reply credit and the Signal cap track now. */
     public int trackedNetworks() {
-        return replyRates.prefixes() + signalLimiter.networks();
+        return replyRates.prefixes() + listeners.cappedNetworks();
     }
 
     /** Drops expired listener registrations. */
     public long sweepListeners() {
-        long nanos = clock.nanoTime();
-        signalLimiter.sweep(nanos);
-        int now = nowSeconds();
-        sealedListeners.sweep(now, registry.ttlSeconds());
         opener.sweep();
-        replyRates.sweep(nanos);
-        long swept = registry.sweep(now);
-        watched.sweep(prefix -> registry.listenerCount(WatchedPrefixes.key(prefix)) > 0);
+        replyRates.sweep(clock.nanoTime());
+        long swept = listeners.sweep(nowSeconds());
+        watchers.sweep();
         return swept;
     }
 

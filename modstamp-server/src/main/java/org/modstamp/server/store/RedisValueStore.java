@@ -1,23 +1,17 @@
 package org.modstamp.server.store;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
-import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.Message;
-import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
 import org.modstamp.wire.Watches;
 
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 
@@ -36,13 +30,11 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * (one hash slot, so the script stays atomic), published with SPUBLISH and heard with SSUBSCRIBE from the
  * slot's primary, followed when the slot moves or fails over. Queries are answered from a local copy, loaded at start and kept current from the
  * channel: they never wait on Redis. If the connection is lost, changes fail (no M) until Redis is back;
- * the subscriber reconnects by itself and reloads the hash, so what was missed is caught up (and
+ * the {@link RedisSubscription} reconnects by itself and reloads the hash, so what was missed is caught up (and
  * signalled). Never FLUSHALL, KEYS or SCAN on the request path.
  */
 public final class RedisValueStore extends CachedValueStore implements SharedValueStore {
     private static final System.Logger LOG = System.getLogger(RedisValueStore.class.getName());
-    private static final long RETRY_MILLIS = 500;
-    private static final long FOLLOW_MILLIS = 1_000;
     /**
      * Sets (or, for an empty value, deletes) each id and then publishes the batch, atomically: if a write
      * fails, the script stops before the PUBLISH, so no instance hears of a change that was not stored.
@@ -86,12 +78,7 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
     private volatile long epoch;
     /** The revision of the last change this instance stored or heard. */
     private volatile long revision;
-    private volatile boolean closed;
-    private volatile Jedis subscriberConnection;
-    /** The primary's address when the subscription started; null while not subscribed or for one Redis. */
-    private volatile String subscribedTo;
-    private Thread subscriber;
-    private Thread follower;
+    private RedisSubscription subscription;
 
     private RedisValueStore(RedisSettings settings, RedisConnections.Primary primary) {
         this.settings = settings;
@@ -263,129 +250,23 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
         cache.put(id, value);
     }
 
+    /**
+     * Subscribes to the channel ({@link RedisSubscription}); a batch of the current epoch moves this instance's
+     * revision on before {@code heard} is told.
+     */
     @Override
-    public void onChanges(Consumer<Heard> heard, ThreadFactory threads) {
-        subscriber = threads.newThread(() -> listen(heard));
-        subscriber.start();
-        if (settings.topology() != RedisSettings.Topology.STANDALONE) {
-            follower = threads.newThread(this::followPrimary);
-            follower.start();
-        }
-    }
-
-    /**
-     * A subscription stays on the node it started on, even when that node stops answering without closing
-     * the connection (a frozen host, a cut cable): nothing would ever be heard again. So, every second,
-     * this asks where the primary is (sentinels, cluster slots) and, when it moved, ends the subscription;
-     * {@link #listen} starts it again on the new primary, with a snapshot.
-     */
-    private void followPrimary() {
-        while (!closed) {
-            try {
-                Thread.sleep(FOLLOW_MILLIS);
-            } catch (InterruptedException e) {
-                return;
+    public synchronized void onChanges(Consumer<Heard> heard, ThreadFactory threads) {
+        subscription = new RedisSubscription(primary, uri, cluster, channel, this::snapshot, batch -> {
+            if (!batch.snapshot() && batch.epoch() == epoch) {
+                revision = Math.max(revision, batch.revision());
             }
-            String at = subscribedTo;
-            Jedis connection = subscriberConnection;
-            if (at == null || connection == null) {
-                continue;
-            }
-            String now;
-            try {
-                now = primary.current();
-            } catch (RuntimeException e) {
-                continue; // the sentinels or the cluster do not answer now: ask again next time
-            }
-            if (now != null && !now.equals(at) && subscribedTo != null) {
-                LOG.log(System.Logger.Level.WARNING, "the primary of Redis " + uri + " moved from " + at + " to " + now
-                        + " while subscribed: subscribing there");
-                subscribedTo = null;
-                connection.disconnect();
-            }
-        }
-    }
-
-    /**
-     * Subscribes, and again after every lost connection. Each time the subscription starts it takes a
-     * snapshot of the hash, so that what changed between loading and subscribing, or while disconnected,
-     * is caught up; changes published meanwhile follow in order.
-     */
-    private void listen(Consumer<Heard> heard) {
-        while (!closed) {
-            String at;
-            try {
-                at = primary.current();
-            } catch (RuntimeException e) {
-                at = null;
-            }
-            try (Jedis jedis = primary.borrow()) {
-                subscriberConnection = jedis;
-                subscribedTo = at;
-                if (closed) {
-                    return; // close() ran while we were connecting
-                }
-                if (cluster) {
-                    shardedSubscribe(jedis, heard);
-                } else {
-                    subscribe(jedis, heard);
-                }
-                // the server ended the subscription: in a cluster, the slot moved or its primary failed over
-                jedis.getConnection().setBroken();
-                if (!closed) {
-                    LOG.log(System.Logger.Level.INFO, "Redis " + uri + " ended the subscription (the slot moved?); "
-                            + "subscribing again");
-                    primary.lost(new IllegalStateException("subscription ended"));
-                }
-            } catch (RuntimeException e) {
-                subscribedTo = null;
-                if (closed) {
-                    return;
-                }
-                primary.lost(e);
-                LOG.log(System.Logger.Level.WARNING, "lost Redis " + uri + " (" + e.getMessage()
-                        + "); retrying every " + RETRY_MILLIS + " ms");
-                try {
-                    Thread.sleep(RETRY_MILLIS);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void subscribe(Jedis jedis, Consumer<Heard> heard) {
-        jedis.subscribe(new BinaryJedisPubSub() {
-            @Override
-            public void onMessage(byte[] from, byte[] message) {
-                decode(message).ifPresent(heard);
-            }
-
-            @Override
-            public void onSubscribe(byte[] from, int count) {
-                subscribed(heard);
-            }
-        }, channel);
-    }
-
-    private void shardedSubscribe(Jedis jedis, Consumer<Heard> heard) {
-        jedis.getConnection().setTimeoutInfinite();
-        new BinaryJedisShardedPubSub() {
-            @Override
-            public void onSMessage(byte[] from, byte[] message) {
-                decode(message).ifPresent(heard);
-            }
-
-            @Override
-            public void onSSubscribe(byte[] from, int count) {
-                subscribed(heard);
-            }
-        }.proceed(jedis.getConnection(), channel);
+            heard.accept(batch);
+        });
+        subscription.start(threads, settings.topology() != RedisSettings.Topology.STANDALONE);
     }
 
     /** The revision is read before the values: the snapshot holds every change up to it (and maybe later ones). */
-    private void subscribed(Consumer<Heard> heard) {
-        LOG.log(System.Logger.Level.INFO, "listening to the changes of Redis " + uri);
+    private Heard snapshot() {
         long at;
         long current;
         try (Jedis jedis = primary.borrow()) {
@@ -393,63 +274,13 @@ public final class RedisValueStore extends CachedValueStore implements SharedVal
             byte[] e = jedis.get(epochKey);
             current = e == null ? 0 : Long.parseLong(new String(e, StandardCharsets.US_ASCII));
         }
-        heard.accept(new Heard(loadAll(), true, at, current));
-    }
-
-    /**
-     * A published batch: a datagram of its changes as Cs, whose header's info is {@code r}, the batch's last
-     * revision, {@code e} and the epoch, in decimal (an instance of before published an empty header: revision
-     * and epoch unknown, -1 and 0).
-     */
-    private Optional<Heard> decode(byte[] message) {
-        ByteBuffer buffer = ByteBuffer.wrap(message);
-        return DatagramHeader.read(buffer).flatMap(header -> MessageDecoder.decode(buffer).map(messages -> {
-            long[] position = positionOf(header);
-            Map<String, byte[]> changes = new java.util.LinkedHashMap<>();
-            messages.forEach(m -> changes.put(m.id(), m.value()));
-            if (position[1] == epoch) {
-                revision = Math.max(revision, position[0]);
-            }
-            return new Heard(changes, false, position[0], position[1]);
-        }));
-    }
-
-    /** The revision and epoch of a header's info {@code r<revision>e<epoch>}; -1 and 0 when it is none. */
-    private static long[] positionOf(DatagramHeader header) {
-        String text = header.profileId();
-        int e = text.indexOf('e');
-        if (!header.signature().equals("r") || e < 0) {
-            return new long[] {-1, 0};
-        }
-        try {
-            return new long[] {Long.parseLong(text.substring(0, e)), Long.parseLong(text.substring(e + 1))};
-        } catch (NumberFormatException bad) {
-            return new long[] {-1, 0};
-        }
+        return new Heard(loadAll(), true, at, current);
     }
 
     @Override
-    public void close() {
-        closed = true;
-        Jedis connection = subscriberConnection;
-        if (connection != null) {
-            try {
-                connection.disconnect(); // ends the blocking subscribe
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the Redis subscription", e);
-            }
-        }
-        if (follower != null) {
-            follower.interrupt();
-        }
-        for (Thread thread : new Thread[] {subscriber, follower}) {
-            if (thread != null) {
-                try {
-                    thread.join(2_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+    public synchronized void close() {
+        if (subscription != null) {
+            subscription.close();
         }
         primary.close();
         cache.close();
