@@ -125,10 +125,15 @@ final class ClientChannel implements AutoCloseable {
      * datagrams they went in (none for plain). A failed send is logged: the caller's resend covers it.
      */
     List<Long> send(Collection<Message> messages) {
+        return send(messages, null);
+    }
+
+    /** As {@link #send(Collection)}, every datagram starting with {@code leader} (none when null). */
+    List<Long> send(Collection<Message> messages, Message leader) {
         if (messages.isEmpty()) {
             return List.of();
         }
-        DatagramPacker packer = SealedDatagrams.packer(config.profile(), config.maxPacketSize());
+        DatagramPacker packer = SealedDatagrams.packer(config.profile(), config.maxPacketSize()).leading(leader);
         messages.forEach(packer::add);
         List<Long> counters = new ArrayList<>();
         for (byte[] packed : packer.drain()) {
@@ -232,7 +237,8 @@ final class ClientChannel implements AutoCloseable {
             if (inReplyTo == 0 && m.type() != MessageType.SIGNAL && m.type() != MessageType.OBSERVED) {
                 dropped.incrementAndGet();
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored " + m + " from the server: it answers no request");
-            } else if (m.type() == MessageType.QUERY || m.type() == MessageType.CHANGE || m.type() == MessageType.PROBE) {
+            } else if (m.type() == MessageType.QUERY || m.type() == MessageType.CHANGE || m.type() == MessageType.PROBE
+                    || m.type() == MessageType.WATCH || m.type() == MessageType.KEEP) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "ignored " + m + " from the server");
             } else {
                 kept.add(m);

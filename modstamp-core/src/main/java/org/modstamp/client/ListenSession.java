@@ -17,7 +17,8 @@ import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageType;
 
 /**
- * A listen: a query round at once and then every query interval (plus jitter) as keep-alive, resends of the
+ * A listen: a query round at once and then every query interval (plus jitter) as keep-alive (one KEEP of the
+ * listen's summary instead, while the server holds its ids as a set: {@link ListenSummary}), resends of the
  * unanswered Queries within a round, a change reported for every R or S that differs from what is known, and
  * silence reported when nothing came from the server for the no-response timeout (and its end when something
  * comes again). Its timers and messages run on the client loop; {@link #add} and {@link #remove} hand theirs
@@ -38,6 +39,9 @@ final class ListenSession implements Listening, Exchange {
     private final Map<String, byte[]> known = new HashMap<>();
     private final Set<String> unanswered = new LinkedHashSet<>();
     private final FirstReplies firstReplies = new FirstReplies();
+    private final ListenSummary summary = new ListenSummary();
+    /** A keep-alive round's KEEP is not answered yet. */
+    private boolean keepPending;
     private long lastRound;
     /** Where in the jitter this round's next one falls, 0..1. */
     private double jitterDraw;
@@ -78,7 +82,7 @@ final class ListenSession implements Listening, Exchange {
 
     private void remember(String id, byte[] value) {
         synchronized (known) {
-            known.put(id, value);
+            summary.changed(id, known.put(id, value), value);
         }
     }
 
@@ -107,7 +111,7 @@ final class ListenSession implements Listening, Exchange {
             long now = System.nanoTime();
             roundDeadline = Math.max(roundDeadline, now + config.requestTimeout().toNanos());
             nextResend = now + config.resendTimeout().toNanos();
-            channel.send(List.of(Message.query(id)));
+            channel.send(List.of(Message.query(id)), summary.join());
         });
     }
 
@@ -115,8 +119,9 @@ final class ListenSession implements Listening, Exchange {
     public void remove(String id) {
         loop.execute(() -> {
             synchronized (known) {
-                known.remove(id);
+                summary.changed(id, known.remove(id), null);
             }
+            summary.invalidate();
             unanswered.remove(id);
             firstReplies.answered(id);
         });
@@ -146,8 +151,14 @@ final class ListenSession implements Listening, Exchange {
         if (now - nextQuery >= 0) {
             queryRound(now);
             nextQuery = nextQuery(now);
+        } else if (keepPending && now - roundDeadline >= 0) {
+            queryEvery(now); // the KEEP was not answered: the server may not have the set any more
+            nextQuery = nextQuery(now);
+        } else if (keepPending && now - nextResend >= 0) {
+            channel.send(List.of(summary.keep(known.size())));
+            nextResend = now + config.resendTimeout().toNanos();
         } else if (!unanswered.isEmpty() && now - nextResend >= 0 && now - roundDeadline < 0) {
-            channel.send(ResentRequest.queries(unanswered));
+            channel.send(ResentRequest.queries(unanswered), summary.join());
             nextResend = now + config.resendTimeout().toNanos();
         }
         long silence = now - lastHeard;
@@ -159,6 +170,9 @@ final class ListenSession implements Listening, Exchange {
         if (!unanswered.isEmpty() && now - roundDeadline < 0 && nextResend - roundDeadline < 0) {
             next = Math.min(next, nextResend);
         }
+        if (keepPending) {
+            next = Math.min(next, Math.min(nextResend, roundDeadline));
+        }
         if (!silent) {
             next = Math.min(next, lastHeard + config.noResponseTimeout().toNanos());
         }
@@ -167,6 +181,7 @@ final class ListenSession implements Listening, Exchange {
 
     /** On the loop: query every id now (the keep-alive saw the mapping change: register the new one). */
     void queryNow() {
+        summary.invalidate();
         queryAtOnce = true;
     }
 
@@ -182,10 +197,30 @@ final class ListenSession implements Listening, Exchange {
         return lastRound + keepAlive.intervalNanos(queryIntervalNanos) + (long) (jitterDraw * jitter);
     }
 
-    /** Queries every id (keep-alive), with the keep-alive's PROBE, and draws the next round's jitter. */
+    /**
+     * A keep-alive round, with the keep-alive's PROBE: one KEEP of the listen's summary while the server holds its
+     * set (see {@link ListenSummary}), else a Query of every id.
+     */
     private void queryRound(long now) {
+        if (unanswered.isEmpty() && summary.mayKeep(known.size())) {
+            channel.send(keepAlive.withRound(List.of(summary.keep(known.size()))));
+            keepPending = true;
+            startRound(now);
+        } else {
+            queryEvery(now);
+        }
+    }
+
+    /** Queries every id, as a new generation of the listen's set, and draws the next round's jitter. */
+    private void queryEvery(long now) {
+        keepPending = false;
+        summary.fullRound();
         unanswered.addAll(known.keySet());
-        channel.send(keepAlive.withRound(ResentRequest.queries(unanswered)));
+        channel.send(keepAlive.withRound(ResentRequest.queries(unanswered)), summary.join());
+        startRound(now);
+    }
+
+    private void startRound(long now) {
         roundDeadline = now + config.requestTimeout().toNanos();
         nextResend = now + config.resendTimeout().toNanos();
         lastRound = now;
@@ -204,13 +239,21 @@ final class ListenSession implements Listening, Exchange {
 
     @Override
     public void received(Message m, long inReplyTo) {
+        if (m.type() == MessageType.KEPT) {
+            ListenSummary.Answer answer = closed ? null : summary.kept(m, known.size(), unanswered.isEmpty());
+            if (keepPending && (answer == ListenSummary.Answer.RENEWED || answer == ListenSummary.Answer.DIFFERS)) {
+                keepPending = false;
+                queryAtOnce = answer == ListenSummary.Answer.DIFFERS; // the server's set is not ours: query every id
+            }
+            return;
+        }
         boolean isReply = m.type() == MessageType.REPLY;
         if (closed || !(isReply || m.type() == MessageType.SIGNAL) || !known.containsKey(m.id())) {
             return;
         }
         String id = m.id();
-        if (isReply) {
-            unanswered.remove(id);
+        if (isReply && unanswered.remove(id) && unanswered.isEmpty()) {
+            summary.answered(known.size());
         }
         byte[] old = known.get(id);
         if (old == null || !Arrays.equals(old, m.value())) { // else no change, or a duplicate Signal

@@ -19,6 +19,7 @@ public final class DatagramPacker {
     private final List<List<Message>> datagrams = new ArrayList<>(1);
     private final List<Message> current = new ArrayList<>();
     private int currentSize;
+    private Message leader;
 
     public DatagramPacker(DatagramHeader header, int maxPacketSize) {
         checkMaxPacketSize(header, maxPacketSize);
@@ -35,6 +36,12 @@ public final class DatagramPacker {
         }
     }
 
+    /** Every datagram begun from now on starts with {@code message} (the summary keep-alive's JOIN); null: none. */
+    public DatagramPacker leading(Message message) {
+        this.leader = message;
+        return this;
+    }
+
     public DatagramPacker add(Message message) {
         int length = message.encodedLength();
         if (!current.isEmpty() && currentSize + length > maxPacketSize) {
@@ -42,6 +49,10 @@ public final class DatagramPacker {
         }
         if (current.isEmpty()) {
             currentSize = header.encodedLength();
+            if (leader != null) {
+                current.add(leader);
+                currentSize += leader.encodedLength();
+            }
         }
         current.add(message);
         currentSize += length;

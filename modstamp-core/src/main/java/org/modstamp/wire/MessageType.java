@@ -1,8 +1,8 @@
 package org.modstamp.wire;
 
 /**
- * The five messages of the protocol, the two of the mapping-probe extension and the three of the watch
- * extension, with their one-byte descriptor and their argument count.
+ * The five messages of the protocol, the two of the mapping-probe extension, the three of the watch extension and
+ * the two of the summary keep-alive, with their one-byte descriptor and their argument count.
  */
 public enum MessageType {
     /** client to server: "tell me the value of id, and tell me when it changes" (id). */
@@ -30,7 +30,14 @@ public enum MessageType {
     /** Extension, server to watcher: an id under a watched prefix changed (id, value, revision: {@link Watches}). */
     CHANGED('N', 3),
     /** Extension, server to watcher: the answer to a WATCH (prefix, position and flags: {@link Watches}). */
-    WATCHED('H', 2);
+    WATCHED('H', 2),
+    /**
+     * Extension, client to server: "the Queries after me in this datagram make up my set" or "renew my set if we
+     * agree on its summary" (set, summary: see {@link Summaries}).
+     */
+    KEEP('K', 2),
+    /** Extension, server to client: the answer to a KEEP (set, summary and flags: {@link Summaries}). */
+    KEPT('U', 2);
 
     private static final MessageType[] BY_DESCRIPTOR = new MessageType[256];
 

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.modstamp.wire.Message;
+import org.modstamp.wire.MessageType;
+import org.modstamp.wire.Summaries;
 
 /**
  * A listen driven by hand (its clock is the test's; commands run inline, as on the loop) against a server
@@ -86,12 +88,108 @@ class ListenSessionTest {
         return known;
     }
 
+    /** The Queries of a request, without the KEEPs that join them to the listen's set (see the summary tests). */
+    private static List<Message> queries(PlayedServer.Request request) {
+        return request.messages().stream().filter(m -> m.type() != MessageType.KEEP).toList();
+    }
+
+    /** The KEEP that leads a datagram of Queries, or is a keep-alive round on its own. */
+    private static Summaries.Keep keepOf(PlayedServer.Request request) {
+        Message first = request.messages().get(0);
+        assertEquals(MessageType.KEEP, first.type(), "a KEEP leads " + request.messages());
+        return Summaries.read(first).orElseThrow();
+    }
+
+    private static Message joined(Summaries.Keep join, int count) {
+        return Summaries.kept(join.set(), Summaries.JOINED, new Summaries.Summary(join.summary().generation(), count, 0));
+    }
+
+    private static long digest(String... idValue) {
+        long sum = 0;
+        for (int i = 0; i < idValue.length; i += 2) {
+            sum += Summaries.hash(idValue[i], idValue[i + 1].getBytes());
+        }
+        return sum;
+    }
+
+    @Test
+    void onceTheServerHoldsTheSetAKeepAliveRoundIsOneKeepOfItsSummary() throws Exception {
+        ListenSession listen = listen(known("a", "1", "b", null), false).started(0);
+        listen.tick(0);
+        PlayedServer.Request round = server.receive();
+        Summaries.Keep join = keepOf(round);
+        assertTrue(join.has(Summaries.JOIN), "the round's Queries join the set");
+        assertEquals(1, join.summary().generation());
+        server.answer(round, Message.reply("a", "1".getBytes()), Message.reply("b", "x".getBytes()), joined(join, 2));
+        PlayedServer.deliverNext(channel, listen);
+
+        listen.tick(1_000 * MS);
+        PlayedServer.Request keepAlive = server.receive();
+        assertEquals(1, keepAlive.messages().size(), "one message: " + keepAlive.messages());
+        Summaries.Keep keep = keepOf(keepAlive);
+        assertFalse(keep.has(Summaries.JOIN));
+        assertEquals(new Summaries.Summary(1, 2, digest("a", "1", "b", "x")), keep.summary());
+        server.answer(keepAlive, Summaries.kept(join.set(), Summaries.RENEWED, keep.summary()));
+        PlayedServer.deliverNext(channel, listen);
+        assertEquals(2_000 * MS, listen.tick(1_100 * MS), "renewed: nothing until the next round");
+        assertTrue(server.receiveWithin(50).isEmpty());
+
+        server.answer(keepAlive, Message.signal("a", "2".getBytes()));
+        PlayedServer.deliverNext(channel, listen);
+        listen.tick(2_000 * MS);
+        assertEquals(new Summaries.Summary(1, 2, digest("a", "2", "b", "x")), keepOf(server.receive()).summary(),
+                "the digest follows the values heard");
+    }
+
+    @Test
+    void aSummaryTheServerDoesNotShareOrAKeepUnansweredMakesTheListenQueryEveryIdAsANewGeneration() throws Exception {
+        ListenSession listen = listen(known("a", "1"), false).started(0);
+        listen.tick(0);
+        PlayedServer.Request round = server.receive();
+        server.answer(round, Message.reply("a", "1".getBytes()), joined(keepOf(round), 1));
+        PlayedServer.deliverNext(channel, listen);
+
+        listen.tick(1_000 * MS);
+        PlayedServer.Request keepAlive = server.receive();
+        Summaries.Keep keep = keepOf(keepAlive);
+        server.answer(keepAlive, Summaries.kept(keep.set(), 0, new Summaries.Summary(0, 0, 0))); // no such set here
+        PlayedServer.deliverNext(channel, listen);
+        listen.tick(1_010 * MS);
+        PlayedServer.Request again = server.receive();
+        assertEquals(List.of(Message.query("a")), queries(again), "every id, at once");
+        assertEquals(2, keepOf(again).summary().generation(), "a new generation of the set");
+        server.answer(again, Message.reply("a", "1".getBytes()), joined(keepOf(again), 1));
+        PlayedServer.deliverNext(channel, listen);
+
+        listen.tick(2_010 * MS);
+        assertEquals(1, server.receive().messages().size(), "a KEEP again");
+        listen.tick(2_110 * MS);
+        assertEquals(1, server.receive().messages().size(), "the unanswered KEEP is resent");
+        listen.tick(2_310 * MS);
+        PlayedServer.Request afterSilence = server.receive();
+        assertEquals(List.of(Message.query("a")), queries(afterSilence), "no answer within the request timeout");
+        assertEquals(3, keepOf(afterSilence).summary().generation());
+    }
+
+    @Test
+    void aServerWithoutSetsIsSentNoKeepAfterThreeAnsweredRounds() throws Exception {
+        ListenSession listen = listen(known("a", "1"), false).started(0);
+        for (int round = 0; round < 4; round++) {
+            listen.tick(round * 1_000 * MS);
+            PlayedServer.Request request = server.receive();
+            assertEquals(round < ListenSummary.ROUNDS_BEFORE_GIVING_UP, request.messages().get(0).type() == MessageType.KEEP,
+                    "round " + round + ": " + request.messages());
+            server.answer(request, Message.reply("a", "1".getBytes())); // no KEPT: the server skipped the KEEP
+            PlayedServer.deliverNext(channel, listen);
+        }
+    }
+
     @Test
     void reportsEveryChangeFromARepliesAndSignalsAndLearnsAnUnknownValueSilently() throws Exception {
         ListenSession listen = listen(known("a", "1", "b", null), false).started(0);
         listen.tick(0);
         PlayedServer.Request round = server.receive();
-        assertEquals(List.of(Message.query("a"), Message.query("b")), round.messages());
+        assertEquals(List.of(Message.query("a"), Message.query("b")), queries(round));
         server.answer(round, Message.reply("a", "1".getBytes()), Message.reply("b", "x".getBytes()));
         PlayedServer.deliverNext(channel, listen);
         assertEquals(List.of(), told, "a unchanged, b learned silently");
@@ -122,15 +220,15 @@ class ListenSessionTest {
         PlayedServer.deliverNext(channel, listen);
 
         assertEquals(200 * MS, listen.tick(100 * MS));
-        assertEquals(List.of(Message.query("b")), server.receive().messages(), "only b is asked again");
+        assertEquals(List.of(Message.query("b")), queries(server.receive()), "only b is asked again");
         listen.tick(200 * MS);
         server.receive();
         assertEquals(1_000 * MS, listen.tick(300 * MS), "no resend after the round's request timeout");
         assertTrue(server.receiveWithin(50).isEmpty());
 
         assertEquals(1_100 * MS, listen.tick(1_000 * MS), "the keep-alive round (no jitter configured)");
-        assertEquals(List.of(Message.query("b"), Message.query("a")), server.receive().messages(),
-                "the keep-alive round asks every id");
+        assertEquals(List.of(Message.query("b"), Message.query("a")), queries(server.receive()),
+                "the keep-alive round asks every id (a server without sets is asked every id each round)");
     }
 
     @Test
@@ -155,7 +253,7 @@ class ListenSessionTest {
         server.receive();
         listen.add("c", "old");
         PlayedServer.Request added = server.receive();
-        assertEquals(List.of(Message.query("c")), added.messages(), "an added id is queried at once");
+        assertEquals(List.of(Message.query("c")), queries(added), "an added id is queried at once");
         server.answer(added, Message.reply("c", "new".getBytes()));
         PlayedServer.deliverNext(channel, listen);
         listen.remove("a");

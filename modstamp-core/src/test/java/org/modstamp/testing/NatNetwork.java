@@ -170,11 +170,13 @@ public final class NatNetwork implements AutoCloseable {
 
     /**
      * From now on, counts the datagrams the client sends to the server's port {@code port} (through the NAT): all of
-     * them, and those that are plain modstamp datagrams whose first message is a Query (a query round or its resend).
+     * them, and those that are plain modstamp datagrams whose first message is a Query or a Keep (a query round, a
+     * summary keep-alive round, or their resends).
      */
     public void countClientDatagrams(int port) throws Exception {
         nft("add rule ip filter forward iifname " + tag + "i udp dport " + port + " counter");
         nft("add rule ip filter forward iifname " + tag + "i udp dport " + port + " @th,64,16 0x0051 counter");
+        nft("add rule ip filter forward iifname " + tag + "i udp dport " + port + " @th,64,16 0x004b counter");
     }
 
     /** The datagrams counted since {@link #countClientDatagrams}. */
@@ -182,9 +184,9 @@ public final class NatNetwork implements AutoCloseable {
         return counter("udp dport \\d+ counter packets (\\d+)");
     }
 
-    /** The plain datagrams starting with a Query counted since {@link #countClientDatagrams}. */
+    /** The plain datagrams starting with a Query or a Keep counted since {@link #countClientDatagrams}. */
     public long clientQueryDatagrams() throws Exception {
-        return counter("@th,64,16 0x51 counter packets (\\d+)");
+        return counter("@th,64,16 0x51 counter packets (\\d+)") + counter("@th,64,16 0x4b counter packets (\\d+)");
     }
 
     private long counter(String pattern) throws Exception {

@@ -3,6 +3,8 @@ package org.modstamp.wire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.modstamp.wire.Hex.decode;
+import static org.modstamp.wire.Hex.hex;
 
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
@@ -15,18 +17,6 @@ import org.modstamp.wire.Watches.Position;
 class WatchesTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final Position AT_5 = new Position(0x0102030405060708L, 5);
-
-    private static String hex(Message m) {
-        return HEX.formatHex(MessageEncoder.plainDatagram(m));
-    }
-
-    private static Message decode(String hex) {
-        ByteBuffer datagram = ByteBuffer.wrap(HEX.parseHex(hex));
-        DatagramHeader.read(datagram).orElseThrow();
-        List<Message> messages = MessageDecoder.decode(datagram).orElseThrow();
-        assertEquals(1, messages.size());
-        return messages.get(0);
-    }
 
     @Test
     void theDocumentedVectors() {

@@ -88,6 +88,8 @@ public final class ServerStats {
     private final AtomicLong probesRefused = new AtomicLong();
     private final AtomicLong watches = new AtomicLong();
     private final AtomicLong watchResets = new AtomicLong();
+    private final AtomicLong keeps = new AtomicLong();
+    private final AtomicLong keepsRenewed = new AtomicLong();
     private volatile Recorder recorder = new Recorder() { };
 
     /** The counters now. */
@@ -185,6 +187,24 @@ public final class ServerStats {
     /** WATCHes answered with a reset since the start. */
     public long watchResets() {
         return watchResets.get();
+    }
+
+    /** A KEEP of the summary keep-alive (not a JOIN) answered; {@code renewed} when its summary agreed and its set was renewed. */
+    public void keepHandled(boolean renewed) {
+        keeps.incrementAndGet();
+        if (renewed) {
+            keepsRenewed.incrementAndGet();
+        }
+    }
+
+    /** KEEPs (summary keep-alives, JOINs aside) answered since the start. */
+    public long keeps() {
+        return keeps.get();
+    }
+
+    /** KEEPs whose summary agreed, renewing their set, since the start. */
+    public long keepsRenewed() {
+        return keepsRenewed.get();
     }
 
     public void changeRefused() {

@@ -59,6 +59,9 @@ public class ServerMetrics {
         gauge("modstamp.watches", "Watches of a prefix (W) answered", stats::watches);
         gauge("modstamp.watches.reset", "Watches answered with a reset: a position of another store, or older than "
                 + "the change log", stats::watchResets);
+        gauge("modstamp.keeps", "Summary keep-alives (K, joins aside) answered", stats::keeps);
+        gauge("modstamp.keeps.renewed", "Summary keep-alives whose summary agreed: every id of the set registered "
+                + "again", stats::keepsRenewed);
         Timer store = registry.timer(Metadata.builder().withName("modstamp.store.commit")
                 .withDescription("Time to make a batch of changes durable").build());
         Timer send = registry.timer(Metadata.builder().withName("modstamp.send")

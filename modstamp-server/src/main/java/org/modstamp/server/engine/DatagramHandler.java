@@ -21,6 +21,7 @@ import org.modstamp.server.store.ValueStore;
 import org.modstamp.wire.MappingProbe;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
+import org.modstamp.wire.Summaries;
 
 /**
  * The server's protocol logic, without a socket: datagrams in, datagrams out. {@link #handle} applies
@@ -55,6 +56,7 @@ public final class DatagramHandler {
     private final Listeners listeners;
     private final Watchers watchers;
     private final DelayedProbes delayedProbes = new DelayedProbes();
+    private final KeptSets keptSets;
     private final List<OutgoingDatagram> pendingProbes = new java.util.ArrayList<>();
 
     /** A handler whose time is {@code config.clock()}'s. */
@@ -78,6 +80,7 @@ public final class DatagramHandler {
         this.opener = new RequestOpener(config, stats, maxSenders);
         this.listeners = new Listeners(config, registry, stats, opener, MAX_REPLY_PREFIXES);
         this.watchers = new Watchers(config, store, stats, listeners);
+        this.keptSets = new KeptSets(registry.ttlSeconds());
         AbuseLimits limits = config.limits();
         this.replyRates = new ReplyRateLimiter(new AddressPrefix(limits.ipv4PrefixBits(), limits.ipv6PrefixBits()),
                 limits.replyAmplification(), limits.replyBytesPerSecondPerPrefix(), limits.replyBurstPerPrefix(),
@@ -98,26 +101,58 @@ public final class DatagramHandler {
         int now = nowSeconds();
         boolean delayedProbeHeld = false; // one delayed probe answer per datagram at most
         Watchers.ScanBudget scan = new Watchers.ScanBudget();
+        KeptSets.Joining joining = null; // the set that the Queries after a JOIN join
         for (Message message : request.messages()) {
             switch (message.type()) {
-                case QUERY -> query(request, message.id(), now, batch, replies);
+                case QUERY -> query(request, message.id(), now, batch, replies, joining);
                 case CHANGE -> change(request, message, now, batch, replies);
                 case PROBE -> delayedProbeHeld |= probe(request, message, replies, !delayedProbeHeld);
                 case WATCH -> watchers.watch(request, message, now, batch, replies, scan);
-                default -> { } // R, M, S, OBSERVED, CHANGED and WATCHED are not for a server
+                case KEEP -> joining = keep(request, message, now, replies, joining);
+                default -> { } // R, M, S, OBSERVED, CHANGED, WATCHED and KEPT are not for a server
             }
+        }
+        if (joining != null) {
+            replies.answer(joining.answer());
         }
         replies.finish(batch);
     }
 
-    private void query(Request request, String id, int now, Batch batch, Replies replies) {
+    private void query(Request request, String id, int now, Batch batch, Replies replies, KeptSets.Joining joining) {
         if (!request.mayRead(id)) {
             stats.queryRefused(); // no Reply, no registration: nothing of it is shown to this sender
             return;
         }
         stats.queryHandled();
-        listeners.register(id, request, now);
+        if (listeners.register(id, request, now) && joining != null) {
+            joining.registered(id);
+        }
         replies.answer(Message.reply(id, currentValue(id, batch)));
+    }
+
+    /**
+     * The summary keep-alive: a JOIN returns the set that the datagram's next Queries join (answered with JOINED
+     * after the datagram's last message, or at the next JOIN); a KEEP without it renews its set when the summaries
+     * agree (see {@link KeptSets}), and is answered at once. A KEEP whose summary is not 17 bytes is ignored.
+     */
+    private KeptSets.Joining keep(Request request, Message message, int now, Replies replies,
+                                  KeptSets.Joining joining) {
+        Optional<Summaries.Keep> read = Summaries.read(message);
+        if (read.isEmpty()) {
+            return joining;
+        }
+        Summaries.Keep keep = read.get();
+        if (joining != null) {
+            replies.answer(joining.answer());
+        }
+        if (keep.has(Summaries.JOIN)) {
+            return keptSets.join(request.sender(), keep.set(), keep.summary().generation(), now);
+        }
+        Message answer = keptSets.keep(request.sender(), keep, now, store::get,
+                id -> request.mayRead(id) && listeners.register(id, request, now));
+        stats.keepHandled(Summaries.read(answer).orElseThrow().has(Summaries.RENEWED));
+        replies.answer(answer);
+        return null;
     }
 
     private void change(Request request, Message message, int now, Batch batch, Replies replies) {
@@ -347,8 +382,10 @@ public final class DatagramHandler {
     public long sweepListeners() {
         opener.sweep();
         replyRates.sweep(clock.nanoTime());
-        long swept = listeners.sweep(nowSeconds());
+        int now = nowSeconds();
+        long swept = listeners.sweep(now);
         watchers.sweep();
+        keptSets.sweep(now);
         return swept;
     }
 

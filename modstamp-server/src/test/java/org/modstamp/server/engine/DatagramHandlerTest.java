@@ -2,6 +2,7 @@ package org.modstamp.server.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.modstamp.server.engine.Outgoing.messages;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -17,9 +18,7 @@ import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.store.StoreException;
 import org.modstamp.server.store.ValueStore;
-import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.Message;
-import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
 import org.modstamp.wire.MessageType;
 
@@ -41,12 +40,6 @@ class DatagramHandlerTest {
 
     private static ByteBuffer datagram(Message... messages) {
         return ByteBuffer.wrap(MessageEncoder.plainDatagram(messages));
-    }
-
-    private static List<Message> messages(OutgoingDatagram d) {
-        ByteBuffer b = ByteBuffer.wrap(d.bytes());
-        DatagramHeader.read(b).orElseThrow();
-        return MessageDecoder.decode(b).orElseThrow();
     }
 
     @Test

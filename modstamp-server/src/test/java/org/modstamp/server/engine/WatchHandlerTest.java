@@ -1,6 +1,8 @@
 package org.modstamp.server.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.modstamp.server.engine.Outgoing.messages;
+import static org.modstamp.server.engine.Outgoing.to;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,9 +24,7 @@ import org.modstamp.server.ServerStats;
 import org.modstamp.server.registry.ListenerRegistry;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.store.ValueStore;
-import org.modstamp.wire.DatagramHeader;
 import org.modstamp.wire.Message;
-import org.modstamp.wire.MessageDecoder;
 import org.modstamp.wire.MessageEncoder;
 import org.modstamp.wire.MessageType;
 import org.modstamp.wire.Watches;
@@ -48,18 +48,8 @@ class WatchHandlerTest {
         return new DatagramHandler(config.withClock(clock), values, new ListenerRegistry(300), stats);
     }
 
-    private static List<Message> messages(OutgoingDatagram d) {
-        ByteBuffer b = ByteBuffer.wrap(d.bytes());
-        DatagramHeader.read(b).orElseThrow();
-        return MessageDecoder.decode(b).orElseThrow();
-    }
-
     private List<Message> send(InetSocketAddress from, Message... messages) {
         return to(from, handler.handleOne(from, ByteBuffer.wrap(MessageEncoder.plainDatagram(messages))));
-    }
-
-    private List<Message> to(InetSocketAddress recipient, List<OutgoingDatagram> out) {
-        return out.stream().filter(d -> d.recipient().equals(recipient)).flatMap(d -> messages(d).stream()).toList();
     }
 
     /** Changes from the producer; returns what reached the watcher. */
