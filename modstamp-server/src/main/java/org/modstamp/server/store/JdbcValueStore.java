@@ -35,6 +35,7 @@ public final class JdbcValueStore extends CachedValueStore {
     private PreparedStatement upsert;
     private PreparedStatement delete;
     private PreparedStatement advance;
+    private PreparedStatement readRevision;
     private long epoch;
     private long revision;
 
@@ -134,7 +135,6 @@ public final class JdbcValueStore extends CachedValueStore {
             }
         }
         cache.putAll(changes);
-        revision += changes.size();
         return revision;
     }
 
@@ -157,9 +157,17 @@ public final class JdbcValueStore extends CachedValueStore {
         }
         upsert.executeBatch();
         delete.executeBatch();
-        advance.setLong(1, revision + changes.size());
+        // counted in the database, not from memory: the row lock orders every writer (another server on the same
+        // database, a commit that landed though it was reported failed), so a revision is never handed out twice
+        advance.setLong(1, changes.size());
         advance.executeUpdate();
+        long last;
+        try (ResultSet row = readRevision.executeQuery()) {
+            row.next();
+            last = row.getLong(1);
+        }
         connection.commit();
+        revision = last;
     }
 
     private StoreException failure(Map<String, byte[]> changes, Exception e) {
@@ -174,7 +182,8 @@ public final class JdbcValueStore extends CachedValueStore {
             c.setAutoCommit(false);
             upsert = c.prepareStatement(dialect.upsert);
             delete = c.prepareStatement(dialect.delete);
-            advance = c.prepareStatement("UPDATE " + REVISION_TABLE + " SET revision = ?");
+            advance = c.prepareStatement("UPDATE " + REVISION_TABLE + " SET revision = revision + ?");
+            readRevision = c.prepareStatement("SELECT revision FROM " + REVISION_TABLE);
         }
     }
 
@@ -187,7 +196,7 @@ public final class JdbcValueStore extends CachedValueStore {
             return;
         }
         try (Connection c = connection; PreparedStatement u = upsert; PreparedStatement d = delete;
-             PreparedStatement a = advance) {
+             PreparedStatement a = advance; PreparedStatement r = readRevision) {
             if (rollback && !c.isClosed()) { // a connection the database closed has nothing to roll back
                 c.rollback();
             }
@@ -198,6 +207,7 @@ public final class JdbcValueStore extends CachedValueStore {
             upsert = null;
             delete = null;
             advance = null;
+            readRevision = null;
         }
     }
 

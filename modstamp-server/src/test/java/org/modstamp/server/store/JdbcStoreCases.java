@@ -74,6 +74,23 @@ abstract class JdbcStoreCases {
     }
 
     /**
+     * The revision is counted in the database, not from memory: two stores on one database (or a commit that
+     * landed though it was reported failed) never hand out the same revision twice.
+     */
+    @Test
+    void twoStoresOnOneDatabaseNeverHandOutTheSameRevision() throws Exception {
+        DataSource database = freshDatabase();
+        try (JdbcValueStore a = JdbcValueStore.open(database, "the test's database");
+             JdbcValueStore b = JdbcValueStore.open(database, "the test's database")) {
+            assertEquals(a.position().epoch(), b.position().epoch());
+            assertEquals(1, a.putAll(Map.of("x", "1".getBytes())));
+            assertEquals(3, b.putAll(Map.of("y", "1".getBytes(), "z", "1".getBytes())));
+            assertEquals(4, a.putAll(Map.of("x", "2".getBytes())), "after b's, not a's own count");
+            assertEquals(4, a.position().revision());
+        }
+    }
+
+    /**
      * A DBA may hand the server a table it can read but not write: changes are refused with an error that names
      * the table and the DataSource, nothing is half-stored, and once the right is given the same store writes
      * again. (The right is taken before the store connects: MariaDB applies a change of database-wide rights to
