@@ -185,6 +185,8 @@ class ServerWarTest {
         assertTrue(withToken.startsWith("HTTP/1.1 200") && withToken.contains("\"value\":\"s1\""), withToken);
         String status = rawGet("127.0.0.2", host, "api/status", "");
         assertTrue(status.startsWith("HTTP/1.1 200") && status.contains("\"queries\""), "counters stay open: " + status);
+        assertTrue(status.matches("(?s).*\"position\":\"[0-9a-f]{16}:[0-9]+\".*") && status.contains("\"keeps\""),
+                "the store's position and the extensions' counters: " + status);
     }
 
     @Test
@@ -257,6 +259,17 @@ class ServerWarTest {
         }
         assertEquals(watches + 1, metric("modstamp_watches"), "a watch is counted");
         assertEquals(resets + 1, metric("modstamp_watches_reset"), "and its reset");
+        long keeps = metric("modstamp_keeps");
+        long renewed = metric("modstamp_keeps_renewed");
+        try (DatagramChannel keeper = DatagramChannel.open()) {
+            keeper.send(ByteBuffer.wrap(MessageEncoder.plainDatagram(org.modstamp.wire.Summaries.keep("s1", 0,
+                    new org.modstamp.wire.Summaries.Summary(1, 1, 1))))), udp()); // a set this server does not hold
+        }
+        while (metric("modstamp_keeps") == keeps && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(10)) {
+            Thread.sleep(20);
+        }
+        assertEquals(keeps + 1, metric("modstamp_keeps"), "a summary keep-alive is counted");
+        assertEquals(renewed, metric("modstamp_keeps_renewed"), "and renewed nothing");
         HttpResponse<String> page = http("GET", base.toString(), null);
         assertTrue(page.statusCode() == 200 && page.body().contains("modstamp server"), "the status page is served");
     }

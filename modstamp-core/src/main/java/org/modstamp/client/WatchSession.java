@@ -37,6 +37,8 @@ final class WatchSession implements Watching, Exchange {
     private volatile Position position;
     private boolean askAtOnce = true;
     private boolean unanswered;
+    /** A WATCH went out from the position held now (false once an answer moved it, until the next WATCH). */
+    private boolean askedFromHere;
     private long lastRound;
     private double jitterDraw;
     private long nextResend;
@@ -121,6 +123,7 @@ final class WatchSession implements Watching, Exchange {
             channel.send(watch);
         }
         unanswered = true;
+        askedFromHere = true;
         nextResend = now + config.resendTimeout().toNanos();
     }
 
@@ -155,19 +158,30 @@ final class WatchSession implements Watching, Exchange {
     private void watched(Watches.Watched answer) {
         Position at = answer.position();
         unanswered = false;
-        if (answer.reset()) {
+        if (answer.reset() && !askedFromHere && at.epoch() == position.epoch()) {
+            // answers a WATCH from an older position (a resend's answer, or a late one): the answer that moved the
+            // position was computed after it, so this reset says nothing of where the watch is now
+            LOG.log(System.Logger.Level.DEBUG, () -> "watch of " + prefix + ": a late reset, ignored");
+        } else if (answer.reset()) {
             LOG.log(System.Logger.Level.DEBUG, () -> "watch of " + prefix + " at " + channel.server()
                     + ": reset, now at revision " + at.revision());
             call(() -> handler.onReset(at)); // before the position moves: whoever saves it saves it after the reset
-            position = at;
+            moveTo(at);
             toldAbove.clear();
         } else if (position.isNow() || at.epoch() != position.epoch() || at.revision() >= position.revision()) {
-            position = at; // a late answer to an earlier round never moves the position back
+            moveTo(at); // a late answer to an earlier round never moves the position back
             toldAbove.headSet(at.revision(), true).clear();
         }
         ready.complete(null);
         if (answer.more()) {
             askAtOnce = true;
+        }
+    }
+
+    private void moveTo(Position at) {
+        if (!at.equals(position)) {
+            position = at;
+            askedFromHere = false;
         }
     }
 

@@ -188,6 +188,11 @@ public final class ModstampServer implements AutoCloseable {
         return transport.call(store::size);
     }
 
+    /** The store's position: its epoch and the revision of its last change known here (watches start from it). */
+    public org.modstamp.wire.Watches.Position position() throws IOException {
+        return transport.call(store::position);
+    }
+
     /** One id: its value (empty when none) and listener count; empty when it has neither. */
     public Optional<Entry> entry(String id) throws IOException {
         return transport.call(() -> {

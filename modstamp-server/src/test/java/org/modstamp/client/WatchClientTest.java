@@ -158,11 +158,35 @@ class WatchClientTest {
     @Test
     void throughALossyLinkNoChangeIsLost() throws Exception {
         InetSocketAddress server = start(new MemoryValueStore());
+        watchThroughALossyLink(server, FAST, 40, false);
+    }
+
+    /**
+     * A sealed watcher has no reply budget, so only the one-datagram rule keeps a lost datagram from moving it past
+     * changes it did not get: blinded while 300 changes of 200 ids are made (catch-ups of many datagrams' worth),
+     * then through 20% loss each way, it ends with every id's last value.
+     */
+    @Test
+    void aSealedWatcherBlindedAndThenThroughALossyLinkCatchesUpEveryChange() throws Exception {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 23);
+        org.modstamp.security.SecurityProfile ops = org.modstamp.security.SecurityProfile.aead("ops",
+                org.modstamp.security.Permission.DEFAULT, key);
+        ModstampServer sealed = closing(ModstampServer.start(ServerConfig.defaults()
+                .withListen(new InetSocketAddress("127.0.0.1", 0))
+                .withProfiles(new org.modstamp.security.SecurityProfiles(List.of(ops))), new MemoryValueStore()));
+        watchThroughALossyLink(new InetSocketAddress("127.0.0.1", sealed.port()), FAST.withProfile(ops), 200, true);
+    }
+
+    private void watchThroughALossyLink(InetSocketAddress server, ClientConfig config, int ids, boolean blindFirst)
+            throws Exception {
         Random random = new Random(25);
-        LossyProxy proxy = closing(new LossyProxy(server, d -> random.nextInt(5) == 0, d -> random.nextInt(5) == 0));
+        java.util.concurrent.atomic.AtomicBoolean blind = new java.util.concurrent.atomic.AtomicBoolean();
+        LossyProxy proxy = closing(new LossyProxy(server, d -> blind.get() || random.nextInt(5) == 0,
+                d -> random.nextInt(5) == 0));
         Map<String, String> latest = new HashMap<>();
         Map<String, String> heard = new java.util.concurrent.ConcurrentHashMap<>();
-        ModstampClient client = closing(ModstampClient.open(proxy.address(), FAST.withSendRepeat(1)));
+        ModstampClient client = closing(ModstampClient.open(proxy.address(), config.withSendRepeat(1)));
         Watching watch = client.watch("orders.", Position.NOW, new WatchHandler() {
             @Override
             public void onChange(String id, String value, long revision) {
@@ -175,13 +199,15 @@ class WatchClientTest {
             }
         });
         assertTrue(watch.awaitReady(READY));
-        ModstampClient producer = closing(ModstampClient.open(server, FAST));
+        ModstampClient producer = closing(ModstampClient.open(server, config));
+        blind.set(blindFirst);
         for (int i = 0; i < 300; i++) {
-            String id = "orders." + random.nextInt(40);
+            String id = "orders." + (blindFirst ? i % ids : random.nextInt(ids));
             String value = "v" + i;
             producer.push(Map.of(id, value));
             latest.put(id, value);
         }
+        blind.set(false);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!heard.equals(latest) && System.nanoTime() < deadline) {
             Thread.sleep(50);

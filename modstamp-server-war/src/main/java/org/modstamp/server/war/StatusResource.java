@@ -44,6 +44,11 @@ public class StatusResource {
         status.put("changes", stats.changes());
         status.put("signals", stats.signals());
         status.put("dropped", stats.droppedMalformed() + stats.droppedNoPermission() + stats.droppedOther());
+        status.put("watches", server.stats().watches());
+        status.put("watchResets", server.stats().watchResets());
+        status.put("keeps", server.stats().keeps());
+        status.put("keepsRenewed", server.stats().keepsRenewed());
+        status.put("position", server.position().text());
         status.put("setup", setup(server));
         return status;
     }

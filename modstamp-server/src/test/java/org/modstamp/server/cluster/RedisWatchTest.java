@@ -23,6 +23,8 @@ import org.modstamp.wire.MessageType;
 import org.modstamp.wire.Watches;
 import org.modstamp.wire.Watches.Position;
 
+import redis.clients.jedis.Protocol;
+
 /**
  * Watches on server instances that share a real Redis: every instance gives a change the same revision (counted
  * in Redis, inside the batch's script), so a watcher can catch up at another instance from the position it had at
@@ -133,6 +135,49 @@ class RedisWatchTest {
                 peers.send("W2", MessageEncoder.plainDatagram(Watches.watch("orders.", new Position(now.epoch(), 0))), at(three));
                 assertTrue(watched(of("W2", peers.collect(1, 2000, 0))).reset(), "but it has no log from before it");
             }
+        }
+    }
+
+    /**
+     * An instance whose subscription is lost misses what is published meanwhile; when it subscribes again (with a
+     * snapshot) a watcher from before is told the change or reset, never "nothing missed", and hears later changes.
+     */
+    @Test
+    void aWatcherOfAnInstanceWhoseSubscriptionWasLostIsToldWhatItMissedOrReset() throws Exception {
+        try (RedisProcess redis = RedisProcess.start(dir);
+             ModstampServer one = instance(redis); ModstampServer two = instance(redis);
+             UdpPeers peers = new UdpPeers().add("W", "127.0.0.1").add("P", "127.0.0.1")) {
+            peers.send("W", MessageEncoder.plainDatagram(Watches.watch("orders.", Position.NOW)), at(one));
+            Position had = watched(of("W", peers.collect(1, 2000, 0))).position();
+
+            try (redis.clients.jedis.Jedis jedis = redis.connect()) {
+                jedis.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+            }
+            peers.send("P", MessageEncoder.plainDatagram(Message.change("orders.1", "missed?".getBytes())), at(two));
+            peers.collect(1, 2000, 0); // its M
+
+            String answer = null;
+            for (long deadline = System.nanoTime() + 10_000_000_000L; answer == null && System.nanoTime() < deadline; ) {
+                peers.send("W", MessageEncoder.plainDatagram(Watches.watch("orders.", had)), at(one));
+                List<Message> got = of("W", peers.collect(1, 1000, 100));
+                if (got.stream().anyMatch(m -> m.type() == MessageType.WATCHED)) {
+                    Watches.Watched w = watched(got);
+                    if (w.reset()) {
+                        answer = "reset";
+                    } else if (changes(got).contains("orders.1=missed?@" + (had.revision() + 1))) {
+                        answer = "told";
+                    } // else: one has not heard of it yet
+                    if (answer != null) {
+                        had = w.position();
+                    }
+                }
+            }
+            assertTrue(answer != null, "the watcher at one learned of the change, or was reset");
+
+            peers.send("P", MessageEncoder.plainDatagram(Message.change("orders.2", "after".getBytes())), at(two));
+            List<String> after = changes(of("W", peers.collect(2, 3000, 200)));
+            assertEquals(List.of("orders.2=after@" + (had.revision() + 1)), after,
+                    "subscribed again: the next change is told (" + answer + " before)");
         }
     }
 }
