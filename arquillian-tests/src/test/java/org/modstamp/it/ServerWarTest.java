@@ -263,7 +263,7 @@ class ServerWarTest {
         long renewed = metric("modstamp_keeps_renewed");
         try (DatagramChannel keeper = DatagramChannel.open()) {
             keeper.send(ByteBuffer.wrap(MessageEncoder.plainDatagram(org.modstamp.wire.Summaries.keep("s1", 0,
-                    new org.modstamp.wire.Summaries.Summary(1, 1, 1))))), udp()); // a set this server does not hold
+                    new org.modstamp.wire.Summaries.Summary(1, 1, 1)))), udp()); // a set this server does not hold
         }
         while (metric("modstamp_keeps") == keeps && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(10)) {
             Thread.sleep(20);

@@ -85,4 +85,49 @@ class KeepAliveCostTest {
             assertTrue(listen.clientDatagrams() > 100, "the listen names every id: " + listen);
         }
     }
+
+    /**
+     * A watcher 10,000 changes (of 10,000 ids) behind catches up all of them, in rounds of one WATCH each (MORE asks
+     * again at once), each answer within the reply budget of an unauthenticated sender: printed with its time.
+     */
+    @Test
+    void aWatcherTenThousandChangesBehindCatchesUpEveryOne() throws Exception {
+        try (ModstampServer server = ModstampServer.start(ServerConfig.defaults()
+                .withListen(new InetSocketAddress("127.0.0.1", 0)), new MemoryValueStore())) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            Position behind = server.position();
+            try (ModstampClient producer = ModstampClient.open(address, ClientConfig.defaults())) {
+                for (int batch = 0; batch < IDS / 100; batch++) {
+                    Map<String, String> changes = new LinkedHashMap<>();
+                    for (int i = 0; i < 100; i++) {
+                        changes.put("jpa.Order." + (1_000_000 + batch * 100 + i), "v1");
+                    }
+                    producer.push(changes);
+                }
+            }
+            java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            long[] took = new long[1];
+            Round catchUp = round(address, client -> {
+                long start = System.nanoTime();
+                client.watch("jpa.Order.", behind, new WatchHandler() {
+                    @Override
+                    public void onChange(String id, String value, long revision) {
+                        heard.add(id);
+                    }
+
+                    @Override
+                    public void onReset(Position now) {
+                        throw new AssertionError("no reset: the log holds every change");
+                    }
+                });
+                long deadline = start + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (heard.size() < IDS && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                took[0] = System.nanoTime() - start;
+            });
+            System.out.printf("catch-up of a watcher %,d changes behind: %.0f ms, %s%n", IDS, took[0] / 1e6, catchUp);
+            assertEquals(IDS, heard.size(), "every change told");
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -95,6 +96,51 @@ public abstract class ContainerChecks {
     void aBeanWhoseTransactionRolledBackGetsTheChangeAgain() throws Exception {
         assertEquals("committed", app().post("/orders-app/api/orders/commit?id=flaky&value=f1"));
         app().awaitReceived("flaky=f1", 2); // the attempt that threw, then the one that committed
+    }
+
+    /**
+     * A benchmark, not a check of speed: prints the time from a C sent to the server WAR to the MDB's
+     * {@code onModstampChange} (the bean stamps its arrival; one host, one clock), 100 changes one after the other,
+     * and the time from a bean's attempt that threw to the change's redelivery.
+     */
+    @Test
+    @Order(2)
+    void printsTheDeliveryLatencies() throws Exception {
+        int rounds = 100;
+        long[] micros = new long[rounds];
+        try (ModstampClient producer = ModstampClient.open("127.0.0.1:" + serverPort())) {
+            for (int i = 0; i < rounds; i++) {
+                long sent = nowMicros();
+                producer.push(Map.of("lat", "l" + i));
+                micros[i] = arrivalMicros("lat=l" + i, 1).get(0) - sent;
+            }
+        }
+        java.util.Arrays.sort(micros);
+        assertEquals("committed", app().post("/orders-app/api/orders/commit?id=flaky&value=redelivered"));
+        List<Long> attempts = arrivalMicros("flaky=redelivered", 2);
+        System.out.printf("container-latency: container=%s rounds=%d p50_us=%d p99_us=%d max_us=%d "
+                        + "redelivery_after_rollback_us=%d%n", getClass().getSimpleName(), rounds, micros[rounds / 2],
+                micros[rounds * 99 / 100], micros[rounds - 1], attempts.get(1) - attempts.get(0));
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    /** The arrival times of the first {@code attempts} attempts at {@code change}, waiting 10 s at most. */
+    private List<Long> arrivalMicros(String change, int attempts) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            List<Long> found = app().get("/orders-app/api/orders/arrivals").lines()
+                    .filter(line -> line.startsWith(change + " "))
+                    .map(line -> Long.parseLong(line.substring(change.length() + 1))).toList();
+            if (found.size() >= attempts) {
+                return found;
+            }
+            assertTrue(System.nanoTime() < deadline, change + " arrived " + found.size() + " of " + attempts + " times");
+            Thread.sleep(5); // the bean stamps its own time: polling slowly keeps the probe off the CPU
+        }
     }
 
     @Test

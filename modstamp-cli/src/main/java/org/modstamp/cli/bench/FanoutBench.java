@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Time from sending one C to the arrival of the Signal at every one of N listeners. Each listener is a
+ * Time from sending one C to the arrival of the Signal at every one of N listeners (or of the CHANGED at every one
+ * of N watchers of its prefix, with {@code --watch}). Each listener is a
  * distinct loopback address and port: a short-lived socket bound to 127.1.x.y:P sends the Query, and a
  * long-lived socket bound to the wildcard address on P (both with SO_REUSEADDR) then receives the Signals
  * for every 127.1.x.y:P. So 100,000 listeners need only N / {@code --per-socket} file descriptors. Arrival
@@ -52,6 +53,10 @@ final class FanoutBench implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "5", description = "Changes before measuring (default: ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--watch", description = "Listeners watch the prefix 'bench.' (a W each; the server tells them an "
+            + "N) instead of querying the id (a Q each; an S)")
+    boolean watch;
 
     private volatile long roundStart;
     private volatile CountDownLatch arrivals = new CountDownLatch(0);
@@ -98,9 +103,10 @@ final class FanoutBench implements Callable<Integer> {
                 receiveWithin(producer, ByteBuffer.allocate(2048), 2000); // the M
                 Thread.sleep(50);
             }
-            System.out.printf("fanout: listeners=%d instances=%d rounds=%d last_p50_ms=%.1f last_max_ms=%.1f lost=%d "
-                    + "signal_%s io=%s%n", listeners, targets.size(), rounds, lastArrival.percentileNanos(50) / 1e6,
-                    lastArrival.maxNanos() / 1e6, lost, allSignals.fields().replace(" ", " signal_"), channels.kind());
+            System.out.printf("fanout: " + (watch ? "watchers" : "listeners") + "=%d instances=%d rounds=%d "
+                    + "last_p50_ms=%.1f last_max_ms=%.1f lost=%d signal_%s io=%s%n", listeners, targets.size(), rounds,
+                    lastArrival.percentileNanos(50) / 1e6, lastArrival.maxNanos() / 1e6, lost,
+                    allSignals.fields().replace(" ", " signal_"), channels.kind());
         }
         return 0;
     }
@@ -110,7 +116,8 @@ final class FanoutBench implements Callable<Integer> {
      * the Query and waits for the Reply (resending up to 5 times), so that every listener is registered.
      */
     private void register(List<InetSocketAddress> targets, List<Channel> receivers) throws Exception {
-        byte[] query = MessageEncoder.plainDatagram(Message.query(ID));
+        byte[] query = MessageEncoder.plainDatagram(watch
+                ? org.modstamp.wire.Watches.watch("bench.", org.modstamp.wire.Watches.Position.NOW) : Message.query(ID));
         ByteBuffer reply = ByteBuffer.allocate(2048);
         int failed = 0;
         for (int i = 0; i < listeners; i++) {
@@ -150,7 +157,8 @@ final class FanoutBench implements Callable<Integer> {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             DatagramPacket packet = (DatagramPacket) msg;
             long now = System.nanoTime();
-            boolean signal = packet.content().readableBytes() > 1 && packet.content().getByte(1) == 'S';
+            byte type = packet.content().readableBytes() > 1 ? packet.content().getByte(1) : 0;
+            boolean signal = type == (watch ? 'N' : 'S');
             packet.release();
             if (signal) {
                 latencies.record(now - roundStart);

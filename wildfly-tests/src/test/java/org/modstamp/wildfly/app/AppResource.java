@@ -51,6 +51,12 @@ public class AppResource {
         return String.join("\n", received.all());
     }
 
+    @GET
+    @Path("arrivals")
+    public String arrivals() {
+        return String.join("\n", received.arrivals());
+    }
+
     @ApplicationPath("api")
     public static class App extends Application {
     }

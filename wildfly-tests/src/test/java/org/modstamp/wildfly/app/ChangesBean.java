@@ -16,7 +16,7 @@ import org.modstamp.ra.api.ModstampListener;
 @MessageDriven(messageListenerInterface = ModstampListener.class, activationConfig = {
     @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "modstamp-ra"),
     @ActivationConfigProperty(propertyName = "server", propertyValue = "${modstamp.server}"),
-    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "committed,rolledback,announced,flaky"),
+    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "committed,rolledback,announced,flaky,lat"),
     @ActivationConfigProperty(propertyName = "queryInterval", propertyValue = "2"),
     @ActivationConfigProperty(propertyName = "resume", propertyValue = "true")})
 public class ChangesBean implements ModstampListener {
@@ -26,10 +26,11 @@ public class ChangesBean implements ModstampListener {
     @Inject
     Received received;
 
-    /** Records every attempt; throws on the first attempt at each value of "flaky", so its transaction rolls back. */
+    /** Records every attempt, with its time; throws on the first attempt at each value of "flaky", so its transaction rolls back. */
     @Override
     public void onModstampChange(ModstampChange change) {
-        received.add(change.id() + "=" + change.value());
+        java.time.Instant now = java.time.Instant.now(); // first: the latency the test prints ends here
+        received.add(change.id() + "=" + change.value(), now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
         if (change.id().equals("flaky") && FAILED.add(change.value())) {
             throw new IllegalStateException("fails on purpose on its first attempt at " + change.value());
         }
