@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure a modstamp server over loopback UDP (see BENCHMARKS.md for the recorded runs).",
         subcommands = {QueryReplyBench.class, FanoutBench.class, PushBench.class, LatencyBench.class,
-                ListenIdsBench.class, EchoServer.class})
+                ListenIdsBench.class, EchoServer.class, StartupBench.class})
 public final class BenchCommand {
 }

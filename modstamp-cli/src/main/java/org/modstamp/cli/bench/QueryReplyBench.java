@@ -56,6 +56,8 @@ final class QueryReplyBench implements Callable<Integer> {
     private SecurityProfile sealing;
 
     private final Latencies latencies = new Latencies();
+    /** The round trips per second the last run measured. */
+    double rate;
     private long replies;
     private long resends;
 
@@ -79,9 +81,12 @@ final class QueryReplyBench implements Callable<Integer> {
             String result = channels.measure(warmup, seconds, () -> {
                 replies = 0;
                 latencies.reset();
-            }, elapsed -> String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d "
+            }, elapsed -> {
+                rate = replies / elapsed;
+                return String.format("qr: round_trips_per_s=%.0f round_trips=%d seconds=%.1f ports=%d window=%d "
                             + "resends=%d %s io=%s profile=%s", replies / elapsed, replies, elapsed, ports, window, resends,
-                    latencies.fields(), channels.kind(), sealing == null ? "plain" : "aead"));
+                    latencies.fields(), channels.kind(), sealing == null ? "plain" : "aead");
+            });
             System.out.println(result);
         }
         return 0;
