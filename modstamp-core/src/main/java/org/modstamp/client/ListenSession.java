@@ -243,7 +243,8 @@ final class ListenSession implements Listening, Exchange {
             ListenSummary.Answer answer = closed ? null : summary.kept(m, known.size(), unanswered.isEmpty());
             if (keepPending && (answer == ListenSummary.Answer.RENEWED || answer == ListenSummary.Answer.DIFFERS)) {
                 keepPending = false;
-                queryAtOnce = answer == ListenSummary.Answer.DIFFERS; // the server's set is not ours: query every id
+                // the server's set is not ours: query every id at once (and never cancel an at-once asked before)
+                queryAtOnce |= answer == ListenSummary.Answer.DIFFERS;
             }
             return;
         }

@@ -172,6 +172,22 @@ class ListenSessionTest {
     }
 
     @Test
+    void aMappingChangeSeenWhileAKeepIsPendingStillQueriesEveryIdAtOnce() throws Exception {
+        ListenSession listen = listen(known("a", "1"), false).started(0);
+        listen.tick(0);
+        PlayedServer.Request round = server.receive();
+        server.answer(round, Message.reply("a", "1".getBytes()), joined(keepOf(round), 1));
+        PlayedServer.deliverNext(channel, listen);
+        listen.tick(1_000 * MS);
+        PlayedServer.Request keepAlive = server.receive();
+        listen.queryNow(); // the keep-alive saw the server see the socket elsewhere
+        server.answer(keepAlive, Summaries.kept(keepOf(keepAlive).set(), Summaries.RENEWED, keepOf(keepAlive).summary()));
+        PlayedServer.deliverNext(channel, listen);
+        listen.tick(1_010 * MS);
+        assertEquals(List.of(Message.query("a")), queries(server.receive()), "the new mapping is registered at once");
+    }
+
+    @Test
     void aServerWithoutSetsIsSentNoKeepAfterThreeAnsweredRounds() throws Exception {
         ListenSession listen = listen(known("a", "1"), false).started(0);
         for (int round = 0; round < 4; round++) {

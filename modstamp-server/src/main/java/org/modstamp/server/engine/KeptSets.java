@@ -15,9 +15,10 @@ import org.modstamp.wire.Summaries;
  * The summary keep-alive's sets: for each (endpoint, set name), the ids that its JOINed Queries registered, so that
  * one KEEP whose summary agrees with the server's renews them all. A set holds only ids its endpoint registered
  * (so the registry's budgets bound it), at most {@value #SETS_PER_ENDPOINT} sets per endpoint, and is forgotten a
- * listener TTL after it was last joined or renewed. Renewing costs a hash per id: an endpoint's set is renewed at
- * most once per {@value #RENEW_EVERY_SECONDS} s (a KEEP within that is told it was, as it was), so that replaying a
- * KEEP costs little more than the datagram. Not thread-safe: the engine thread owns it.
+ * listener TTL after it was last joined or renewed. Summarizing and renewing cost a hash and a registration per id:
+ * a set's summary is computed, and the set renewed, at most once per {@value #RENEW_EVERY_SECONDS} s (a KEEP within
+ * that is answered from the summary of that second), so that KEEPs, replayed or with any summary, cost little more
+ * than their datagrams. Not thread-safe: the engine thread owns it.
  */
 final class KeptSets {
     static final int SETS_PER_ENDPOINT = 4;
@@ -30,8 +31,10 @@ final class KeptSets {
         private final Set<String> ids = new LinkedHashSet<>();
         private int generation;
         private int touched;
-        private int renewed = Integer.MIN_VALUE;
-        private Summaries.Summary lastAgreed;
+        private int renewed = -RENEW_EVERY_SECONDS; // never: seconds count from 0
+        /** The set's summary as last computed (null: to compute), at second {@code summarized}. */
+        private Summaries.Summary summary;
+        private int summarized;
     }
 
     private final Map<Key, Kept> sets = new HashMap<>();
@@ -61,7 +64,7 @@ final class KeptSets {
         } else if (generation - kept.generation > 0) {
             kept.ids.clear();
             kept.generation = generation;
-            kept.lastAgreed = null;
+            kept.summary = null;
         }
         kept.touched = now;
         return new Joining(set, kept, generation == kept.generation);
@@ -82,7 +85,7 @@ final class KeptSets {
         /** {@code id} was registered by a Query of the datagram. */
         void registered(String id) {
             if (current && kept.ids.add(id)) {
-                kept.lastAgreed = null;
+                kept.summary = null;
             }
         }
 
@@ -101,25 +104,28 @@ final class KeptSets {
     Message keep(InetSocketAddress endpoint, Summaries.Keep keep, int now, Function<String, byte[]> values,
                  Function<String, Boolean> renew) {
         Kept kept = sets.get(new Key(endpoint, keep.set()));
-        Summaries.Summary theirs = keep.summary();
         if (kept == null) {
             return Summaries.kept(keep.set(), 0, new Summaries.Summary(0, 0, 0));
         }
-        if (theirs.equals(kept.lastAgreed) && now - kept.renewed < RENEW_EVERY_SECONDS) {
-            return Summaries.kept(keep.set(), Summaries.RENEWED, theirs); // renewed a moment ago: not again
+        if (kept.summary == null || now - kept.summarized >= RENEW_EVERY_SECONDS) {
+            long digest = 0;
+            for (String id : kept.ids) {
+                digest += Summaries.hash(id, values.apply(id));
+            }
+            kept.summary = new Summaries.Summary(kept.generation, kept.ids.size(), digest);
+            kept.summarized = now;
         }
-        long digest = 0;
-        for (String id : kept.ids) {
-            digest += Summaries.hash(id, values.apply(id));
-        }
-        Summaries.Summary ours = new Summaries.Summary(kept.generation, kept.ids.size(), digest);
-        if (!ours.equals(theirs)) {
+        Summaries.Summary ours = kept.summary;
+        if (!ours.equals(keep.summary())) {
             return Summaries.kept(keep.set(), 0, ours);
         }
-        kept.ids.removeIf(id -> !renew.apply(id));
-        kept.touched = now;
-        kept.renewed = now;
-        kept.lastAgreed = kept.ids.size() == ours.count() ? ours : null;
+        if (now - kept.renewed >= RENEW_EVERY_SECONDS) { // renewed a moment ago: not again
+            if (kept.ids.removeIf(id -> !renew.apply(id))) {
+                kept.summary = null; // an id left: the next KEEP disagrees, and the client joins its set anew
+            }
+            kept.touched = now;
+            kept.renewed = now;
+        }
         return Summaries.kept(keep.set(), Summaries.RENEWED, ours);
     }
 

@@ -145,4 +145,27 @@ class SummaryKeepAliveHandlerTest {
         assertEquals(List.of(), send(LISTENER, new Message(MessageType.KEEP, "s1", new byte[16])));
         assertEquals(0, stats.keeps());
     }
+
+    /** Summarizing costs a hash per id: a set is summarized at most once a second, whatever the KEEPs say. */
+    @Test
+    void aFloodOfKeepsSummarizesTheSetOnceASecond() {
+        KeptSets sets = new KeptSets(TTL);
+        KeptSets.Joining joining = sets.join(LISTENER, "s1", 1, 0);
+        for (int i = 0; i < 1_000; i++) {
+            joining.registered("id" + i);
+        }
+        int[] hashed = {0};
+        java.util.function.Function<String, byte[]> values = id -> {
+            hashed[0]++;
+            return new byte[0];
+        };
+        for (int i = 0; i < 100; i++) {
+            Summaries.Keep wrong = new Summaries.Keep("s1", 0, new Summary(1, 1_000, i));
+            assertFalse(Summaries.read(sets.keep(LISTENER, wrong, 5, values, id -> true)).orElseThrow()
+                    .has(Summaries.RENEWED));
+        }
+        assertEquals(1_000, hashed[0], "one summary of 1,000 ids for 100 KEEPs within the second");
+        sets.keep(LISTENER, new Summaries.Keep("s1", 0, new Summary(1, 1_000, 0)), 6, values, id -> true);
+        assertEquals(2_000, hashed[0], "summarized again the next second");
+    }
 }
