@@ -141,14 +141,19 @@ class ListenSessionTest {
                 "the digest follows the values heard");
     }
 
-    @Test
-    void aSummaryTheServerDoesNotShareOrAKeepUnansweredMakesTheListenQueryEveryIdAsANewGeneration() throws Exception {
+    /** A listen of a=1 whose first round the server answered, joining a to its set: its next round is a KEEP. */
+    private ListenSession listenOfAWhoseSetTheServerHolds() throws Exception {
         ListenSession listen = listen(known("a", "1"), false).started(0);
         listen.tick(0);
         PlayedServer.Request round = server.receive();
         server.answer(round, Message.reply("a", "1".getBytes()), joined(keepOf(round), 1));
         PlayedServer.deliverNext(channel, listen);
+        return listen;
+    }
 
+    @Test
+    void aSummaryTheServerDoesNotShareOrAKeepUnansweredMakesTheListenQueryEveryIdAsANewGeneration() throws Exception {
+        ListenSession listen = listenOfAWhoseSetTheServerHolds();
         listen.tick(1_000 * MS);
         PlayedServer.Request keepAlive = server.receive();
         Summaries.Keep keep = keepOf(keepAlive);
@@ -173,11 +178,7 @@ class ListenSessionTest {
 
     @Test
     void aMappingChangeSeenWhileAKeepIsPendingStillQueriesEveryIdAtOnce() throws Exception {
-        ListenSession listen = listen(known("a", "1"), false).started(0);
-        listen.tick(0);
-        PlayedServer.Request round = server.receive();
-        server.answer(round, Message.reply("a", "1".getBytes()), joined(keepOf(round), 1));
-        PlayedServer.deliverNext(channel, listen);
+        ListenSession listen = listenOfAWhoseSetTheServerHolds();
         listen.tick(1_000 * MS);
         PlayedServer.Request keepAlive = server.receive();
         listen.queryNow(); // the keep-alive saw the server see the socket elsewhere
