@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,6 +41,8 @@ class SummaryKeepAliveTest {
     private final AtomicLong serverBytes = new AtomicLong();
     private final AtomicLong serverDatagrams = new AtomicLong();
     private final AtomicBoolean dropSignals = new AtomicBoolean();
+    /** The four counters (out bytes, out datagrams, back bytes, back datagrams) as each KEPT passed back. */
+    private final List<long[]> atEachKept = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
 
     private static Map<String, String> ids() {
@@ -54,12 +57,22 @@ class SummaryKeepAliveTest {
         return new LossyProxy(server, d -> {
             serverBytes.addAndGet(d.length);
             serverDatagrams.incrementAndGet();
+            if (firstType(d) == MessageType.KEPT) {
+                atEachKept.add(new long[] {clientBytes.get(), clientDatagrams.get(), serverBytes.get(),
+                        serverDatagrams.get()});
+            }
             return dropSignals.get() && isSignal(d);
         }, d -> {
             clientBytes.addAndGet(d.length);
             clientDatagrams.incrementAndGet();
             return false;
         });
+    }
+
+    private static MessageType firstType(byte[] datagram) {
+        ByteBuffer buffer = ByteBuffer.wrap(datagram);
+        DatagramHeader.read(buffer);
+        return MessageDecoder.decode(buffer).filter(m -> !m.isEmpty()).map(m -> m.get(0).type()).orElse(null);
     }
 
     private static boolean isSignal(byte[] datagram) {
@@ -96,14 +109,6 @@ class SummaryKeepAliveTest {
         return listening;
     }
 
-    /** Waits until nothing passed the proxy for 100 ms (rounds are a second apart): between two rounds. */
-    private void awaitQuiet() {
-        long seen = -1;
-        for (long now; (now = clientDatagrams.get() + serverDatagrams.get()) != seen; seen = now) {
-            LockSupport.parkNanos(100_000_000);
-        }
-    }
-
     @Test
     void aListenOfTenThousandIdsKeepsThemAliveWithOneShortDatagramEachWay() throws Exception {
         try (ModstampServer server = server(0); LossyProxy proxy = proxy(new InetSocketAddress("127.0.0.1", server.port()));
@@ -113,19 +118,17 @@ class SummaryKeepAliveTest {
             long firstRoundBack = serverBytes.get();
             await(() -> server.stats().keepsRenewed() > 0, "a first renewed set");
             long queries = server.stats().snapshot().queries();
-            awaitQuiet();
-            long[] before = {clientBytes.get(), clientDatagrams.get(), serverBytes.get(), serverDatagrams.get()};
-            long renewed = server.stats().keepsRenewed();
-            await(() -> server.stats().keepsRenewed() > renewed, "the next round");
-            awaitQuiet();
-            long out = clientBytes.get() - before[0];
-            long back = serverBytes.get() - before[2];
+            int kept = atEachKept.size();
+            await(() -> atEachKept.size() >= kept + 2, "two more rounds answered"); // a whole round between them
+            long[] before = atEachKept.get(kept);
+            long[] after = atEachKept.get(kept + 1);
+            long out = after[0] - before[0];
+            long back = after[2] - before[2];
             System.out.printf("summary keep-alive of %,d ids: first round %,d bytes out, %,d back; "
                             + "each round after it %d bytes in %d datagram(s) out, %d bytes in %d datagram(s) back%n",
-                    IDS, firstRoundOut, firstRoundBack, out, clientDatagrams.get() - before[1], back,
-                    serverDatagrams.get() - before[3]);
-            assertEquals(1, clientDatagrams.get() - before[1], "one datagram out");
-            assertEquals(1, serverDatagrams.get() - before[3], "one datagram back");
+                    IDS, firstRoundOut, firstRoundBack, out, after[1] - before[1], back, after[3] - before[3]);
+            assertEquals(1, after[1] - before[1], "one datagram out");
+            assertEquals(1, after[3] - before[3], "one datagram back");
             assertTrue(out < 64 && back < 64, out + " bytes out, " + back + " back");
             assertEquals(queries, server.stats().snapshot().queries(), "no id was queried again");
         }
