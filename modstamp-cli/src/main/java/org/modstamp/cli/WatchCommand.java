@@ -1,13 +1,8 @@
 package org.modstamp.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.modstamp.client.ModstampClient;
 import org.modstamp.client.WatchHandler;
@@ -29,8 +24,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 "At the end (Ctrl-C, or --count) the position is printed to stderr: --from it resumes there (a change "
                 + "printed since the last keep-alive may be printed again)."})
 final class WatchCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Mixin
     ClientOptions options;
 
@@ -77,13 +70,13 @@ final class WatchCommand implements Callable<Integer> {
             Watching watch = client.watch(prefix, start, new WatchHandler() {
                 @Override
                 public void onChange(String id, String value, long revision) {
-                    print(out, json ? json("id", id, "value", value, "revision", revision)
+                    print(out, json ? ChangeLines.json("id", id, "value", value, "revision", revision)
                             : ChangeLines.format(id, value, false) + "\t" + revision, done);
                 }
 
                 @Override
                 public void onReset(Position now) {
-                    print(out, json ? json("reset", format(now)) : "*reset\t" + format(now), done);
+                    print(out, json ? ChangeLines.json("reset", format(now)) : "*reset\t" + format(now), done);
                 }
 
                 @Override
@@ -112,19 +105,6 @@ final class WatchCommand implements Callable<Integer> {
         out.flush();
         if (count > 0 && ++printed >= count) {
             done.countDown();
-        }
-    }
-
-    /** A JSON object of the names and values, in their order. */
-    private static String json(Object... namesAndValues) {
-        Map<Object, Object> fields = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            fields.put(namesAndValues[i], namesAndValues[i + 1]);
-        }
-        try {
-            return JSON.writeValueAsString(fields);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("strings and numbers are always JSON", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.modstamp.cli.bench;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -25,13 +26,19 @@ final class EchoServer implements Callable<Integer> {
         try (DatagramChannel channel = DatagramChannel.open()) {
             channel.bind(HostPort.parse(listen, 1416).resolve());
             System.out.println("echo listening on udp " + channel.getLocalAddress());
-            ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
-            while (true) {
-                buffer.clear();
-                SocketAddress from = channel.receive(buffer);
-                buffer.flip();
-                channel.send(buffer, from);
-            }
+            echo(channel);
+        }
+        return 0;
+    }
+
+    /** Sends every datagram back where it came from, until the channel is closed. */
+    static void echo(DatagramChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(65536);
+        while (true) {
+            buffer.clear();
+            SocketAddress from = channel.receive(buffer);
+            buffer.flip();
+            channel.send(buffer, from);
         }
     }
 }

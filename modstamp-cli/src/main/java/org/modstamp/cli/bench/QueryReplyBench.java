@@ -67,8 +67,8 @@ final class QueryReplyBench implements Callable<Integer> {
         if (aeadId != null) {
             sealing = SecurityProfile.aead(aeadId, Permission.DEFAULT, java.util.Base64.getDecoder().decode(aeadKey));
         }
+        List<Client> clients = new ArrayList<>();
         try (LoadChannels channels = new LoadChannels()) {
-            List<Client> clients = new ArrayList<>();
             for (int i = 0; i < ports; i++) {
                 ByteBuf query = Unpooled.directBuffer().writeBytes(
                         MessageEncoder.plainDatagram(Message.query("bench.qr." + (i % ids))));
@@ -88,6 +88,8 @@ final class QueryReplyBench implements Callable<Integer> {
                     latencies.fields(), channels.kind(), sealing == null ? "plain" : "aead");
             });
             System.out.println(result);
+        } finally {
+            clients.forEach(client -> client.query.release());
         }
         return 0;
     }

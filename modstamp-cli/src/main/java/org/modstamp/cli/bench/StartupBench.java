@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
  * How soon a freshly launched server serves at full speed: launches the server command given, sends it a Query
  * every 2 ms from the moment of launch until the first Reply (the first answer's time), then measures the Q/R rate
  * of {@code bench qr} in the first seconds after that answer and, after a pause, the steady rate, and prints the
- * share. The server is stopped at the end.
+ * share. The server is stopped at the end. Before the launch, the generator itself is warmed on an echo loop of its
+ * own, so that the first seconds measure the server's warm-up, not the generator's.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
         description = "Launch a server: time its first answer, and its Q/R rate just after against its steady rate.")
@@ -38,6 +39,10 @@ final class StartupBench implements Callable<Integer> {
     @Option(names = "--steady", defaultValue = "10", description = "Seconds of the steady measurement (default: ${DEFAULT-VALUE})")
     int steady;
 
+    @Option(names = "--generator-warmup", defaultValue = "5",
+            description = "Seconds of load on an echo loop before the launch, to warm the generator (default: ${DEFAULT-VALUE})")
+    int generatorWarmup;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND",
             description = "The server's command line (after --), for example: taskset -c 0 ./modstamp serve --memory "
                     + "--listen 127.0.0.1:14300")
@@ -46,6 +51,7 @@ final class StartupBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InetSocketAddress target = org.modstamp.net.HostPort.parse(server, 14300).resolve();
+        warmGenerator();
         Process process = null;
         try (DatagramChannel probe = DatagramChannel.open()) {
             probe.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -84,7 +90,31 @@ final class StartupBench implements Callable<Integer> {
         }
     }
 
+    private void warmGenerator() throws Exception {
+        if (generatorWarmup <= 0) {
+            return;
+        }
+        try (DatagramChannel echo = DatagramChannel.open()) {
+            echo.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread loop = new Thread(() -> {
+                try {
+                    EchoServer.echo(echo);
+                } catch (java.io.IOException closed) {
+                    // the warm-up is over
+                }
+            }, "generator-warmup-echo");
+            loop.setDaemon(true);
+            loop.start();
+            InetSocketAddress bound = (InetSocketAddress) echo.getLocalAddress();
+            qr("127.0.0.1:" + bound.getPort(), 0, generatorWarmup);
+        }
+    }
+
     private double qr(int warmupSeconds, int seconds) throws Exception {
+        return qr(server, warmupSeconds, seconds);
+    }
+
+    private static double qr(String server, int warmupSeconds, int seconds) throws Exception {
         QueryReplyBench qr = new QueryReplyBench();
         qr.server = server;
         qr.ports = 1000;
