@@ -144,6 +144,25 @@ class DeliveryGuaranteesTest {
     }
 
     @Test
+    void eachDeliverysStagesAreLoggedAtFineWithItsOutcome() throws Exception {
+        Bean bean = new Bean(firstAttemptFails(Act.ROLLBACK_ONLY));
+        try (LogRecords log = new LogRecords(INBOUND)) {
+            activate("Staged", bean, true, spec("st"));
+            producer.push(Map.of("st", "1"));
+            assertNotNull(bean.committedValue("1"));
+            java.util.logging.LogRecord rolledBack = log.await("delivered st = 1 to ", 10);
+            java.util.logging.LogRecord committed = log.await("delivered st = 1 to ", 10);
+            assertTrue(rolledBack != null && rolledBack.getMessage().contains("(ROLLED_BACK)"),
+                    "the attempt that rolled back is logged with its outcome");
+            assertTrue(committed != null && committed.getMessage().contains("(COMMITTED)"),
+                    "the attempt that committed is logged with its outcome");
+            assertTrue(committed.getMessage().matches(
+                    ".*stages in µs: queued -?\\d+, begun \\d+, bean \\d+, completed \\d+, outcome \\d+"),
+                    committed.getMessage());
+        }
+    }
+
+    @Test
     void aBeanWithoutATransactionThatThrowsGetsTheChangeAgain() throws Exception {
         Bean bean = new Bean(firstAttemptFails(Act.THROW));
         activate("Plain", bean, false, spec("nt"));

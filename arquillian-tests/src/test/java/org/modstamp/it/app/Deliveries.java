@@ -20,6 +20,32 @@ public class Deliveries {
     public void record(String bean, ModstampChange change) {
         lines.add(bean + " " + change.id() + " " + change.value() + " " + change.previousValue() + " "
                 + micros(change.receivedAt()) + " " + micros(Instant.now()));
+        synchronized (lines) {
+            lines.notifyAll();
+        }
+    }
+
+    /**
+     * The first line of {@code bean}'s delivery of {@code id = value}, waiting for it up to {@code timeoutMillis}
+     * (null if none came): a test that waits here reads no list while the delivery it measures runs.
+     */
+    public String await(String bean, String id, String value, long timeoutMillis) throws InterruptedException {
+        String prefix = bean + " " + id + " " + value + " ";
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        synchronized (lines) {
+            while (true) {
+                for (String line : lines) {
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return null;
+                }
+                lines.wait(left);
+            }
+        }
     }
 
     /** Records the change under {@code bean} once the current transaction committed (never if it rolls back). */

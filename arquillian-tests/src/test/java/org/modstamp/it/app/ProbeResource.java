@@ -36,6 +36,15 @@ public class ProbeResource {
         return String.join("\n", deliveries.lines());
     }
 
+    /** The line of the bean's delivery of {@code id = value}, once it came (5 s at most; empty if it did not). */
+    @GET
+    @Path("deliveries/await")
+    public String awaitDelivery(@QueryParam("bean") String bean, @QueryParam("id") String id,
+                                @QueryParam("value") String value) throws InterruptedException {
+        String line = deliveries.await(bean, id, value, 5_000);
+        return line == null ? "" : line;
+    }
+
     @POST
     @Path("push")
     public String push(@QueryParam("id") String id, @QueryParam("value") String value) throws ResourceException {

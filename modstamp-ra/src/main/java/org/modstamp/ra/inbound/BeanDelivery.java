@@ -251,19 +251,24 @@ final class BeanDelivery {
         @Override
         public Set<String> handle(Map<String, ModstampChange> batch) throws Exception {
             ModstampChange change = batch.values().iterator().next();
+            DeliveryStages stages = new DeliveryStages(change);
             DeliveryOutcome.Attempt attempt = outcome == null ? null : outcome.begin();
             Throwable thrown = null;
             try {
                 endpoint.beforeDelivery(ON_CHANGE);
+                stages.begun();
                 try {
                     ((ModstampListener) endpoint).onModstampChange(change);
                 } finally {
+                    stages.beanReturned();
                     endpoint.afterDelivery();
+                    stages.completed();
                 }
             } catch (Throwable e) {
                 thrown = e;
             }
             DeliveryOutcome.Outcome result = attempt == null ? DeliveryOutcome.Outcome.UNKNOWN : attempt.await(OUTCOME_WAIT);
+            stages.log(LOG, bean, result);
             if (attempt != null && result == DeliveryOutcome.Outcome.UNKNOWN) {
                 outcome.abandon(attempt);
             }

@@ -57,6 +57,12 @@ public class AppResource {
         return String.join("\n", received.arrivals());
     }
 
+    @GET
+    @Path("commits")
+    public String commits() {
+        return String.join("\n", received.commits());
+    }
+
     @ApplicationPath("api")
     public static class App extends Application {
     }

@@ -3,9 +3,13 @@ package org.modstamp.wildfly.app;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.modstamp.ra.api.ModstampChange;
 import org.modstamp.ra.api.ModstampListener;
 
@@ -26,13 +30,35 @@ public class ChangesBean implements ModstampListener {
     @Inject
     Received received;
 
+    @Resource
+    TransactionSynchronizationRegistry transaction;
+
     /** Records every attempt, with its time; throws on the first attempt at each value of "flaky", so its transaction rolls back. */
     @Override
     public void onModstampChange(ModstampChange change) {
-        java.time.Instant now = java.time.Instant.now(); // first: the latency the test prints ends here
-        received.add(change.id() + "=" + change.value(), now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+        long now = micros(java.time.Instant.now()); // first: the latency the test prints ends here
+        String delivered = change.id() + "=" + change.value();
+        received.add(delivered, now, micros(change.receivedAt()));
+        if (change.id().equals("lat")) { // the latency's last stage: the bean's transaction committed
+            transaction.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        received.committed(delivered, micros(java.time.Instant.now()));
+                    }
+                }
+            });
+        }
         if (change.id().equals("flaky") && FAILED.add(change.value())) {
             throw new IllegalStateException("fails on purpose on its first attempt at " + change.value());
         }
+    }
+
+    private static long micros(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 }
