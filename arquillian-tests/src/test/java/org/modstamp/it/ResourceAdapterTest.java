@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.modstamp.client.ModstampClient;
 import org.modstamp.client.ClientConfig;
 import org.modstamp.it.app.Deliveries;
+import org.modstamp.it.app.OrderCache;
 import org.modstamp.it.app.OrdersBean;
 import org.modstamp.it.app.ProbeApplication;
 import org.modstamp.it.app.ProbeResource;
@@ -50,13 +52,27 @@ class ResourceAdapterTest {
     @ArquillianResource
     URL base;
 
+    /**
+     * The WAR of the test beans, and of the docs' own snippets (docs/jakarta-ee.md, those marked for this test)
+     * compiled as they are, with a probe that calls them.
+     */
     @Deployment(testable = false)
-    static WebArchive app() {
-        return ShrinkWrap.create(WebArchive.class, "ra-test.war")
+    static WebArchive app() throws Exception {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "ra-test.war")
                 .addClasses(Deliveries.class, OrdersBean.class, SharedBean.class, ThrowingBean.class, RollbackOnlyBean.class,
-                        WatchingBean.class,
+                        WatchingBean.class, OrderCache.class,
                         ProbeResource.class, ProbeApplication.class)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        Path snippets = Path.of("target", "docs-snippets");
+        List<Path> sources = new ArrayList<>(DocSnippets.write(Path.of("..", "docs", "jakarta-ee.md"),
+                OrderCache.class.getPackageName(), snippets.resolve("sources")));
+        assertEquals(2, sources.size(), "the docs mark their bean and their pusher for this test: " + sources);
+        sources.add(Path.of("src", "test", "resources", "docs-snippets", "DocsProbe.java"));
+        DocSnippets.compile(sources, snippets.resolve("classes"));
+        for (Path file : DocSnippets.classFiles(snippets.resolve("classes"))) {
+            war.addAsWebInfResource(snippets.resolve("classes").resolve(file).toFile(), "classes/" + file);
+        }
+        return war;
     }
 
     @BeforeAll
@@ -69,8 +85,14 @@ class ResourceAdapterTest {
         producer.close();
     }
 
+    /** A call of the probe resource ({@code api/probe/path}). */
     private String http(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "api/probe/" + path))
+        return api(method, "probe/" + path);
+    }
+
+    /** A call of a resource of the application ({@code api/path}). */
+    private String api(String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "api/" + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
@@ -112,11 +134,11 @@ class ResourceAdapterTest {
 
     @Test
     void aChangeReachesTheBeanWithItsValueAndThePreviousOne() throws Exception {
-        pushWhenListening("orders", "1");
+        pushWhenListening("order", "1");
         // delivered before the next push: one pushed while "1" still waits for the bean would replace it
-        assertEquals(List.of("OrdersBean orders 1 null"), waitFor(bean("OrdersBean", "orders"), 1));
-        pushWhenListening("orders", "2");
-        assertEquals(List.of("OrdersBean orders 1 null", "OrdersBean orders 2 1"), waitFor(bean("OrdersBean", "orders"), 2));
+        assertEquals(List.of("OrdersBean order 1 null"), waitFor(bean("OrdersBean", "order"), 1));
+        pushWhenListening("order", "2");
+        assertEquals(List.of("OrdersBean order 1 null", "OrdersBean order 2 1"), waitFor(bean("OrdersBean", "order"), 2));
     }
 
     /** A bean that watches {@code watched.*} gets every id under it, named by nobody, each with its revision. */
@@ -163,6 +185,21 @@ class ResourceAdapterTest {
                 waitFor(bean("RollbackOnlyBean", "rbo"), 2), "the adapter saw the rollback through its XAResource");
         assertEquals(List.of("RollbackOnlyBean-committed rbo r1 null"),
                 waitFor(bean("RollbackOnlyBean-committed", "rbo"), 1));
+    }
+
+    /** The docs' pusher pushes through its connection factory, and the docs' message-driven bean hears it. */
+    @Test
+    void theDocsSnippetsMakeAnApplicationWhoseBeanHearsWhatItPushes() throws Exception {
+        ModstampServerExtension.awaitListener("orders");
+        long before = api("GET", "docs/evicted").lines().filter("orders"::equals).count();
+        assertEquals("pushed", api("POST", "docs/changed"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (api("GET", "docs/evicted").lines().filter("orders"::equals).count() == before) {
+            assertTrue(System.nanoTime() < deadline, "the docs' OrdersChanged evicted orders after the docs' Orders pushed");
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), api("GET", "docs/evicted").lines().filter(id -> !id.equals("orders")).toList(),
+                "the docs' bean listens to orders and stock, and only orders changed");
     }
 
     @Test

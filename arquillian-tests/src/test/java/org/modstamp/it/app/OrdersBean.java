@@ -12,7 +12,7 @@ import org.modstamp.ra.api.ModstampListener;
 @MessageDriven(messageListenerInterface = ModstampListener.class, activationConfig = {
     @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "modstamp-ra"),
     @ActivationConfigProperty(propertyName = "server", propertyValue = "${modstamp.test.server}"),
-    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "orders,shared,lat"),
+    @ActivationConfigProperty(propertyName = "modstamps", propertyValue = "order,shared,lat"),
     @ActivationConfigProperty(propertyName = "queryInterval", propertyValue = "2")})
 public class OrdersBean implements ModstampListener {
     @Inject

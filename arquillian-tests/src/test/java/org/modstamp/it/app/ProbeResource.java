@@ -20,14 +20,14 @@ import org.modstamp.ra.api.ModstampConnectionFactory;
 /** What the tests read and trigger from outside: the beans' deliveries, and the outbound connection. */
 @Path("probe")
 @Produces(MediaType.TEXT_PLAIN)
-@ConnectionFactoryDefinition(name = "java:app/modstamp/factory",
+@ConnectionFactoryDefinition(name = "java:app/probe/modstamp",
         interfaceName = "org.modstamp.ra.api.ModstampConnectionFactory", resourceAdapter = "modstamp-ra",
         properties = {"server=${modstamp.test.server}"})
 public class ProbeResource {
     @Inject
     Deliveries deliveries;
 
-    @Resource(lookup = "java:app/modstamp/factory")
+    @Resource(lookup = "java:app/probe/modstamp")
     ModstampConnectionFactory factory;
 
     @GET
