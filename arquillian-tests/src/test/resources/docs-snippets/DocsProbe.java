@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -32,5 +33,12 @@ public class DocsProbe {
     @Path("evicted")
     public String evicted() {
         return String.join("\n", cache.evicted());
+    }
+
+    /** Whether {@code id} was evicted {@code times} times, once it was (10 s at most). */
+    @GET
+    @Path("evicted/await")
+    public String awaitEvicted(@QueryParam("id") String id, @QueryParam("times") int times) throws InterruptedException {
+        return String.valueOf(cache.awaitEvicted(id, times, 10_000));
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -155,34 +157,22 @@ public abstract class ContainerChecks {
     }
 
     /**
-     * The first {@code attempts} attempts at {@code change}, each {arrival, receivedAt} in microseconds, waiting 10 s
-     * at most.
+     * The first {@code attempts} attempts at {@code change}, each {arrival, receivedAt} in microseconds; the
+     * application waits for them (10 s at most), so nothing polls while the delivery runs.
      */
     private List<long[]> arrivals(String change, int attempts) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            List<long[]> found = app().get("/orders-app/api/orders/arrivals").lines()
-                    .filter(line -> line.startsWith(change + " ")).map(ContainerChecks::times).toList();
-            if (found.size() >= attempts) {
-                return found;
-            }
-            assertTrue(System.nanoTime() < deadline, change + " arrived " + found.size() + " of " + attempts + " times");
-            Thread.sleep(5); // the bean stamps its own time: polling slowly keeps the probe off the CPU
-        }
+        List<long[]> found = app().get("/orders-app/api/orders/arrivals/await?attempts=" + attempts + "&change="
+                + URLEncoder.encode(change, StandardCharsets.UTF_8)).lines().map(ContainerChecks::times).toList();
+        assertEquals(attempts, found.size(), change + " arrived " + found.size() + " of " + attempts + " times");
+        return found;
     }
 
-    /** When the bean's delivery of {@code change} committed, in microseconds, waiting 10 s at most. */
+    /** When the bean's delivery of {@code change} committed, in microseconds; the application waits (10 s at most). */
     private long awaitCommit(String change) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            java.util.Optional<long[]> found = app().get("/orders-app/api/orders/commits").lines()
-                    .filter(line -> line.startsWith(change + " ")).map(ContainerChecks::times).findFirst();
-            if (found.isPresent()) {
-                return found.get()[0];
-            }
-            assertTrue(System.nanoTime() < deadline, change + " committed");
-            Thread.sleep(5);
-        }
+        String line = app().get("/orders-app/api/orders/commits/await?change="
+                + URLEncoder.encode(change, StandardCharsets.UTF_8));
+        assertFalse(line.isBlank(), change + " committed");
+        return times(line)[0];
     }
 
     /** The numbers after the change in a line "id=value n..." */

@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.MediaType;
 @Path("orders")
 @Produces(MediaType.TEXT_PLAIN)
 public class AppResource {
+    private static final long AWAIT_MILLIS = 10_000;
+
     @Inject
     Orders orders;
 
@@ -57,10 +59,19 @@ public class AppResource {
         return String.join("\n", received.arrivals());
     }
 
+    /** The first {@code attempts} attempts at {@code change} ("id=value"), once they came (10 s at most). */
     @GET
-    @Path("commits")
-    public String commits() {
-        return String.join("\n", received.commits());
+    @Path("arrivals/await")
+    public String awaitArrivals(@QueryParam("change") String change, @QueryParam("attempts") int attempts)
+            throws InterruptedException {
+        return String.join("\n", received.awaitArrivals(change, attempts, AWAIT_MILLIS));
+    }
+
+    /** The committed delivery of {@code change} of "lat" ("id=value micros"), once it came (10 s at most). */
+    @GET
+    @Path("commits/await")
+    public String awaitCommit(@QueryParam("change") String change) throws InterruptedException {
+        return String.join("\n", received.awaitCommit(change, AWAIT_MILLIS));
     }
 
     @ApplicationPath("api")

@@ -17,10 +17,44 @@ public class Received {
     void add(String change, long micros, long receivedAtMicros) {
         changes.add(change);
         arrivals.add(change + " " + micros + " " + receivedAtMicros);
+        changed();
     }
 
     void committed(String change, long micros) {
         commits.add(change + " " + micros);
+        changed();
+    }
+
+    private void changed() {
+        synchronized (commits) {
+            commits.notifyAll();
+        }
+    }
+
+    /** The first {@code count} attempts at {@code change}, waiting for them up to {@code timeoutMillis} (fewer if not). */
+    public List<String> awaitArrivals(String change, int count, long timeoutMillis) throws InterruptedException {
+        return await(arrivals, change, count, timeoutMillis);
+    }
+
+    /** The committed delivery of {@code change}, waiting for it up to {@code timeoutMillis} (none if it did not come). */
+    public List<String> awaitCommit(String change, long timeoutMillis) throws InterruptedException {
+        return await(commits, change, 1, timeoutMillis);
+    }
+
+    /** The test waits here, in the application, so that no polling of its runs while the delivery it times does. */
+    private List<String> await(List<String> lines, String change, int count, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        synchronized (commits) {
+            while (true) {
+                List<String> found = lines.stream().filter(line -> line.startsWith(change + " ")).limit(count).toList();
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (found.size() >= count || left <= 0) {
+                    return found;
+                }
+                commits.wait(left);
+            }
+        }
     }
 
     public List<String> all() {
@@ -30,10 +64,5 @@ public class Received {
     /** Every attempt as "id=value micros receivedAtMicros", in order of arrival. */
     public List<String> arrivals() {
         return List.copyOf(arrivals);
-    }
-
-    /** Every committed delivery of "lat" as "id=value micros". */
-    public List<String> commits() {
-        return List.copyOf(commits);
     }
 }
