@@ -3,14 +3,14 @@
 #  - qr:     steady Queries and Replies (memory server on core 0, `bench qr` on core 1);
 #  - fanout: Signals to 10,000 listeners on one I/O thread (same cores, no Signal budget, as in ratios.sh);
 #  - push:   Pushes confirmed after an fsynced SQLite commit (`bench push`, 200 producers).
-# Each path is warmed for 10 s, then recorded for 15 s with JFR's `profile` settings (a Java sample every 10 ms,
+# Each path is warmed by one run of its load, then recorded over a second run (15 s, or 40 fan-outs) with JFR's `profile` settings (a Java sample every 10 ms,
 # and a sample of the threads in native code every 20 ms). For each it prints:
 #  - self: the frames at the top of the Java samples (where the CPU is spent in Java);
 #  - within: the org.modstamp methods on the most sampled stacks (inclusive);
 #  - native: the top frames of the native samples (the system calls the threads are in: for the I/O thread of a
 #    busy server, sendmmsg and recvmmsg are kernel work on its core; epoll_wait is waiting).
 # Usage: modstamp-benchmarks/profile.sh [qr|fanout|push]... (all three by default). Loopback only; about 35 s a
-# path. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
+# path. Needs jq. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jar=modstamp-cli/target/modstamp.jar
