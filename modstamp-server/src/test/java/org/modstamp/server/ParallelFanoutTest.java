@@ -10,25 +10,32 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import io.netty.channel.epoll.DirectFanOut;
+import io.netty.channel.epoll.Epoll;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.modstamp.server.store.MemoryValueStore;
 import org.modstamp.server.transport.TransportConfig;
 import org.modstamp.wire.Message;
 import org.modstamp.wire.MessageEncoder;
 
 /**
- * A fan-out large enough to be split over several sockets (SO_REUSEPORT, one thread each): every
- * listener gets its Signal exactly once, from the server's port, and a pusher that also listens gets its
- * Signal before its M.
+ * A fan-out large enough to go out the way large ones do (with epoll, straight to the socket with sendmmsg, and
+ * split over several sockets, SO_REUSEPORT, one thread each, when there are several): every listener gets its
+ * Signal exactly once, from the server's port, a pusher that also listens gets its Signal before its M, and with
+ * epoll every Signal went the direct way (a Netty that no longer has what {@link DirectFanOut} needs fails here,
+ * not silently slower).
  */
 class ParallelFanoutTest {
     private static final int LISTENERS = 1500;
 
-    @Test
-    void largeFanOutFromSeveralSocketsReachesEveryListenerOnceAndBeforeTheM() throws Exception {
+    @ParameterizedTest(name = "{0} I/O thread(s)")
+    @ValueSource(ints = {1, 2})
+    void largeFanOutReachesEveryListenerOnceAndBeforeTheM(int ioThreads) throws Exception {
         ServerConfig config = ServerConfig.defaults().withListen(new InetSocketAddress("127.0.0.1", 0));
         List<DatagramChannel> listeners = new ArrayList<>();
-        try (ModstampServer server = ModstampServer.start(config, TransportConfig.defaults().withThreads(2),
+        try (ModstampServer server = ModstampServer.start(config, TransportConfig.defaults().withThreads(ioThreads),
                 new MemoryValueStore());
              UdpPeers pusher = new UdpPeers().add("P", "127.0.0.1")) {
             InetSocketAddress target = new InetSocketAddress("127.0.0.1", server.port());
@@ -44,6 +51,7 @@ class ParallelFanoutTest {
             pusher.send("P", query, target);
             assertEquals(1, pusher.collect(1, 2000, 0).size());
 
+            long directBefore = DirectFanOut.sent();
             pusher.send("P", MessageEncoder.plainDatagram(Message.change("big", "v2".getBytes())), target);
             String signal = HexFormat.of().formatHex(MessageEncoder.plainDatagram(Message.signal("big", "v2".getBytes())));
             String modified = HexFormat.of().formatHex(MessageEncoder.plainDatagram(Message.modified("big", "v2".getBytes())));
@@ -55,6 +63,9 @@ class ParallelFanoutTest {
                 listener.configureBlocking(false);
                 buffer.clear();
                 assertEquals(null, listener.receive(buffer), "one Signal per listener");
+            }
+            if (Epoll.isAvailable()) {
+                assertEquals(LISTENERS + 1, DirectFanOut.sent() - directBefore, "every Signal sent the direct way");
             }
         } finally {
             for (DatagramChannel listener : listeners) {

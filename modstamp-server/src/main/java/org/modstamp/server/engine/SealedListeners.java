@@ -52,6 +52,9 @@ final class SealedListeners {
 
     /** The sealed listener at {@code endpoint}, if one registered within the last {@code ttl} seconds. */
     Listener get(InetSocketAddress endpoint, int now, int ttl) {
+        if (byEndpoint.isEmpty()) {
+            return null; // a plain-only server: no hash of the address for every Query and every Signal
+        }
         Listener listener = byEndpoint.get(endpoint);
         return listener != null && now - listener.lastQuery <= ttl ? listener : null;
     }

@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.DirectFanOut;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.Addresses;
@@ -180,16 +181,12 @@ final class SocketEngine {
             Channel channel = others.get(p - 1);
             List<OutgoingDatagram> share = run.subList(run.size() * p / parts, run.size() * (p + 1) / parts);
             try {
-                channel.eventLoop().execute(() -> {
-                    write(channel, share).addListener(done -> sent.countDown());
-                    channel.flush();
-                });
+                channel.eventLoop().execute(() -> sendShare(channel, share).addListener(done -> sent.countDown()));
             } catch (RejectedExecutionException e) { // shutting down
                 sent.countDown();
             }
         }
-        write(own, run.subList(0, run.size() / parts));
-        own.flush();
+        sendShare(own, run.subList(0, run.size() / parts));
         try {
             if (!sent.await(PARALLEL_SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "a parallel fan-out took more than "
@@ -198,6 +195,31 @@ final class SocketEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Sends one socket's share of a fan-out (on its event loop), straight to its socket with sendmmsg where
+     * {@link DirectFanOut} can, the rest (all of it elsewhere, or what the socket's buffer did not take) written and
+     * flushed the usual way; the future completes when all of it has been sent.
+     */
+    private static ChannelFuture sendShare(Channel channel, List<OutgoingDatagram> share) {
+        List<OutgoingDatagram> rest = share;
+        if (DirectFanOut.usable(channel)) {
+            byte[] bytes = share.get(0).bytes();
+            ByteBuf content = channel.alloc().directBuffer(bytes.length).writeBytes(bytes);
+            try {
+                rest = share.subList(DirectFanOut.send(channel, content, share.size(), i -> share.get(i).recipient()),
+                        share.size());
+            } finally {
+                content.release(); // the kernel has copied what it sent
+            }
+            if (rest.isEmpty()) {
+                return channel.newSucceededFuture();
+            }
+        }
+        ChannelFuture written = write(channel, rest);
+        channel.flush();
+        return written;
     }
 
     private static int endOfRun(List<OutgoingDatagram> datagrams, int from) {

@@ -2,6 +2,7 @@ package org.modstamp.server.transport;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,7 +45,10 @@ import org.modstamp.server.engine.OutgoingDatagram;
  * ({@code ::ffff:127.0.0.1}) to the server as the same IPv4 sender, and such a datagram would then pass for a
  * loopback peer; on the IPv6-only socket a source that is an IPv4 address can only be forged, and it is
  * dropped and counted ({@link #mappedSourcesDropped()}). NIO keeps one dual-stack socket: Java cannot make an
- * IPv6-only one.
+ * IPv6-only one. An IPv4 address (such as {@code 127.0.0.1}) is served, with epoll, by IPv4 sockets.
+ *
+ * <p>With epoll a large fan-out is handed to each socket's {@code sendmmsg} directly ({@code DirectFanOut}), not
+ * through Netty's outbound buffer.
  */
 public final class UdpTransport implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
@@ -136,8 +140,12 @@ public final class UdpTransport implements AutoCloseable {
             }
             SocketEngine engine = new SocketEngine(sink, maxDatagramSize, observer);
             boolean split = epoll && address.getAddress() instanceof Inet6Address && address.getAddress().isAnyLocalAddress();
+            // an IPv4 address gets an IPv4 socket: Netty's default one is IPv6 (dual-stack), whose every datagram to an
+            // IPv4 peer takes the kernel's IPv6 path first
+            SocketProtocolFamily family = split || address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
+                    : null;
             PortSockets first = PortSockets.bind(split ? new InetSocketAddress("0.0.0.0", address.getPort()) : address,
-                    split ? SocketProtocolFamily.INET : null, loops, engine, epoll, maxDatagramSize);
+                    family, loops, engine, epoll, maxDatagramSize);
             channels.addAll(first.all());
             engine.add(first);
             InetSocketAddress bound = new InetSocketAddress(address.getAddress(), first.port());
