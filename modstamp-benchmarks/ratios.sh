@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The ratios of issue #26, each measured in one run against a C limit under the same load (BENCHMARKS.md):
-#  - steady Q/R of `modstamp serve` against a C recvmmsg/sendmmsg echo loop (echo-mmsg.c), both on core 0, the
+#  - qr: steady Q/R of `modstamp serve` against a C recvmmsg/sendmmsg echo loop (echo-mmsg.c), both on core 0, the
 #    same `bench qr` generator on core 1, alternating, three rounds;
-#  - the fan-out to 10,000 listeners on one I/O thread (server on core 0; server side, mean of 10 rounds) against
-#    the C sendmmsg floor on core 0 (fanout-floor.c, mean of its last 4 rounds); and to 100,000 listeners on two
-#    I/O threads (both cores; the last Signal's arrival timed by the kernel, fanout-kernel-time.c, p50 of 30
-#    rounds) against the one-core floor for 100,000.
+#  - fanout: the fan-out to 10,000 listeners on one I/O thread (server on core 0; the server's own time to send the
+#    Signals, median of 30 rounds after 10) against the C sendmmsg floor on core 0 (fanout-floor.c, mean of its
+#    last 4 rounds); and to 100,000 listeners on two I/O threads (both cores; the last Signal's arrival timed by
+#    the kernel, p50 of 30 rounds) against the one-core floor for 100,000. Both fan-outs are driven by
+#    fanout-kernel-time.c, whose listeners sleep while the Signals arrive, as the floor's do: no reader is woken
+#    on either side.
 # The fan-out servers count every address as a network of its own with no Signal budget to speak of
 # (--ipv4-prefix 32 --signals-per-second 10000000): the benchmark's listeners all sit in 127.1.0.0/24, which the
-# default abuse limits would hold to 10,000 Signals a second. Loopback only; takes about 4 minutes. Needs gcc.
+# default abuse limits would hold to 10,000 Signals a second. Loopback only; about 3 minutes for both. Needs gcc.
+# Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/ratios.sh [qr] [fanout]   (both by default)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-jar=modstamp-cli/target/modstamp.jar
+jar=${MODSTAMP_JAR:-modstamp-cli/target/modstamp.jar} # another build's jar, to compare
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(qr fanout)
 [ -f "$jar" ] || mvn -B -q -DskipTests -pl modstamp-cli -am package
 port=14160
 work=$(mktemp -d)
@@ -27,14 +32,16 @@ qr() { # qr PORT: steady round trips per second
     | sed -n 's/^qr: round_trips_per_s=\([0-9]*\).*/\1/p'
 }
 unlimited=(--ipv4-prefix 32 --signals-per-second 10000000)
-mean_server_ms() { # mean_server_ms LOG N: the server's time to send the last Signal, mean of its last N fan-outs
-  grep -o 'sent [0-9]* datagrams in [0-9.]* ms' "$1" | tail -"$2" \
-    | awk '{s+=$5; d+=$2; n++} END {printf "%.1f ms (%d datagrams a round)", s/n, d/n}'
+median_server_ms() { # median_server_ms LOG N: the server's time to send its Signals, median of its last N fan-outs
+  grep -o 'sent [0-9]* datagrams in [0-9.]* ms' "$1" | tail -"$2" | awk '{print $5, $2}' | sort -n \
+    | awk '{t[NR]=$1; d+=$2} END {printf "%.1f ms (%d datagrams a round)", t[int((NR+1)/2)], d/NR}'
 }
 floor_ms() { # floor_ms N: the C floor for N listeners on core 0, mean of its last 4 of 5 rounds
   taskset -c 0 "$work/fanout-floor" "$1" 1 | tail -4 | sed -n 's/.*: \([0-9.]*\) ms.*/\1/p' | awk '{s+=$1; n++} END {printf "%.1f", s/n}'
 }
 
+for part in "${parts[@]}"; do case $part in
+qr)
 echo "== Q/R: modstamp serve against the C echo loop, each on core 0, generator on core 1"
 taskset -c 0 "$work/echo-mmsg" 127.0.0.1 $((port + 1)) > "$work/echo.log" 2>&1 &
 started "$work/echo.log"
@@ -48,14 +55,15 @@ for round in 1 2 3; do
   echo "round $round: echo ${echo_rate}/s, server ${server_rate}/s, ratio $(awk "BEGIN {printf \"%.2f\", $server_rate / $echo_rate}")"
 done
 kill $server; wait $server 2>/dev/null || true
-
+;;
+fanout)
 echo "== fan-out to 10,000 listeners, one I/O thread on core 0, against the C floor on core 0"
 taskset -c 0 java -jar "$jar" serve --memory --debug "${unlimited[@]}" --listen 127.0.0.1:$port > "$work/server.log" 2>&1 &
 server=$!
 started "$work/server.log"
-taskset -c 1 java -jar "$jar" bench fanout --listeners 10000 --rounds 10 --server 127.0.0.1:$port > /dev/null
+taskset -c 1 "$work/fanout-kernel-time" 10000 40 127.0.0.1:$port > /dev/null
 kill $server; wait $server 2>/dev/null || true
-sent=$(mean_server_ms "$work/server.log" 10)
+sent=$(median_server_ms "$work/server.log" 30)
 floor=$(floor_ms 10000)
 echo "server ${sent}, floor ${floor} ms, ratio $(awk "BEGIN {printf \"%.2f\", ${sent%% *} / $floor}")"
 
@@ -69,3 +77,6 @@ server_ms=$(echo "$kernel" | sed -n 's/.*last_p50_ms=\([0-9.]*\).*/\1/p')
 floor=$(floor_ms 100000)
 echo "$kernel"
 echo "server ${server_ms} ms, one-core floor ${floor} ms, ratio $(awk "BEGIN {printf \"%.2f\", $server_ms / $floor}")"
+;;
+*) echo "unknown part: $part (qr or fanout)" >&2; exit 2 ;;
+esac; done
