@@ -9,22 +9,14 @@
 #  - within: the org.modstamp methods on the most sampled stacks (inclusive);
 #  - native: the top frames of the native samples (the system calls the threads are in: for the I/O thread of a
 #    busy server, sendmmsg and recvmmsg are kernel work on its core; epoll_wait is waiting).
-# Usage: modstamp-benchmarks/profile.sh [qr|fanout|push]... (all three by default). Loopback only; about 35 s a
+# Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/profile.sh [qr|fanout|push]... (all three by default). Loopback only; about 35 s a
 # path. Needs jq. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-jar=modstamp-cli/target/modstamp.jar
-[ -f "$jar" ] || mvn -B -q -DskipTests -pl modstamp-cli -am package
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out=modstamp-benchmarks/target/profile
 mkdir -p "$out"
 port=14180
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-started() { # started LOG: waits until the process writing LOG listens
-  for _ in $(seq 100); do grep -q "listening on udp" "$1" && return; sleep 0.1; done
-  cat "$1"; exit 1
-}
 top() { # top JFR EVENT PERIOD_MS: the 12 most frequent top frames of EVENT's stacks, with their share
   jfr print --json --stack-depth 1 --events "$2" "$1" \
     | jq -r '.recording.events[].values.stackTrace.frames[0].method | "\(.type.name).\(.name)"' \

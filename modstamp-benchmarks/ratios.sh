@@ -13,20 +13,12 @@
 # default abuse limits would hold to 10,000 Signals a second. Loopback only; about 3 minutes for both. Needs gcc.
 # Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/ratios.sh [qr] [fanout]   (both by default)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-jar=${MODSTAMP_JAR:-modstamp-cli/target/modstamp.jar} # another build's jar, to compare
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(qr fanout)
-[ -f "$jar" ] || mvn -B -q -DskipTests -pl modstamp-cli -am package
 port=14160
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 for c in echo-mmsg fanout-floor fanout-kernel-time; do gcc -O2 -o "$work/$c" "modstamp-benchmarks/src/main/c/$c.c"; done
 
-started() { # started LOG: waits until the process writing LOG listens
-  for _ in $(seq 100); do grep -q "listening on udp" "$1" && return; sleep 0.1; done
-  cat "$1"; exit 1
-}
 qr() { # qr PORT: steady round trips per second
   taskset -c 1 java -jar "$jar" bench qr --ports 1000 --window 4 --seconds 10 --server "127.0.0.1:$1" \
     | sed -n 's/^qr: round_trips_per_s=\([0-9]*\).*/\1/p'

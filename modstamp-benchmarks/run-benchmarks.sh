@@ -4,16 +4,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mvn -B -q -DskipTests -pl modstamp-cli,modstamp-benchmarks -am package
-jar=modstamp-cli/target/modstamp.jar
+source modstamp-benchmarks/common.sh
 port=14150
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 serve() { # serve ARGS...: start a server (on core 0 unless server_cpus says otherwise) and wait until it listens
   taskset -c "${server_cpus:-0}" java -jar "$jar" serve --listen 127.0.0.1:$port "$@" > "$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 50); do grep -q "listening on udp" "$work/server.log" && return; sleep 0.1; done
-  cat "$work/server.log"; exit 1
+  started "$work/server.log"
 }
 stop() { kill "$server"; wait "$server" 2>/dev/null || true; }
 # The fan-outs' listeners all sit in 127.1.0.0/24, which the default abuse limits hold to 10,000 Signals a second:
