@@ -9,8 +9,8 @@
 #  - within: the org.modstamp methods on the most sampled stacks (inclusive);
 #  - native: the top frames of the native samples (the system calls the threads are in: for the I/O thread of a
 #    busy server, sendmmsg and recvmmsg are kernel work on its core; epoll_wait is waiting).
-# Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/profile.sh [qr|fanout|push]... (all three by default). Loopback only; about 35 s a
-# path. Needs jq. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
+# Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/profile.sh [qr|fanout|push]... (all three by default).
+# Loopback only; about 35 s a path. Needs jq. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out=modstamp-benchmarks/target/profile

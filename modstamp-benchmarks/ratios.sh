@@ -5,7 +5,8 @@
 #  - fanout: the fan-out to 10,000 listeners on one I/O thread (server on core 0; the server's own time to send the
 #    Signals, median of 30 rounds after 10) against the C sendmmsg floor on core 0 (fanout-floor.c, mean of its
 #    last 4 rounds); and to 100,000 listeners on two I/O threads (both cores; the last Signal's arrival timed by
-#    the kernel, p50 of 30 rounds) against the one-core floor for 100,000. Both fan-outs are driven by
+#    the kernel, p50 of 30 rounds) against the one-core floor for 100,000, and the C floor's own two-thread figure
+#    beside it (fanout-floor.c with 2 threads on both cores). Both fan-outs are driven by
 #    fanout-kernel-time.c, whose listeners sleep while the Signals arrive, as the floor's do: no reader is woken
 #    on either side.
 # The fan-out servers count every address as a network of its own with no Signal budget to speak of
@@ -17,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(qr fanout)
 port=14160
-for c in echo-mmsg fanout-floor fanout-kernel-time; do gcc -O2 -o "$work/$c" "modstamp-benchmarks/src/main/c/$c.c"; done
+for c in echo-mmsg fanout-floor fanout-kernel-time; do gcc -O2 -pthread -o "$work/$c" "modstamp-benchmarks/src/main/c/$c.c"; done
 
 qr() { # qr PORT: steady round trips per second
   taskset -c 1 java -jar "$jar" bench qr --ports 1000 --window 4 --seconds 10 --server "127.0.0.1:$1" \
@@ -28,8 +29,9 @@ median_server_ms() { # median_server_ms LOG N: the server's time to send its Sig
   grep -o 'sent [0-9]* datagrams in [0-9.]* ms' "$1" | tail -"$2" | awk '{print $5, $2}' | sort -n \
     | awk '{t[NR]=$1; d+=$2} END {printf "%.1f ms (%d datagrams a round)", t[int((NR+1)/2)], d/NR}'
 }
-floor_ms() { # floor_ms N: the C floor for N listeners on core 0, mean of its last 4 of 5 rounds
-  taskset -c 0 "$work/fanout-floor" "$1" 1 | tail -4 | sed -n 's/.*: \([0-9.]*\) ms.*/\1/p' | awk '{s+=$1; n++} END {printf "%.1f", s/n}'
+floor_ms() { # floor_ms N [THREADS CPUS]: the C floor for N listeners (1 thread on core 0), mean of its last 4 of 5 rounds
+  taskset -c "${3:-0}" "$work/fanout-floor" "$1" 1 "${2:-1}" | tail -4 | sed -n 's/.*: \([0-9.]*\) ms.*/\1/p' \
+    | awk '{s+=$1; n++} END {printf "%.1f", s/n}'
 }
 
 for part in "${parts[@]}"; do case $part in
@@ -67,8 +69,10 @@ kernel=$("$work/fanout-kernel-time" 100000 30 127.0.0.1:$port | tail -1)
 kill $server; wait $server 2>/dev/null || true
 server_ms=$(echo "$kernel" | sed -n 's/.*last_p50_ms=\([0-9.]*\).*/\1/p')
 floor=$(floor_ms 100000)
+floor2=$(floor_ms 100000 2 0,1)
 echo "$kernel"
 echo "server ${server_ms} ms, one-core floor ${floor} ms, ratio $(awk "BEGIN {printf \"%.2f\", $server_ms / $floor}")"
+echo "C on two threads (both cores) ${floor2} ms, ratio $(awk "BEGIN {printf \"%.2f\", $floor2 / $floor}"): the best two cores do here"
 ;;
 *) echo "unknown part: $part (qr or fanout)" >&2; exit 2 ;;
 esac; done

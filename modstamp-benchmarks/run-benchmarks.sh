@@ -66,7 +66,7 @@ done | grep registrations
 
 if command -v gcc >/dev/null; then
   echo "== kernel floor: C, one thread on core 0, 10,000 and 100,000 listeners"
-  gcc -O2 -o "$work/fanout-floor" modstamp-benchmarks/src/main/c/fanout-floor.c
+  gcc -O2 -pthread -o "$work/fanout-floor" modstamp-benchmarks/src/main/c/fanout-floor.c
   taskset -c 0 "$work/fanout-floor" 10000 0 | tail -1
   taskset -c 0 "$work/fanout-floor" 10000 1 | tail -1
   taskset -c 0 "$work/fanout-floor" 100000 1 | tail -1
