@@ -34,7 +34,8 @@ import org.modstamp.wire.MessageType;
  * A client's socket to its one server: sends messages (packed, and sealed for an encrypted profile) and
  * receives what the server answers, keeping only what comes from the server's address and port and, for an
  * encrypted profile, is authentic, fresh (a replay window per server sender) and bound to a recent request
- * of this client. Not thread-safe: the client loop owns it, except for {@link #wakeup} and the counters.
+ * of this client. The client loop owns it; {@link #pack}, {@link #transmit}, {@link #wakeup} and the counters
+ * may be called from any thread.
  */
 final class ClientChannel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientChannel.class.getName());
@@ -120,6 +121,10 @@ final class ClientChannel implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Datagrams ready to send and the counters of the sealed ones among them (none for plain). */
+    record Packed(List<byte[]> datagrams, List<Long> counters) {
+    }
+
     /**
      * Sends {@code messages}, each datagram {@code sendRepeat} times; returns the counters of the sealed
      * datagrams they went in (none for plain). A failed send is logged: the caller's resend covers it.
@@ -130,20 +135,41 @@ final class ClientChannel implements AutoCloseable {
 
     /** As {@link #send(Collection)}, every datagram starting with {@code leader} (none when null). */
     List<Long> send(Collection<Message> messages, Message leader) {
+        Packed packed = pack(messages, leader);
+        transmit(packed);
+        return packed.counters();
+    }
+
+    /**
+     * Packs {@code messages} into datagrams, each starting with {@code leader} (none when null), and seals them
+     * for an encrypted profile (their counters count as requests sent from now on). Any thread.
+     */
+    Packed pack(Collection<Message> messages, Message leader) {
         if (messages.isEmpty()) {
-            return List.of();
+            return new Packed(List.of(), List.of());
         }
         DatagramPacker packer = SealedDatagrams.packer(config.profile(), config.maxPacketSize()).leading(leader);
         messages.forEach(packer::add);
-        List<Long> counters = new ArrayList<>();
-        for (byte[] packed : packer.drain()) {
-            byte[] datagram = packed;
-            if (sealing != null) {
-                AeadSender.Sealed sealed = sealing.sealRequest(packed, System.currentTimeMillis());
-                requests.sent(sealed.counter(), System.nanoTime());
-                counters.add(sealed.counter());
-                datagram = sealed.datagram();
+        List<byte[]> datagrams = packer.drain();
+        if (sealing == null) {
+            return new Packed(datagrams, List.of());
+        }
+        List<byte[]> sealed = new ArrayList<>(datagrams.size());
+        List<Long> counters = new ArrayList<>(datagrams.size());
+        synchronized (requests) { // counters are recorded in the order they are drawn
+            for (byte[] packed : datagrams) {
+                AeadSender.Sealed s = sealing.sealRequest(packed, System.currentTimeMillis());
+                requests.sent(s.counter(), System.nanoTime());
+                counters.add(s.counter());
+                sealed.add(s.datagram());
             }
+        }
+        return new Packed(sealed, counters);
+    }
+
+    /** Sends datagrams {@link #pack}ed, each {@code sendRepeat} times. Any thread. */
+    void transmit(Packed packed) {
+        for (byte[] datagram : packed.datagrams()) {
             for (int i = 0; i < config.sendRepeat(); i++) {
                 try {
                     channel.send(ByteBuffer.wrap(datagram), server);
@@ -152,7 +178,6 @@ final class ClientChannel implements AutoCloseable {
                 }
             }
         }
-        return counters;
     }
 
     /** Waits at most {@code millis} (0: no limit) for a datagram or a {@link #wakeup}. */
@@ -215,8 +240,7 @@ final class ClientChannel implements AutoCloseable {
         }
         Aead.Opened o = opened.get();
         ReplayGuard.Verdict verdict = replays.check(sealing.profile().id(), o, System.currentTimeMillis());
-        if (verdict != ReplayGuard.Verdict.FRESH
-                || (o.inReplyTo() != 0 && !requests.isRecent(o.inReplyTo(), System.nanoTime()))) {
+        if (verdict != ReplayGuard.Verdict.FRESH || (o.inReplyTo() != 0 && !isRecentRequest(o.inReplyTo()))) {
             dropped.incrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, () -> "dropped a sealed datagram from " + server + ": "
                     + (verdict == ReplayGuard.Verdict.FRESH ? "it answers no request of the last "
@@ -224,6 +248,12 @@ final class ClientChannel implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(new Opened(o.payload(), o.inReplyTo()));
+    }
+
+    private boolean isRecentRequest(long counter) {
+        synchronized (requests) {
+            return requests.isRecent(counter, System.nanoTime());
+        }
     }
 
     /**

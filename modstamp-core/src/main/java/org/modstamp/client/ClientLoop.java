@@ -80,18 +80,27 @@ final class ClientLoop implements Runnable {
 
     /** Runs {@code command} on the loop. */
     void submit(Runnable command) {
-        if (closing) {
-            throw closedException(null);
-        }
-        commands.add(command);
+        enqueue(command);
         channel.wakeup();
     }
 
     /** Runs {@code command} on the loop; {@code result} fails if the loop stops before completing it. */
     void submit(Runnable command, CompletableFuture<?> result) {
+        enqueue(command, result);
+        channel.wakeup();
+    }
+
+    private void enqueue(Runnable command) {
+        if (closing) {
+            throw closedException(null);
+        }
+        commands.add(command);
+    }
+
+    private void enqueue(Runnable command, CompletableFuture<?> result) {
         inFlight.add(result);
         result.whenComplete((value, failure) -> inFlight.remove(result));
-        submit(command);
+        enqueue(command);
         if (closing) { // closed between the check and the enqueue: the loop may never run it
             result.completeExceptionally(closedException(null));
         }
@@ -108,14 +117,27 @@ final class ClientLoop implements Runnable {
         return new IllegalStateException("the client for " + channel.server() + " is closed", cause);
     }
 
-    // ---- operations: start* run on the loop, startListen and startWatch on the caller's thread ----
+    // ---- operations, on the caller's thread ----
 
     void startPush(Map<String, byte[]> changes, CompletableFuture<Map<String, String>> result) {
-        pushes.add(new PushRequest(channel, changes, result, System.nanoTime()));
+        start(new PushRequest(channel, changes, result, System.nanoTime()), pushes, result);
     }
 
     void startGet(Set<String> ids, CompletableFuture<Map<String, String>> result) {
-        gets.add(new GetRequest(channel, ids, result, System.nanoTime()));
+        start(new GetRequest(channel, ids, result, System.nanoTime()), gets, result);
+    }
+
+    /**
+     * Sends a request's first datagrams from the caller's thread, without waking the loop first (a thread
+     * hand-off on the way of every push); the loop then passes it its answers and resends it. On the loop's own
+     * thread too (a handler, a future's stage), the request joins its list as a command, never while the loop
+     * walks that list.
+     */
+    private <R extends ResentRequest> void start(R request, List<R> list, CompletableFuture<?> result) {
+        ClientChannel.Packed first = request.packFirst();
+        enqueue(() -> list.add(request), result); // before the send, so that its answer finds it (receiveAll)
+        channel.transmit(first);
+        wakeUp(); // for its resend timer, after the send: off its answer's way
     }
 
     Listening startListen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial,
@@ -207,13 +229,17 @@ final class ClientLoop implements Runnable {
         return next;
     }
 
-    /** Passes what the server sent to every exchange; what a caller asked before a datagram takes effect before it. */
+    /**
+     * Passes what the server sent to every exchange. The commands are run after each datagram is read and before
+     * it is passed on: a request whose datagram left before its answer arrived is always there to take it.
+     */
     private void receiveAll() throws IOException {
-        for (runCommands(); ; runCommands()) {
+        while (true) {
             Optional<ClientChannel.Received> received = channel.receive();
             if (received.isEmpty()) {
                 return;
             }
+            runCommands();
             long now = System.nanoTime();
             listens.forEach(l -> l.heard(now));
             for (Message m : received.get().messages()) {

@@ -22,14 +22,13 @@ final class GetRequest extends ResentRequest {
     private final CompletableFuture<Map<String, String>> result;
     private final ClientChannel channel;
 
-    /** Sends the Queries at once. */
+    /** Sent when its loop starts it. */
     GetRequest(ClientChannel channel, Set<String> ids, CompletableFuture<Map<String, String>> result, long now) {
         super(channel, now);
         this.channel = channel;
         this.pending = new LinkedHashSet<>(ids);
         this.asked = ids.size();
         this.result = result;
-        send();
     }
 
     @Override

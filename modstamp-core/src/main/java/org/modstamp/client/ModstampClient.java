@@ -107,7 +107,7 @@ public final class ModstampClient implements AutoCloseable {
             result.complete(Map.of());
             return result;
         }
-        loop.submit(() -> loop.startPush(encoded, result), result);
+        loop.startPush(encoded, result);
         return result;
     }
 
@@ -133,7 +133,7 @@ public final class ModstampClient implements AutoCloseable {
             result.complete(Map.of());
             return result;
         }
-        loop.submit(() -> loop.startGet(checked, result), result);
+        loop.startGet(checked, result);
         return result;
     }
 

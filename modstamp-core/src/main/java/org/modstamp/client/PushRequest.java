@@ -21,13 +21,12 @@ final class PushRequest extends ResentRequest {
     private final Map<String, String> confirmed = new LinkedHashMap<>();
     private final CompletableFuture<Map<String, String>> result;
 
-    /** Sends the Changes at once. */
+    /** Sent when its loop starts it. */
     PushRequest(ClientChannel channel, Map<String, byte[]> changes, CompletableFuture<Map<String, String>> result,
                 long now) {
         super(channel, now);
         this.pending = new LinkedHashMap<>(changes);
         this.result = result;
-        send();
     }
 
     @Override

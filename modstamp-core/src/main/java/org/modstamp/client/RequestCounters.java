@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 /**
  * The counters of the sealed requests a client sent within the last window (they are consecutive, so a range
  * is enough): a response naming any other request is not an answer to this client and is dropped. Keeps one
- * mark a second. Not thread-safe: the client loop owns it.
+ * mark a second. Not thread-safe: its channel guards it.
  */
 final class RequestCounters {
     private final long windowNanos;

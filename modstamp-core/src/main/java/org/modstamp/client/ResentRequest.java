@@ -8,7 +8,7 @@ import java.util.Set;
 import org.modstamp.wire.Message;
 
 /**
- * A request sent at once and resent every resend timeout until it is answered or its request timeout
+ * A request first sent when its loop starts it, and resent every resend timeout until it is answered or its request timeout
  * passes. Only answers to the datagrams it went in count (for an encrypted profile; a plain answer names
  * no request).
  */
@@ -36,8 +36,15 @@ abstract class ResentRequest implements Exchange {
     /** The request timeout passed before it was answered. */
     abstract void timedOut();
 
+    /** The first datagrams of this request, packed (and sealed) but not yet sent: any thread, before the loop has it. */
+    final ClientChannel.Packed packFirst() {
+        ClientChannel.Packed packed = channel.pack(unanswered(), null);
+        sent.addAll(packed.counters());
+        return packed;
+    }
+
     /** Sends what is unanswered. */
-    final void send() {
+    private void send() {
         sent.addAll(channel.send(unanswered()));
     }
 

@@ -26,7 +26,7 @@ class GetRequestTest {
     void resendsTheQueriesOfIdsWithoutAReplyUntilEachHasOne() throws Exception {
         try (PlayedServer server = new PlayedServer(null); ClientChannel channel = ClientChannel.open(server.address(), CONFIG)) {
             CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
-            GetRequest get = new GetRequest(channel, new LinkedHashSet<>(List.of("a", "b")), result, 0);
+            GetRequest get = PlayedServer.started(new GetRequest(channel, new LinkedHashSet<>(List.of("a", "b")), result, 0), channel);
             PlayedServer.Request sent = server.receive();
             assertEquals(List.of(Message.query("a"), Message.query("b")), sent.messages());
             server.answer(sent, Message.reply("a", "1".getBytes()), Message.modified("b", "x".getBytes()));
@@ -50,7 +50,7 @@ class GetRequestTest {
     void aMissingReplyFailsTheResultWithATimeoutNamingTheIds() throws Exception {
         try (PlayedServer server = new PlayedServer(null); ClientChannel channel = ClientChannel.open(server.address(), CONFIG)) {
             CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
-            GetRequest get = new GetRequest(channel, new LinkedHashSet<>(List.of("a", "b")), result, 0);
+            GetRequest get = PlayedServer.started(new GetRequest(channel, new LinkedHashSet<>(List.of("a", "b")), result, 0), channel);
             server.answer(server.receive(), Message.reply("a", "1".getBytes()));
             PlayedServer.deliverNext(channel, get);
             assertEquals(Exchange.DONE, get.tick(500 * MS));

@@ -103,6 +103,12 @@ final class PlayedServer implements AutoCloseable {
         }
     }
 
+    /** Sends {@code request}'s first datagrams, as the client loop does when it starts it; returns it. */
+    static <R extends ResentRequest> R started(R request, ClientChannel channel) {
+        channel.transmit(request.packFirst());
+        return request;
+    }
+
     /** Passes what {@code channel} receives next to {@code exchange}, as the client loop does. */
     static void deliverNext(ClientChannel channel, Exchange exchange) throws IOException {
         ClientChannel.Received received = next(channel);

@@ -32,7 +32,7 @@ class PushRequestTest {
         try (PlayedServer server = new PlayedServer(null); ClientChannel channel = ClientChannel.open(server.address(), CONFIG)) {
             CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
             long t0 = 0;
-            PushRequest push = new PushRequest(channel, changes("a", "1", "b", "2"), result, t0);
+            PushRequest push = PlayedServer.started(new PushRequest(channel, changes("a", "1", "b", "2"), result, t0), channel);
             PlayedServer.Request sent = server.receive();
             assertEquals(List.of(Message.change("a", "1".getBytes()), Message.change("b", "2".getBytes())), sent.messages());
 
@@ -56,7 +56,7 @@ class PushRequestTest {
     void theRequestTimeoutCompletesWithWhatWasConfirmed() throws Exception {
         try (PlayedServer server = new PlayedServer(null); ClientChannel channel = ClientChannel.open(server.address(), CONFIG)) {
             CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
-            PushRequest push = new PushRequest(channel, changes("a", "1", "b", "2"), result, 0);
+            PushRequest push = PlayedServer.started(new PushRequest(channel, changes("a", "1", "b", "2"), result, 0), channel);
             PlayedServer.Request sent = server.receive();
             server.answer(sent, Message.modified("a", "1".getBytes()));
             PlayedServer.deliverNext(channel, push);
@@ -73,8 +73,8 @@ class PushRequestTest {
              ClientChannel channel = ClientChannel.open(server.address(), sealed)) {
             CompletableFuture<Map<String, String>> first = new CompletableFuture<>();
             CompletableFuture<Map<String, String>> second = new CompletableFuture<>();
-            PushRequest firstPush = new PushRequest(channel, changes("v", "1"), first, 0);
-            PushRequest secondPush = new PushRequest(channel, changes("v", "1"), second, 0);
+            PushRequest firstPush = PlayedServer.started(new PushRequest(channel, changes("v", "1"), first, 0), channel);
+            PushRequest secondPush = PlayedServer.started(new PushRequest(channel, changes("v", "1"), second, 0), channel);
             PlayedServer.Request firstSent = server.receive();
             server.receive();
             server.answer(firstSent, Message.modified("v", "1".getBytes()));
