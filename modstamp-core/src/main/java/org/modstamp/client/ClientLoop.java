@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.modstamp.wire.Message;
 
@@ -128,16 +130,43 @@ final class ClientLoop implements Runnable {
     }
 
     /**
-     * Sends a request's first datagrams from the caller's thread, without waking the loop first (a thread
-     * hand-off on the way of every push); the loop then passes it its answers and resends it. On the loop's own
-     * thread too (a handler, a future's stage), the request joins its list as a command, never while the loop
-     * walks that list.
+     * Sends a request's first datagrams from the caller's thread, without waking the loop (a thread hand-off on
+     * the way of every push): the loop takes the request when its answer wakes it, and passes it the answer. The
+     * caller then either {@link #wakeFor wakes} the loop at once or {@link #awaitAnswer waits}, waking it only if
+     * the answer is late. On the loop's own thread too (a handler, a future's stage), the request joins its list
+     * as a command, never while the loop walks that list.
      */
     private <R extends ResentRequest> void start(R request, List<R> list, CompletableFuture<?> result) {
         ClientChannel.Packed first = request.packFirst();
         enqueue(() -> list.add(request), result); // before the send, so that its answer finds it (receiveAll)
         channel.transmit(first);
-        wakeUp(); // for its resend timer, after the send: off its answer's way
+    }
+
+    /** Wakes the loop for a request just started (its resend timer); returns {@code result}. */
+    <T> CompletableFuture<T> wakeFor(CompletableFuture<T> result) {
+        if (!result.isDone()) {
+            wakeUp();
+        }
+        return result;
+    }
+
+    /**
+     * Waits a resend timeout at most for a request just started, then wakes the loop if it is still unanswered
+     * (the loop resends it from then on); returns {@code result}. No other thread is woken while the answer is
+     * on its way, on the cores it needs.
+     */
+    <T> CompletableFuture<T> awaitAnswer(CompletableFuture<T> result) {
+        try {
+            result.get(channel.config().resendTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            return result; // done
+        } catch (TimeoutException e) {
+            wakeUp();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            wakeUp();
+        }
+        return result;
     }
 
     Listening startListen(Map<String, String> lastKnown, ChangeHandler handler, boolean deliverInitial,

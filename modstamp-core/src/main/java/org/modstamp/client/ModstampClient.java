@@ -96,11 +96,15 @@ public final class ModstampClient implements AutoCloseable {
      */
     public Map<String, String> push(Map<String, String> changes) {
         refuseOnLoopThread("push");
-        return join(pushAsync(changes));
+        return join(loop.awaitAnswer(startPush(changes)));
     }
 
     /** As {@link #push}, without waiting. */
     public CompletableFuture<Map<String, String>> pushAsync(Map<String, String> changes) {
+        return loop.wakeFor(startPush(changes));
+    }
+
+    private CompletableFuture<Map<String, String>> startPush(Map<String, String> changes) {
         var encoded = Values.encodeAll(changes);
         CompletableFuture<Map<String, String>> result = new CompletableFuture<>();
         if (encoded.isEmpty()) {
@@ -114,7 +118,7 @@ public final class ModstampClient implements AutoCloseable {
     /** One query round: the current value of each id (null when it has none). */
     public Map<String, String> get(Collection<String> ids) {
         refuseOnLoopThread("get");
-        return join(getAsync(ids));
+        return join(loop.awaitAnswer(startGet(ids)));
     }
 
     private void refuseOnLoopThread(String what) {
@@ -126,6 +130,10 @@ public final class ModstampClient implements AutoCloseable {
 
     /** As {@link #get}, without waiting; fails with {@link ModstampTimeoutException} if a Reply is missing. */
     public CompletableFuture<Map<String, String>> getAsync(Collection<String> ids) {
+        return loop.wakeFor(startGet(ids));
+    }
+
+    private CompletableFuture<Map<String, String>> startGet(Collection<String> ids) {
         Set<String> checked = new LinkedHashSet<>();
         ids.forEach(id -> checked.add(Ids.require(id)));
         CompletableFuture<Map<String, String>> result = new CompletableFuture<>();

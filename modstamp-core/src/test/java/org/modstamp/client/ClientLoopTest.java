@@ -85,6 +85,24 @@ class ClientLoopTest {
         }
     }
 
+    @Test
+    void aPushWhoseFirstDatagramIsLostIsResentThoughNothingElseWakesTheLoop() throws Exception {
+        ClientConfig resending = CONFIG.withResendTimeout(Duration.ofMillis(100));
+        try (PlayedServer server = new PlayedServer(null);
+             ModstampClient client = ModstampClient.open(server.address(), resending)) {
+            CompletableFuture<Map<String, String>> waited = CompletableFuture.supplyAsync(() -> client.push(Map.of("a", "1")));
+            server.receive(); // lost: no M
+            PlayedServer.Request resent = server.receive(); // fails after 5 s if no one wakes the loop for the resend
+            server.answer(resent, Message.modified("a", bytes("1")));
+            assertEquals(Map.of("a", "1"), waited.get(5, TimeUnit.SECONDS));
+
+            CompletableFuture<Map<String, String>> async = client.pushAsync(Map.of("b", "2"));
+            server.receive();
+            server.answer(server.receive(), Message.modified("b", bytes("2")));
+            assertEquals(Map.of("b", "2"), async.get(5, TimeUnit.SECONDS));
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
