@@ -19,18 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-udp.h"
+
 #define PER_SOCKET 200
 #define ID "bench.fanout"
-
-static int die(const char *what) { perror(what); exit(2); }
-
-static struct sockaddr_in address(const char *host_port) {
-  char host[64]; int port;
-  if (sscanf(host_port, "%63[^:]:%d", host, &port) != 2) { fprintf(stderr, "bad server %s\n", host_port); exit(2); }
-  struct sockaddr_in a = {0}; a.sin_family = AF_INET; a.sin_port = htons(port);
-  if (inet_pton(AF_INET, host, &a.sin_addr) != 1) { fprintf(stderr, "bad address %s\n", host); exit(2); }
-  return a;
-}
 
 /* A plain datagram: header byte 0, then the message: descriptor, argc, length-prefixed arguments. */
 static int datagram(char *out, char kind, const char *value) {
@@ -39,10 +31,6 @@ static int datagram(char *out, char kind, const char *value) {
   if (value) { out[n++] = (char) strlen(value); memcpy(out + n, value, strlen(value)); n += strlen(value); }
   return n;
 }
-
-static int wait_readable(int fd, int millis) { struct pollfd p = {fd, POLLIN, 0}; return poll(&p, 1, millis) > 0; }
-
-static int cmp(const void *a, const void *b) { double x = *(const double *) a, y = *(const double *) b; return (x > y) - (x < y); }
 
 int main(int argc, char **argv) {
   if (argc < 4) { fprintf(stderr, "usage: %s LISTENERS ROUNDS HOST:PORT...\n", argv[0]); return 2; }

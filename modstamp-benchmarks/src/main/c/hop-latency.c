@@ -18,18 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-udp.h"
+
 #define ID "bench.hop"
 #define MAX_LISTENERS 64
-
-static int die(const char *what) { perror(what); exit(2); }
-
-static struct sockaddr_in address(const char *host_port) {
-  char host[64]; int port;
-  if (sscanf(host_port, "%63[^:]:%d", host, &port) != 2) { fprintf(stderr, "bad server %s\n", host_port); exit(2); }
-  struct sockaddr_in a = {0}; a.sin_family = AF_INET; a.sin_port = htons(port);
-  if (inet_pton(AF_INET, host, &a.sin_addr) != 1) { fprintf(stderr, "bad address %s\n", host); exit(2); }
-  return a;
-}
 
 /* A plain datagram of one message: header byte 0, descriptor, argc, then the id and the value (if any). */
 static int datagram(char *out, char kind, const char *value, int value_len) {
@@ -38,10 +30,6 @@ static int datagram(char *out, char kind, const char *value, int value_len) {
   if (value) { out[n++] = (char) value_len; memcpy(out + n, value, value_len); n += value_len; }
   return n;
 }
-
-static int wait_readable(int fd, int millis) { struct pollfd p = {fd, POLLIN, 0}; return poll(&p, 1, millis) > 0; }
-
-static int cmp(const void *a, const void *b) { double x = *(const double *) a, y = *(const double *) b; return (x > y) - (x < y); }
 
 /* The floor: answers a plain Q of ID with an R and registers its sender; a C of ID gets its S to every
  * listener, then its M. Anything else is ignored. */
