@@ -1,5 +1,6 @@
 package org.modstamp.it.app;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 
@@ -30,10 +31,11 @@ public class ProbeResource {
     @Resource(lookup = "java:app/probe/modstamp")
     ModstampConnectionFactory factory;
 
+    /** The deliveries, one a line; with {@code value}, those whose value starts with it. */
     @GET
     @Path("deliveries")
-    public String deliveries() {
-        return String.join("\n", deliveries.lines());
+    public String deliveries(@QueryParam("value") String value) {
+        return String.join("\n", value == null ? deliveries.lines() : deliveries.linesOfValue(value));
     }
 
     /** The line of the bean's delivery of {@code id = value}, once it came (5 s at most; empty if it did not). */
@@ -43,6 +45,13 @@ public class ProbeResource {
                                 @QueryParam("value") String value) throws InterruptedException {
         String line = deliveries.await(bean, id, value, 5_000);
         return line == null ? "" : line;
+    }
+
+    /** The milliseconds the container's JIT compilers have spent compiling since its start. */
+    @GET
+    @Path("jit")
+    public String jit() {
+        return String.valueOf(ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
     }
 
     @POST
