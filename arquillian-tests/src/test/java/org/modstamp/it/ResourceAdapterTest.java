@@ -2,10 +2,8 @@ package org.modstamp.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -19,9 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -44,6 +40,7 @@ import org.modstamp.it.app.SharedBean;
 import org.modstamp.it.app.RollbackOnlyBean;
 import org.modstamp.it.app.ThrowingBean;
 import org.modstamp.it.app.WatchingBean;
+import org.modstamp.testing.DeliveryLatencies;
 
 /**
  * The resource adapter deployed in a real Payara Micro (the RAR through a postboot command, then a WAR
@@ -52,8 +49,6 @@ import org.modstamp.it.app.WatchingBean;
 @ExtendWith({FreshPayaraRoot.class, ModstampServerExtension.class, ArquillianExtension.class})
 class ResourceAdapterTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    /** The gap between paced changes in {@link #measure}. */
-    private static final Duration PACE = Duration.ofMillis(2);
     private static ModstampClient producer;
 
     @ArquillianResource
@@ -214,27 +209,20 @@ class ResourceAdapterTest {
     }
 
     /**
-     * A benchmark, not a check of speed: prints the C-to-MDB latency and its stages, first right after the
-     * deployment ({@code cold}: the code on the way is still interpreted), then once the JIT compilers of both JVMs
-     * (the container's, and this one's with the server and the producer) have gone quiet (rounds of paced changes
-     * until one spends under a tenth of its time compiling, 30 at most): paced ({@code warm-paced}), then one after
-     * the other ({@code warm}, as {@code cold}); and the lag at 1,000 changes a second. The stages, from the times the bean sees: the C's way to the adapter's socket (the server's handling
-     * and the Signal; {@code receivedAt}), the adapter's (its queue, the Work, the endpoint and the transaction's
-     * begin, until {@code onModstampChange} runs), and the bean's transaction until it committed. The adapter's own
-     * stages are in its FINE log (docs/jakarta-ee.md).
+     * A benchmark, not a check of speed: prints the C-to-MDB latency and its stages ({@link DeliveryLatencies}), first
+     * right after the deployment ({@code cold}: the code on the way is still interpreted), then once the JIT
+     * compilers of both JVMs (the container's, and this one's with the server and the producer) have gone quiet:
+     * paced ({@code warm-paced}), and one after the other ({@code warm}, as {@code cold}); then the lag at 1,000
+     * changes a second. The stages, from the times the bean sees: the C's way to the adapter's socket (the server's
+     * handling and the Signal; {@code receivedAt}), the adapter's (its queue, the Work, the endpoint and the
+     * transaction's begin, until {@code onModstampChange} runs), and the bean's transaction until it committed. The
+     * adapter's own stages are in its FINE log (docs/jakarta-ee.md).
      */
     @Test
     void latencyFromChangeToBean() throws Exception {
-        measure("l", 300, false).print("cold");
-        List<Latencies> warmUp = new ArrayList<>();
-        do {
-            warmUp.add(measure("w" + warmUp.size() + ".", 300, true));
-        } while (!warmUp.get(warmUp.size() - 1).compilersQuiet() && warmUp.size() < 30);
-        System.out.printf("ra-latency-warm-up: rounds=%d of 300 changes; by round, p50_us=%s jit_ms/elapsed_ms=%s%n",
-                warmUp.size(), warmUp.stream().map(r -> String.valueOf(r.p50())).collect(Collectors.joining(",")),
-                warmUp.stream().map(r -> r.jitMillis() + "/" + r.elapsedMillis()).collect(Collectors.joining(",")));
-        measure("p", 300, true).print("warm-paced");
-        measure("m", 300, false).print("warm");
+        DeliveryLatencies.print("ra-latency: ", new DeliveryLatencies.Bench(producer,
+                value -> awaitRow("OrdersBean-committed", DeliveryLatencies.ID, value), this::latDeliveries,
+                () -> Long.parseLong(http("GET", "jit"))));
 
         int burst = 1000;
         Instant start = Instant.now();
@@ -260,33 +248,8 @@ class ResourceAdapterTest {
         assertTrue(delivered.stream().anyMatch(r -> r[2].equals("burst" + (burst - 1))), "the latest value arrived");
     }
 
-    /**
-     * Times {@code rounds} changes of "lat": one after the other, each once the bean committed the one before
-     * (awaited through the probe, two HTTP calls a change), or, {@code paced}, one every 2 ms with no call of the
-     * container on the way. The bean's times are read once at the end. A paced change that came while the one before
-     * still waited for the bean may be delivered in its place (the latest value wins): it reached the bean with it.
-     */
-    private Latencies measure(String prefix, int rounds, boolean paced) throws Exception {
-        long[] sentMicros = new long[rounds];
-        long containerJit = Long.parseLong(http("GET", "jit"));
-        long testJit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-        long began = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            if (paced) {
-                pauseUntil(began + i * PACE.toNanos());
-            }
-            Instant sent = Instant.now();
-            producer.push(Map.of("lat", prefix + i));
-            sentMicros[i] = sent.getEpochSecond() * 1_000_000 + sent.getNano() / 1_000;
-            if (!paced) {
-                awaitRow("OrdersBean-committed", "lat", prefix + i);
-            }
-        }
-        awaitRow("OrdersBean-committed", "lat", prefix + (rounds - 1));
-        long elapsedMillis = (System.nanoTime() - began) / 1_000_000;
-        long containerJitMillis = Long.parseLong(http("GET", "jit")) - containerJit;
-        long testJitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - testJit;
-
+    /** OrdersBean's committed deliveries of "lat" whose value starts with {@code prefix}, by value. */
+    private Map<String, DeliveryLatencies.Delivery> latDeliveries(String prefix) throws Exception {
         Map<String, String[]> delivered = new HashMap<>();
         Map<String, String[]> committed = new HashMap<>();
         for (String line : http("GET", "deliveries?value=" + prefix).split("\n")) {
@@ -295,81 +258,19 @@ class ResourceAdapterTest {
                 (row[0].equals("OrdersBean") ? delivered : committed).putIfAbsent(row[2], row);
             }
         }
-        // a change reaches the bean with its own delivery, or with the first later one that carried its successor
-        long[][] samples = new long[rounds][]; // total, to adapter, adapter to bean, bean to commit
-        int coalesced = 0;
-        String[] bean = null;
-        String[] commit = null;
-        for (int i = rounds - 1; i >= 0; i--) {
-            if (delivered.containsKey(prefix + i) && committed.containsKey(prefix + i)) {
-                bean = delivered.get(prefix + i);
-                commit = committed.get(prefix + i);
-            } else {
-                coalesced++;
+        Map<String, DeliveryLatencies.Delivery> deliveries = new HashMap<>();
+        delivered.forEach((value, row) -> {
+            if (committed.containsKey(value)) {
+                deliveries.put(value, new DeliveryLatencies.Delivery(Long.parseLong(row[5]), Long.parseLong(row[4]),
+                        Long.parseLong(committed.get(value)[5])));
             }
-            assertNotNull(bean, "the last change reached the bean");
-            long received = Long.parseLong(bean[4]);
-            long atBean = Long.parseLong(bean[5]);
-            samples[i] = new long[] {atBean - sentMicros[i], received - sentMicros[i], atBean - received,
-                    Long.parseLong(commit[5]) - atBean};
-        }
-        return new Latencies(column(samples, 0), column(samples, 1), column(samples, 2), column(samples, 3), coalesced,
-                elapsedMillis, containerJitMillis, testJitMillis);
-    }
-
-    /**
-     * One measured run: each change's times (µs), how many reached the bean only with a later value, how long the
-     * run took, and how long the JIT compilers of the container and of this JVM spent compiling meanwhile (ms).
-     */
-    private record Latencies(long[] total, long[] toAdapter, long[] toBean, long[] toCommit, int coalesced,
-                             long elapsedMillis, long containerJitMillis, long testJitMillis) {
-        long jitMillis() {
-            return containerJitMillis + testJitMillis;
-        }
-
-        long p50() {
-            return sorted(total)[total.length / 2];
-        }
-
-        boolean compilersQuiet() {
-            return jitMillis() * 10 < elapsedMillis();
-        }
-
-        void print(String label) {
-            System.out.printf("ra-latency: %s rounds=%d coalesced=%d %s%n", label, total.length, coalesced,
-                    percentiles(total));
-            System.out.printf("ra-latency-stages: %s to_adapter(%s) adapter_to_bean(%s) bean_to_commit(%s)%n", label,
-                    percentiles(toAdapter), percentiles(toBean), percentiles(toCommit));
-            System.out.printf("ra-latency-jit: %s elapsed_ms=%d container_jit_ms=%d test_jvm_jit_ms=%d%n", label,
-                    elapsedMillis, containerJitMillis, testJitMillis);
-        }
+        });
+        return deliveries;
     }
 
     private String[] awaitRow(String beanName, String id, String value) throws Exception {
         String line = http("GET", "deliveries/await?bean=" + beanName + "&id=" + id + "&value=" + value);
         assertFalse(line.isBlank(), beanName + " got " + id + " = " + value);
         return line.split(" ");
-    }
-
-    private static long[] column(long[][] rows, int column) {
-        return Arrays.stream(rows).mapToLong(row -> row[column]).toArray();
-    }
-
-    private static void pauseUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
-    }
-
-    private static long[] sorted(long[] micros) {
-        long[] sorted = micros.clone();
-        Arrays.sort(sorted);
-        return sorted;
-    }
-
-    private static String percentiles(long[] micros) {
-        long[] sorted = sorted(micros);
-        return "p50_us=" + sorted[sorted.length / 2] + " p99_us=" + sorted[sorted.length * 99 / 100] + " max_us="
-                + sorted[sorted.length - 1];
     }
 }

@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.modstamp.client.ModstampClient;
+import org.modstamp.testing.DeliveryLatencies;
 
 /**
  * The checks every container's test makes, in this order, on the server WAR, the RAR and the MDB application
@@ -102,58 +104,42 @@ public abstract class ContainerChecks {
 
     /**
      * A benchmark, not a check of speed: prints the time from a C sent to the server WAR to the MDB's
-     * {@code onModstampChange} (the bean stamps its arrival; one host, one clock) and its stages, 100 changes one
-     * after the other right after the deployment ({@code cold}) and 100 more after 1,000 changes ({@code warm}), and
-     * the time from a bean's attempt that threw to the change's redelivery. The stages: the C's way to the adapter's
-     * socket (the server WAR's handling and the Signal; {@code receivedAt}), the adapter's (until the bean runs),
-     * and the bean's transaction until it committed.
+     * {@code onModstampChange} (the bean stamps its arrival; one host, one clock) and its stages
+     * ({@link DeliveryLatencies}): right after the deployment ({@code cold}), then once the JIT compilers of the
+     * container and of this JVM have gone quiet, paced ({@code warm-paced}) and one after the other ({@code warm}),
+     * and the time from a bean's attempt that threw to the change's redelivery. The stages: the C's way to the
+     * adapter's socket (the server WAR's handling and the Signal; {@code receivedAt}), the adapter's (until the bean
+     * runs), and the bean's transaction until it committed.
      */
     @Test
     @Order(2)
     void printsTheDeliveryLatencies() throws Exception {
+        String container = "container-latency: container=" + getClass().getSimpleName() + " ";
         try (ModstampClient producer = ModstampClient.open("127.0.0.1:" + serverPort())) {
-            printLatency(producer, "cold", "l", 100);
-            for (int i = 0; i < 1000; i++) {
-                producer.push(Map.of("lat", "w" + i));
-            }
-            printLatency(producer, "warm", "m", 100);
+            DeliveryLatencies.print(container, new DeliveryLatencies.Bench(producer,
+                    value -> awaitCommit(DeliveryLatencies.ID + "=" + value), this::latDeliveries,
+                    () -> Long.parseLong(app().get("/orders-app/api/orders/jit"))));
         }
         assertEquals("committed", app().post("/orders-app/api/orders/commit?id=flaky&value=redelivered"));
         List<long[]> attempts = arrivals("flaky=redelivered", 2);
-        System.out.printf("container-latency: container=%s redelivery_after_rollback_us=%d%n", getClass().getSimpleName(),
-                attempts.get(1)[0] - attempts.get(0)[0]);
+        System.out.println(container + "redelivery_after_rollback_us=" + (attempts.get(1)[0] - attempts.get(0)[0]));
     }
 
-    private void printLatency(ModstampClient producer, String label, String prefix, int rounds) throws Exception {
-        long[] total = new long[rounds];
-        long[] toAdapter = new long[rounds];
-        long[] toBean = new long[rounds];
-        long[] toCommit = new long[rounds];
-        for (int i = 0; i < rounds; i++) {
-            long sent = nowMicros();
-            producer.push(Map.of("lat", prefix + i));
-            long[] arrival = arrivals("lat=" + prefix + i, 1).get(0);
-            long committed = awaitCommit("lat=" + prefix + i);
-            total[i] = arrival[0] - sent;
-            toAdapter[i] = arrival[1] - sent;
-            toBean[i] = arrival[0] - arrival[1];
-            toCommit[i] = committed - arrival[0];
-        }
-        System.out.printf("container-latency: container=%s %s rounds=%d %s to_adapter(%s) adapter_to_bean(%s) "
-                + "bean_to_commit(%s)%n", getClass().getSimpleName(), label, rounds, percentiles(total),
-                percentiles(toAdapter), percentiles(toBean), percentiles(toCommit));
-    }
-
-    private static String percentiles(long[] micros) {
-        long[] sorted = micros.clone();
-        java.util.Arrays.sort(sorted);
-        return "p50_us=" + sorted[sorted.length / 2] + " p99_us=" + sorted[sorted.length * 99 / 100] + " max_us="
-                + sorted[sorted.length - 1];
-    }
-
-    private static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    /** The bean's first committed delivery of each value of "lat" that starts with {@code prefix}, by value. */
+    private Map<String, DeliveryLatencies.Delivery> latDeliveries(String prefix) throws Exception {
+        Map<String, long[]> arrived = new HashMap<>();
+        app().get("/orders-app/api/orders/arrivals").lines().filter(line -> line.startsWith("lat=" + prefix))
+                .forEach(line -> arrived.putIfAbsent(line.substring(4, line.indexOf(' ')), times(line)));
+        Map<String, DeliveryLatencies.Delivery> deliveries = new HashMap<>();
+        app().get("/orders-app/api/orders/commits").lines().filter(line -> line.startsWith("lat=" + prefix))
+                .forEach(line -> {
+                    String value = line.substring(4, line.indexOf(' '));
+                    long[] arrival = arrived.get(value);
+                    if (arrival != null) {
+                        deliveries.putIfAbsent(value, new DeliveryLatencies.Delivery(arrival[0], arrival[1], times(line)[0]));
+                    }
+                });
+        return deliveries;
     }
 
     /**

@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.MediaType;
+import java.lang.management.ManagementFactory;
 
 /** What the test triggers and reads from outside the server. */
 @Path("orders")
@@ -57,6 +58,19 @@ public class AppResource {
     @Path("arrivals")
     public String arrivals() {
         return String.join("\n", received.arrivals());
+    }
+
+    @GET
+    @Path("commits")
+    public String commits() {
+        return String.join("\n", received.commits());
+    }
+
+    /** The milliseconds the container's JIT compilers have spent compiling since its start. */
+    @GET
+    @Path("jit")
+    public String jit() {
+        return String.valueOf(ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
     }
 
     /** The first {@code attempts} attempts at {@code change} ("id=value"), once they came (10 s at most). */

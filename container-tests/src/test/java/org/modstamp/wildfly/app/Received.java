@@ -2,7 +2,8 @@ package org.modstamp.wildfly.app;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What the MDB received, as "id=value" in order of arrival, when (wall-clock microseconds), and when the adapter
@@ -10,9 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 @ApplicationScoped
 public class Received {
-    private final List<String> changes = new CopyOnWriteArrayList<>();
-    private final List<String> arrivals = new CopyOnWriteArrayList<>();
-    private final List<String> commits = new CopyOnWriteArrayList<>();
+    // queues, not copy-on-write lists: a benchmark records thousands, each in a bean's transaction
+    private final Queue<String> changes = new ConcurrentLinkedQueue<>();
+    private final Queue<String> arrivals = new ConcurrentLinkedQueue<>();
+    private final Queue<String> commits = new ConcurrentLinkedQueue<>();
 
     void add(String change, long micros, long receivedAtMicros) {
         changes.add(change);
@@ -42,7 +44,7 @@ public class Received {
     }
 
     /** The test waits here, in the application, so that no polling of its runs while the delivery it times does. */
-    private List<String> await(List<String> lines, String change, int count, long timeoutMillis)
+    private List<String> await(Queue<String> lines, String change, int count, long timeoutMillis)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         synchronized (commits) {
@@ -64,5 +66,10 @@ public class Received {
     /** Every attempt as "id=value micros receivedAtMicros", in order of arrival. */
     public List<String> arrivals() {
         return List.copyOf(arrivals);
+    }
+
+    /** Every committed delivery of "lat" as "id=value micros", in order. */
+    public List<String> commits() {
+        return List.copyOf(commits);
     }
 }
