@@ -22,7 +22,7 @@ final class GetRequest extends ResentRequest {
     private final CompletableFuture<Map<String, String>> result;
     private final ClientChannel channel;
 
-    /** Sent when its loop starts it. */
+    /** Not sent yet: the thread that starts it sends its first datagrams ({@link #packFirst}). */
     GetRequest(ClientChannel channel, Set<String> ids, CompletableFuture<Map<String, String>> result, long now) {
         super(channel, now);
         this.channel = channel;

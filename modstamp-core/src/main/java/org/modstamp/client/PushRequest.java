@@ -21,7 +21,7 @@ final class PushRequest extends ResentRequest {
     private final Map<String, String> confirmed = new LinkedHashMap<>();
     private final CompletableFuture<Map<String, String>> result;
 
-    /** Sent when its loop starts it. */
+    /** Not sent yet: the thread that starts it sends its first datagrams ({@link #packFirst}). */
     PushRequest(ClientChannel channel, Map<String, byte[]> changes, CompletableFuture<Map<String, String>> result,
                 long now) {
         super(channel, now);

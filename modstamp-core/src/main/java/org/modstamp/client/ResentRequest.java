@@ -8,9 +8,9 @@ import java.util.Set;
 import org.modstamp.wire.Message;
 
 /**
- * A request first sent when its loop starts it, and resent every resend timeout until it is answered or its request timeout
- * passes. Only answers to the datagrams it went in count (for an encrypted profile; a plain answer names
- * no request).
+ * A request first sent by the thread that starts it, then resent by its loop every resend timeout until it is
+ * answered or its request timeout passes. Only answers to the datagrams it went in count (for an encrypted
+ * profile; a plain answer names no request).
  */
 abstract class ResentRequest implements Exchange {
     private final ClientChannel channel;
@@ -36,7 +36,7 @@ abstract class ResentRequest implements Exchange {
     /** The request timeout passed before it was answered. */
     abstract void timedOut();
 
-    /** The first datagrams of this request, packed (and sealed) but not yet sent: any thread, before the loop has it. */
+    /** The first datagrams of this request, packed (and sealed), to be sent: any thread, before the loop has it. */
     final ClientChannel.Packed packFirst() {
         ClientChannel.Packed packed = channel.pack(unanswered(), null);
         sent.addAll(packed.counters());
