@@ -23,11 +23,11 @@ public record DeliveryLatencies(long[] total, long[] toAdapter, long[] toBean, l
     /** The id the benchmark changes. */
     public static final String ID = "lat";
     /** The gap between paced changes. */
-    public static final Duration PACE = Duration.ofMillis(2);
+    private static final Duration PACE = Duration.ofMillis(2);
     /** Changes in a measured run. */
-    public static final int ROUNDS = 300;
+    private static final int ROUNDS = 300;
     /** Warm-up runs at most. */
-    public static final int MAX_WARM_UP = 30;
+    private static final int MAX_WARM_UP = 30;
 
     /** When a bean got a change, when its adapter had received it, and when the bean's transaction committed (µs). */
     public record Delivery(long atBeanMicros, long receivedMicros, long committedMicros) {
@@ -149,13 +149,13 @@ public record DeliveryLatencies(long[] total, long[] toAdapter, long[] toBean, l
                 + " test_jvm_jit_ms=" + testJitMillis;
     }
 
-    public static String percentiles(long[] micros) {
+    private static String percentiles(long[] micros) {
         long[] sorted = sorted(micros);
         return "p50_us=" + sorted[sorted.length / 2] + " p99_us=" + sorted[sorted.length * 99 / 100] + " max_us="
                 + sorted[sorted.length - 1];
     }
 
-    public static long micros(Instant t) {
+    private static long micros(Instant t) {
         return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
