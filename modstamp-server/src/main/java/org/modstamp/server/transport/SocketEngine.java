@@ -14,7 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.epoll.DirectFanOut;
+import io.netty.channel.epoll.DirectDatagrams;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.modstamp.net.Addresses;
@@ -117,27 +117,21 @@ final class SocketEngine {
         Channel unflushed = null;
         while (i < datagrams.size()) {
             int end = endOfRun(datagrams, i);
-            List<OutgoingDatagram> run = datagrams.subList(i, end);
             if (end - i >= PARALLEL_RUN) {
                 if (unflushed != null) {
                     unflushed.flush();
                     unflushed = null;
                 }
-                sendFanOut(run);
-            } else {
-                int from = 0;
-                while (from < run.size()) { // the run in stretches of one socket's recipients
-                    Channel own = socketsFor(run.get(from).recipient()).own();
-                    int to = from + 1;
-                    while (to < run.size() && socketsFor(run.get(to).recipient()).own() == own) {
-                        to++;
-                    }
-                    if (unflushed != null && unflushed != own) {
-                        unflushed.flush();
-                    }
-                    write(own, run.subList(from, to));
+                sendFanOut(datagrams.subList(i, end));
+            } else { // a stretch of one socket's recipients, up to the next large fan-out
+                Channel own = socketsFor(datagrams.get(i).recipient()).own();
+                end = endOfStretch(datagrams, i, own);
+                if (unflushed != null && unflushed != own) {
+                    unflushed.flush();
+                    unflushed = null;
+                }
+                if (send(own, datagrams.subList(i, end)) != null) {
                     unflushed = own;
-                    from = to;
                 }
             }
             i = end;
@@ -150,6 +144,19 @@ final class SocketEngine {
             LOG.log(System.Logger.Level.DEBUG, () -> String.format("sent %d datagrams in %.1f ms",
                     datagrams.size(), (System.nanoTime() - start) / 1e6));
         }
+    }
+
+    /** Where the datagrams from {@code from} on stop leaving from {@code own}, or a large fan-out starts. */
+    private int endOfStretch(List<OutgoingDatagram> datagrams, int from, Channel own) {
+        int end = endOfRun(datagrams, from);
+        while (end < datagrams.size() && socketsFor(datagrams.get(end).recipient()).own() == own) {
+            int next = endOfRun(datagrams, end);
+            if (next - end >= PARALLEL_RUN) {
+                break;
+            }
+            end = next;
+        }
+        return end;
     }
 
     /** A large fan-out: each family's share from all of that family's sockets at once, waited for. */
@@ -197,29 +204,34 @@ final class SocketEngine {
         }
     }
 
-    /**
-     * Sends one socket's share of a fan-out (on its event loop), straight to its socket with sendmmsg where
-     * {@link DirectFanOut} can, the rest (all of it elsewhere, or what the socket's buffer did not take) written and
-     * flushed the usual way; the future completes when all of it has been sent.
-     */
+    /** Sends one socket's share of a fan-out (on its event loop); the future completes when all of it has been sent. */
     private static ChannelFuture sendShare(Channel channel, List<OutgoingDatagram> share) {
-        List<OutgoingDatagram> rest = share;
-        if (DirectFanOut.usable(channel)) {
-            byte[] bytes = share.get(0).bytes();
-            ByteBuf content = channel.alloc().directBuffer(bytes.length).writeBytes(bytes);
-            try {
-                rest = share.subList(DirectFanOut.send(channel, content, share.size(), i -> share.get(i).recipient()),
-                        share.size());
-            } finally {
-                content.release(); // the kernel has copied what it sent
-            }
-            if (rest.isEmpty()) {
-                return channel.newSucceededFuture();
-            }
+        ChannelFuture written = send(channel, share);
+        if (written == null) {
+            return channel.newSucceededFuture();
         }
-        ChannelFuture written = write(channel, rest);
         channel.flush();
         return written;
+    }
+
+    /**
+     * Sends datagrams from one socket (on its event loop), straight to it with sendmmsg where {@link DirectDatagrams}
+     * can, and writes the rest (all of them elsewhere, or what the socket's buffer did not take), not flushed.
+     * Returns the future of the last one written, which completes when all have been sent, or null when none was.
+     */
+    private static ChannelFuture send(Channel channel, List<OutgoingDatagram> datagrams) {
+        int from = 0;
+        if (DirectDatagrams.usable(channel)) {
+            from = DirectDatagrams.send(channel, datagrams.size(), i -> datagrams.get(i).bytes(),
+                    i -> datagrams.get(i).recipient());
+        }
+        ChannelFuture last = null;
+        while (from < datagrams.size()) {
+            int end = endOfRun(datagrams, from);
+            last = write(channel, datagrams.subList(from, end));
+            from = end;
+        }
+        return last;
     }
 
     private static int endOfRun(List<OutgoingDatagram> datagrams, int from) {

@@ -47,8 +47,9 @@ import org.modstamp.server.engine.OutgoingDatagram;
  * dropped and counted ({@link #mappedSourcesDropped()}). NIO keeps one dual-stack socket: Java cannot make an
  * IPv6-only one. An IPv4 address (such as {@code 127.0.0.1}) is served, with epoll, by IPv4 sockets.
  *
- * <p>With epoll a large fan-out is handed to each socket's {@code sendmmsg} directly ({@code DirectFanOut}), not
- * through Netty's outbound buffer.
+ * <p>With epoll the datagrams of each flush are handed to the socket's {@code sendmmsg} directly
+ * ({@code DirectDatagrams}), not through Netty's outbound buffer, which takes only what the socket's send buffer
+ * did not.
  */
 public final class UdpTransport implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
