@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The ratios of issue #26, each measured in one run against a C limit under the same load (BENCHMARKS.md):
 #  - qr: steady Q/R of `modstamp serve` against a C recvmmsg/sendmmsg echo loop (echo-mmsg.c), both on core 0, the
-#    same `bench qr` generator on core 1, alternating, three rounds;
+#    same C generator on core 1 (qr-load.c: the load of `bench qr`, 1,000 ports with 4 Queries in flight each, at a
+#    rate the Java generator cannot reach on one core), alternating, five rounds of 10 s;
 #  - fanout: the fan-out to 10,000 listeners on one I/O thread (server on core 0; the server's own time to send the
 #    Signals, median of 30 rounds after 10) against the C sendmmsg floor on core 0 (fanout-floor.c, mean of its
 #    last 4 rounds); and to 100,000 listeners on two I/O threads (both cores; the last Signal's arrival timed by
@@ -18,11 +19,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(qr fanout)
 port=14160
-for c in echo-mmsg fanout-floor fanout-kernel-time; do gcc -O2 -pthread -o "$work/$c" "modstamp-benchmarks/src/main/c/$c.c"; done
+for c in echo-mmsg qr-load fanout-floor fanout-kernel-time; do gcc -O2 -pthread -o "$work/$c" "modstamp-benchmarks/src/main/c/$c.c"; done
 
-qr() { # qr PORT: steady round trips per second
-  taskset -c 1 java -jar "$jar" bench qr --ports 1000 --window 4 --seconds 10 --server "127.0.0.1:$1" \
-    | sed -n 's/^qr: round_trips_per_s=\([0-9]*\).*/\1/p'
+qr() { # qr PORT: steady round trips per second, after 3 s of warm-up
+  taskset -c 1 "$work/qr-load" "127.0.0.1:$1" 1000 4 10 3 | sed -n 's/^qr: round_trips_per_s=\([0-9]*\).*/\1/p'
 }
 unlimited=(--ipv4-prefix 32 --signals-per-second 10000000)
 median_server_ms() { # median_server_ms LOG N: the server's time to send its Signals, median of its last N fan-outs
@@ -43,7 +43,7 @@ taskset -c 0 java -jar "$jar" serve --memory --listen 127.0.0.1:$port > "$work/s
 server=$!
 started "$work/server.log"
 qr $port > /dev/null # warm the server
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
   echo_rate=$(qr $((port + 1)))
   server_rate=$(qr $port)
   echo "round $round: echo ${echo_rate}/s, server ${server_rate}/s, ratio $(awk "BEGIN {printf \"%.2f\", $server_rate / $echo_rate}")"

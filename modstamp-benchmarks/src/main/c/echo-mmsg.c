@@ -2,7 +2,7 @@
  * The machine's raw limit for Query/Reply: one thread on one UDP socket echoes every datagram back to its
  * sender, taking what has arrived with recvmmsg (up to 64 at a time, waiting for the first) and sending it back
  * with one sendmmsg. No Java, no protocol: what `modstamp serve` on one core is compared with, under the same
- * `modstamp bench qr` generator. Runs until killed.
+ * generator (qr-load.c). Runs until killed.
  *   gcc -O2 -o /tmp/echo-mmsg echo-mmsg.c && taskset -c 0 /tmp/echo-mmsg 127.0.0.1 14151
  */
 #define _GNU_SOURCE
