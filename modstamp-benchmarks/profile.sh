@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The top frames of each hot path of `modstamp serve` (issue #26, item 5), from Flight Recorder's samples:
-#  - qr:     steady Queries and Replies (memory server on core 0, `bench qr` on core 1);
+#  - qr:     steady Queries and Replies (memory server on core 0, the C generator qr-load.c on core 1: the Java
+#            `bench qr` is slower than the server, so under it the server's core idles part of the time);
 #  - fanout: Signals to 10,000 listeners on one I/O thread (same cores, no Signal budget, as in ratios.sh);
 #  - push:   Pushes confirmed after an fsynced SQLite commit (`bench push`, 200 producers).
 # Each path is warmed by one run of its load, then recorded over a second run (15 s, or 40 fan-outs) with JFR's `profile` settings (a Java sample every 10 ms,
@@ -10,7 +11,7 @@
 #  - native: the top frames of the native samples (the system calls the threads are in: for the I/O thread of a
 #    busy server, sendmmsg and recvmmsg are kernel work on its core; epoll_wait is waiting).
 # Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/profile.sh [qr|fanout|push]... (all three by default).
-# Loopback only; about 35 s a path. Needs jq. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
+# Loopback only; about 35 s a path. Needs jq and gcc. The recordings stay in target/profile/PATH.jfr, for `jfr print` or JDK Mission Control.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out=modstamp-benchmarks/target/profile
@@ -55,7 +56,8 @@ paths=("$@")
 for p in "${paths[@]}"; do case $p in
   qr)
     serve --memory
-    profile qr taskset -c 1 java -jar "$jar" bench qr --ports 1000 --window 4 --seconds 15 --server 127.0.0.1:$port
+    gcc -O2 -o "$work/qr-load" modstamp-benchmarks/src/main/c/qr-load.c
+    profile qr taskset -c 1 "$work/qr-load" 127.0.0.1:$port 1000 4 15 3
     stop ;;
   fanout)
     serve --memory --ipv4-prefix 32 --signals-per-second 10000000
