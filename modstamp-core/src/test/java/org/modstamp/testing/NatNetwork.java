@@ -158,6 +158,16 @@ public final class NatNetwork implements AutoCloseable {
                 "net.netfilter.nf_conntrack_udp_timeout_stream=" + seconds);
     }
 
+    /**
+     * The server's link sends at most {@code kbitPerSecond} and queues what is more (a token bucket, up to 8 MB
+     * queued): what a server sends faster than that stays charged to its socket's send buffer, which fills, as
+     * behind a slow uplink.
+     */
+    public void slowServerUplink(int kbitPerSecond) throws Exception {
+        in(Host.SERVER, "tc", "qdisc", "add", "dev", tag + "oh", "root", "tbf", "rate", kbitPerSecond + "kbit",
+                "burst", "16kb", "limit", "8mb");
+    }
+
     /** The NAT restarts: every mapping it holds is forgotten (datagrams to them are dropped until new ones). */
     public void restart() throws Exception {
         in(Host.NAT, "conntrack", "-F");

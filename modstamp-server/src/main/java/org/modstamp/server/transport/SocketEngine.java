@@ -224,6 +224,11 @@ final class SocketEngine {
         if (DirectDatagrams.usable(channel)) {
             from = DirectDatagrams.send(channel, datagrams.size(), i -> datagrams.get(i).bytes(),
                     i -> datagrams.get(i).recipient());
+            if (from < datagrams.size()) {
+                int sent = from;
+                LOG.log(System.Logger.Level.DEBUG, () -> "the socket's send buffer filled after " + sent + " of "
+                        + datagrams.size() + " datagrams: the rest waits in Netty's outbound buffer");
+            }
         }
         ChannelFuture last = null;
         while (from < datagrams.size()) {
