@@ -12,7 +12,7 @@
 #    on either side.
 # The fan-out servers count every address as a network of its own with no Signal budget to speak of
 # (--ipv4-prefix 32 --signals-per-second 10000000): the benchmark's listeners all sit in 127.1.0.0/24, which the
-# default abuse limits would hold to 10,000 Signals a second. Loopback only; about 3 minutes for both. Needs gcc.
+# default abuse limits would hold to 10,000 Signals a second. Loopback only; about 2.5 minutes for qr, 3 for fanout. Needs gcc.
 # Usage: [MODSTAMP_JAR=other.jar] modstamp-benchmarks/ratios.sh [qr] [fanout]   (both by default)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
