@@ -16,7 +16,8 @@ import org.modstamp.wire.MessageType;
  * (amplification), and its network's reply credit. Modifieds never are (an M is the size of its C: it amplifies
  * nothing), so a budget never costs a writer its confirmation: a datagram the credit cannot pay goes out with its
  * Modifieds alone. Replies given before a change of their datagram is signalled leave before that Signal
- * ({@link #flushAnswers}), so no listener reads an older value after a newer one.
+ * ({@link #flushAnswers}), so no listener reads an older value after a newer one. A datagram of Modifieds only is
+ * a confirmation, which the transport sends ahead of the Signals a congested socket still holds.
  */
 final class Replies {
     private final Request request;
@@ -79,18 +80,18 @@ final class Replies {
         holdsAnswers = false;
         for (List<Message> datagram : packer.drainMessages()) {
             if (credit == null || !hasReply(datagram)) {
-                send(packer.encode(datagram), batch);
+                send(datagram, batch);
                 continue;
             }
             byte[] bytes = packer.encode(datagram);
             if (ReplyRateLimiter.spend(credit, bytes.length)) {
-                send(bytes, batch);
+                send(bytes, false, batch);
                 continue;
             }
             stats.replyRateLimited();
             List<Message> modifieds = datagram.stream().filter(m -> !isAnswer(m)).toList();
             if (!modifieds.isEmpty()) {
-                send(packer.encode(modifieds), batch);
+                send(modifieds, batch);
             }
         }
     }
@@ -111,10 +112,24 @@ final class Replies {
                 || type == MessageType.WATCHED;
     }
 
-    private void send(byte[] bytes, Batch batch) {
+    private void send(List<Message> datagram, Batch batch) {
+        send(packer.encode(datagram), onlyModifieds(datagram), batch);
+    }
+
+    private static boolean onlyModifieds(List<Message> datagram) {
+        for (Message message : datagram) {
+            if (message.type() != MessageType.MODIFIED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A confirmation (Modifieds only) may leave ahead of the Signals its socket has queued: see OutgoingDatagram. */
+    private void send(byte[] bytes, boolean confirmation, Batch batch) {
         batch.outgoing.add(new OutgoingDatagram(request.sender(), request.sealed()
                 ? sealer.seal(request.profileIndex(), request.opened().keyIndex(), bytes, request.opened().counter(),
                 request.opened().sender())
-                : bytes));
+                : bytes, confirmation));
     }
 }

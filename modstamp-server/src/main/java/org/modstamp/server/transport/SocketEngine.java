@@ -9,13 +9,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.epoll.DirectDatagrams;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
 
 import org.modstamp.net.Addresses;
 import org.modstamp.server.engine.OutgoingDatagram;
@@ -104,8 +102,8 @@ final class SocketEngine {
     }
 
     /**
-     * Sends what the sink returns, in order: a socket is flushed before a datagram leaves from the other
-     * family's, and a fan-out is sent whole before what follows it.
+     * Sends what the sink returns, in order: a stretch of one socket's recipients at a time, and a fan-out whole
+     * before what follows it.
      */
     void flush() {
         List<OutgoingDatagram> datagrams = sink.flush();
@@ -114,30 +112,16 @@ final class SocketEngine {
         }
         long start = System.nanoTime();
         int i = 0;
-        Channel unflushed = null;
         while (i < datagrams.size()) {
             int end = endOfRun(datagrams, i);
             if (end - i >= PARALLEL_RUN) {
-                if (unflushed != null) {
-                    unflushed.flush();
-                    unflushed = null;
-                }
                 sendFanOut(datagrams.subList(i, end));
             } else { // a stretch of one socket's recipients, up to the next large fan-out
                 Channel own = socketsFor(datagrams.get(i).recipient()).own();
                 end = endOfStretch(datagrams, i, own);
-                if (unflushed != null && unflushed != own) {
-                    unflushed.flush();
-                    unflushed = null;
-                }
-                if (send(own, datagrams.subList(i, end)) != null) {
-                    unflushed = own;
-                }
+                SendQueue.of(own).send(datagrams.subList(i, end));
             }
             i = end;
-        }
-        if (unflushed != null) {
-            unflushed.flush();
         }
         observer.sent(datagrams.size(), System.nanoTime() - start);
         if (datagrams.size() >= PARALLEL_RUN) {
@@ -204,67 +188,21 @@ final class SocketEngine {
         }
     }
 
-    /** Sends one socket's share of a fan-out (on its event loop); the future completes when all of it has been sent. */
-    private static ChannelFuture sendShare(Channel channel, List<OutgoingDatagram> share) {
-        ChannelFuture written = send(channel, share);
-        if (written == null) {
-            return channel.newSucceededFuture();
-        }
-        channel.flush();
-        return written;
+    /** Sends one socket's share of a fan-out (on its event loop); the future completes when the socket took all of it. */
+    private static Future<Void> sendShare(Channel channel, List<OutgoingDatagram> share) {
+        SendQueue queue = SendQueue.of(channel);
+        queue.send(share);
+        return queue.sent();
     }
 
-    /**
-     * Sends datagrams from one socket (on its event loop), straight to it with sendmmsg where {@link DirectDatagrams}
-     * can, and writes the rest (all of them elsewhere, or what the socket's buffer did not take), not flushed.
-     * Returns the future of the last one written, which completes when all have been sent, or null when none was.
-     */
-    private static ChannelFuture send(Channel channel, List<OutgoingDatagram> datagrams) {
-        int from = 0;
-        if (DirectDatagrams.usable(channel)) {
-            from = DirectDatagrams.send(channel, datagrams.size(), i -> datagrams.get(i).bytes(),
-                    i -> datagrams.get(i).recipient());
-            if (from < datagrams.size()) {
-                int sent = from;
-                LOG.log(System.Logger.Level.DEBUG, () -> "the socket's send buffer filled after " + sent + " of "
-                        + datagrams.size() + " datagrams: the rest waits in Netty's outbound buffer");
-            }
-        }
-        ChannelFuture last = null;
-        while (from < datagrams.size()) {
-            int end = endOfRun(datagrams, from);
-            last = write(channel, datagrams.subList(from, end));
-            from = end;
-        }
-        return last;
-    }
-
-    private static int endOfRun(List<OutgoingDatagram> datagrams, int from) {
+    /** Where the run of datagrams with the same bytes that starts at {@code from} ends. */
+    static int endOfRun(List<OutgoingDatagram> datagrams, int from) {
         byte[] bytes = datagrams.get(from).bytes();
         int end = from + 1;
         while (end < datagrams.size() && datagrams.get(end).bytes() == bytes) {
             end++;
         }
         return end;
-    }
-
-    /**
-     * Writes datagrams of the same bytes from one native buffer, not flushed; the future completes
-     * when the last one has been sent (or has failed, which is logged).
-     */
-    private static ChannelFuture write(Channel channel, List<OutgoingDatagram> run) {
-        byte[] bytes = run.get(0).bytes();
-        ByteBuf shared = channel.alloc().directBuffer(bytes.length).writeBytes(bytes);
-        try {
-            int last = run.size() - 1;
-            for (int i = 0; i < last; i++) {
-                channel.write(new DatagramPacket(shared.retainedDuplicate(), run.get(i).recipient()),
-                        channel.voidPromise());
-            }
-            return channel.write(new DatagramPacket(shared.retainedDuplicate(), run.get(last).recipient()));
-        } finally {
-            shared.release();
-        }
     }
 
     /** Whether a datagram read is dropped before the engine sees it: too long, or a forged source. */

@@ -2,6 +2,7 @@ package org.modstamp.server.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.modstamp.server.engine.Outgoing.messages;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,21 @@ class DatagramHandlerTest {
         assertEquals(RW, out.get(2).recipient());
         assertEquals(List.of(Message.modified("a", v("1"))), messages(out.get(2)));
         assertArrayEquals(v("1"), store.get("a"));
+    }
+
+    @Test
+    void aDatagramOfModifiedsOnlyIsAConfirmationThatMayGoAheadOfSignalsAndNoOtherIs() {
+        handler.handleOne(RO, datagram(Message.query("a")));
+        List<OutgoingDatagram> out = handler.handleOne(RW, datagram(Message.change("a", v("1")),
+                Message.change("b", v("2"))));
+        assertEquals(2, out.size());
+        assertEquals(List.of(Message.signal("a", v("1"))), messages(out.get(0)));
+        assertFalse(out.get(0).confirmation(), "a Signal keeps its place");
+        assertEquals(List.of(Message.modified("a", v("1")), Message.modified("b", v("2"))), messages(out.get(1)));
+        assertTrue(out.get(1).confirmation());
+        List<OutgoingDatagram> mixed = handler.handleOne(RW, datagram(Message.change("c", v("3")), Message.query("a")));
+        assertEquals(List.of(Message.modified("c", v("3")), Message.reply("a", v("1"))), messages(mixed.get(0)));
+        assertFalse(mixed.get(0).confirmation(), "a Reply keeps its place behind the Signals queued before it");
     }
 
     @Test
